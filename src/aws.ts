@@ -1,0 +1,25 @@
+/**
+ * AWS client construction in one place: region, retries for throttling and the user agent.
+ * Credentials and endpoints come from the SDK's default chain and environment
+ * (`AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_EC2`), never from inputs.
+ */
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { ACTION_NAME, ACTION_VERSION } from './constants.js';
+
+/**
+ * Attempts per call, first try included. `adaptive` mode adds client-side rate limiting on top of
+ * the standard exponential backoff, so a busy account's `RequestLimitExceeded` / `Throttling`
+ * answers slow the run down instead of failing it.
+ */
+export const MAX_ATTEMPTS = 10;
+
+const shared = {
+  maxAttempts: MAX_ATTEMPTS,
+  retryMode: 'adaptive',
+  customUserAgent: [[ACTION_NAME, ACTION_VERSION]] as [string, string][],
+} as const;
+
+/** One EC2 client per region, reused by every target of the run. */
+export function ec2Client(region: string): EC2Client {
+  return new EC2Client({ ...shared, region });
+}

@@ -1,0 +1,68 @@
+/**
+ * Names that users and downstream steps depend on (DESIGN.md §2–4), defined once.
+ */
+
+/** Tag keys the action puts on every backup and copy it makes. */
+export const TAG_PREFIX = 'snapshot-rotation:';
+export const TAGS = {
+  backupSet: `${TAG_PREFIX}backup-set`,
+  source: `${TAG_PREFIX}source`,
+  createdAt: `${TAG_PREFIX}created-at`,
+  run: `${TAG_PREFIX}run`,
+  copyOf: `${TAG_PREFIX}copy-of`,
+  sourceRegion: `${TAG_PREFIX}source-region`,
+  keep: `${TAG_PREFIX}keep`,
+} as const;
+
+/** Input names, as declared in action.yml. */
+export const INPUTS = {
+  targetType: 'target-type',
+  resourceId: 'resource-id',
+  resourceTags: 'resource-tags',
+  region: 'region',
+  backupSet: 'backup-set',
+  generations: 'generations',
+  keepWithin: 'keep-within',
+  prune: 'prune',
+  minInterval: 'min-interval',
+  tags: 'tags',
+  copyTags: 'copy-tags',
+  wait: 'wait',
+  waitTimeout: 'wait-timeout',
+  concurrency: 'concurrency',
+  maxDeletions: 'max-deletions',
+  dryRun: 'dry-run',
+} as const;
+
+/** Defaults of the inputs that have one; action.yml declares the same values (a test checks). */
+export const DEFAULTS = {
+  [INPUTS.backupSet]: 'default',
+  [INPUTS.prune]: 'true',
+  [INPUTS.copyTags]: 'true',
+  [INPUTS.wait]: 'true',
+  [INPUTS.waitTimeout]: '60m',
+  [INPUTS.concurrency]: '4',
+  [INPUTS.maxDeletions]: '50',
+  [INPUTS.dryRun]: 'false',
+} as const satisfies Partial<Record<(typeof INPUTS)[keyof typeof INPUTS], string>>;
+
+/** Output names, as declared in action.yml. */
+export const OUTPUTS = {
+  backupId: 'backup-id',
+  backupIds: 'backup-ids',
+  deletedIds: 'deleted-ids',
+  deletedCount: 'deleted-count',
+  status: 'status',
+  targets: 'targets',
+  report: 'report',
+} as const;
+
+/** Target types this version implements. */
+export const TARGET_TYPES = ['ebs-volume'] as const;
+export type TargetType = (typeof TARGET_TYPES)[number];
+
+/** Target types of the contract that later versions add; named in the error for a clearer message. */
+export const PLANNED_TARGET_TYPES = ['ec2-image', 'rds-instance', 'rds-cluster'] as const;
+
+export const ACTION_NAME = 'aws-snapshot-rotation';
+export const ACTION_VERSION = '0.1.0';

@@ -1,0 +1,211 @@
+/**
+ * Reads and validates every input into a typed Config before anything touches AWS. Pure: the raw
+ * values come from a lookup function, so tests need no environment.
+ */
+import {
+  DEFAULTS,
+  INPUTS,
+  PLANNED_TARGET_TYPES,
+  TAG_PREFIX,
+  TARGET_TYPES,
+  type TargetType,
+} from './constants.js';
+import { DURATION_HELP, parseDuration } from './duration.js';
+import { InputError } from './errors.js';
+import type { RetentionRules } from './retention.js';
+
+export interface Config {
+  targetType: TargetType;
+  resourceIds: string[];
+  resourceTags: Record<string, string>;
+  region: string;
+  backupSet: string;
+  rules: RetentionRules;
+  prune: boolean;
+  minIntervalMs?: number;
+  tags: Record<string, string>;
+  copyTags: boolean;
+  wait: boolean;
+  waitTimeoutMs: number;
+  concurrency: number;
+  maxDeletions: number;
+  dryRun: boolean;
+  /** `GITHUB_RUN_ID`, used for the run tag and re-run idempotency. */
+  runId?: string;
+}
+
+/** Returns the raw value of an input ('' when unset), as `core.getInput` does. */
+export type InputLookup = (name: string) => string;
+
+const MAX_WAIT_TIMEOUT_MS = 6 * 3_600_000;
+const ID_PATTERNS: Record<TargetType, { pattern: RegExp; example: string }> = {
+  'ebs-volume': { pattern: /^vol-(?:[0-9a-f]{8}|[0-9a-f]{17})$/, example: 'vol-0123456789abcdef0' },
+};
+const REGION = /^[a-z]{2}(?:-[a-z0-9]+)+-\d{1,2}$/;
+const BACKUP_SET = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+/** Reads all inputs; throws one InputError naming the first invalid input. */
+export function readConfig(input: InputLookup, env: NodeJS.ProcessEnv): Config {
+  const read = (name: string): string => {
+    const value = input(name).trim();
+    return value === '' ? (DEFAULTS[name as keyof typeof DEFAULTS] ?? '') : value;
+  };
+
+  const targetType = readTargetType(read(INPUTS.targetType));
+  const resourceIds = readResourceIds(read(INPUTS.resourceId), targetType);
+  const resourceTags = readKeyValueLines(INPUTS.resourceTags, read(INPUTS.resourceTags), false);
+  if (resourceIds.length === 0 && Object.keys(resourceTags).length === 0) {
+    throw new InputError(
+      INPUTS.resourceId,
+      `Input '${INPUTS.resourceId}' or '${INPUTS.resourceTags}' is required: name the resources to back up by id or by tags.`,
+    );
+  }
+
+  const region =
+    read(INPUTS.region) || env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim() || '';
+  if (region === '') {
+    throw new InputError(
+      INPUTS.region,
+      `Input '${INPUTS.region}' is required when AWS_REGION is not set (for example set 'aws-region' on aws-actions/configure-aws-credentials).`,
+    );
+  }
+  if (!REGION.test(region)) {
+    throw invalid(INPUTS.region, region, 'a region name such as us-east-1 or ap-northeast-1');
+  }
+
+  const backupSet = read(INPUTS.backupSet);
+  if (!BACKUP_SET.test(backupSet)) {
+    throw invalid(
+      INPUTS.backupSet,
+      backupSet,
+      'up to 64 letters, digits, hyphens, underscores or dots, starting with a letter or digit',
+    );
+  }
+
+  const rules: RetentionRules = {
+    generations: readInteger(INPUTS.generations, read(INPUTS.generations), 1, 1000),
+    keepWithinMs: readDuration(INPUTS.keepWithin, read(INPUTS.keepWithin)),
+  };
+  const prune = readBoolean(INPUTS.prune, read(INPUTS.prune));
+  if (prune && rules.generations === undefined && rules.keepWithinMs === undefined) {
+    throw new InputError(
+      INPUTS.prune,
+      `Input '${INPUTS.prune}' is true but no keep rule is set: set '${INPUTS.generations}' or '${INPUTS.keepWithin}', or set '${INPUTS.prune}: false' to never delete.`,
+    );
+  }
+
+  const waitTimeoutMs = readDuration(INPUTS.waitTimeout, read(INPUTS.waitTimeout)) ?? 0;
+  if (waitTimeoutMs > MAX_WAIT_TIMEOUT_MS) {
+    throw invalid(
+      INPUTS.waitTimeout,
+      read(INPUTS.waitTimeout),
+      'a duration of at most 6h (the longest a GitHub-hosted job runs)',
+    );
+  }
+
+  const runId = env.GITHUB_RUN_ID?.trim();
+  return {
+    targetType,
+    resourceIds,
+    resourceTags,
+    region,
+    backupSet,
+    rules,
+    prune,
+    minIntervalMs: readDuration(INPUTS.minInterval, read(INPUTS.minInterval)),
+    tags: readKeyValueLines(INPUTS.tags, read(INPUTS.tags), true),
+    copyTags: readBoolean(INPUTS.copyTags, read(INPUTS.copyTags)),
+    wait: readBoolean(INPUTS.wait, read(INPUTS.wait)),
+    waitTimeoutMs,
+    concurrency: readInteger(INPUTS.concurrency, read(INPUTS.concurrency), 1, 32) ?? 4,
+    maxDeletions: readInteger(INPUTS.maxDeletions, read(INPUTS.maxDeletions), 0, 10_000) ?? 50,
+    dryRun: readBoolean(INPUTS.dryRun, read(INPUTS.dryRun)),
+    ...(runId ? { runId } : {}),
+  };
+}
+
+function invalid(name: string, value: string, allowed: string): InputError {
+  return new InputError(
+    name,
+    `Input '${name}' has an invalid value '${value}': expected ${allowed}.`,
+  );
+}
+
+function readTargetType(value: string): TargetType {
+  if ((TARGET_TYPES as readonly string[]).includes(value)) return value as TargetType;
+  if (value === '') {
+    throw new InputError(
+      INPUTS.targetType,
+      `Input '${INPUTS.targetType}' is required: one of ${TARGET_TYPES.join(', ')}.`,
+    );
+  }
+  if ((PLANNED_TARGET_TYPES as readonly string[]).includes(value)) {
+    throw new InputError(
+      INPUTS.targetType,
+      `Input '${INPUTS.targetType}' value '${value}' is not supported by this version yet; supported: ${TARGET_TYPES.join(', ')}.`,
+    );
+  }
+  throw invalid(INPUTS.targetType, value, `one of ${TARGET_TYPES.join(', ')}`);
+}
+
+function readResourceIds(value: string, targetType: TargetType): string[] {
+  const ids = [
+    ...new Set(
+      value
+        .split(/[\n,]/)
+        .map((id) => id.trim())
+        .filter((id) => id !== ''),
+    ),
+  ];
+  const { pattern, example } = ID_PATTERNS[targetType];
+  for (const id of ids) {
+    if (!pattern.test(id)) {
+      throw invalid(INPUTS.resourceId, id, `ids of ${targetType} resources such as ${example}`);
+    }
+  }
+  return ids;
+}
+
+/** `Key=Value` lines; `userTags` also refuses the reserved `aws:` and `snapshot-rotation:` keys. */
+function readKeyValueLines(name: string, value: string, userTags: boolean): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const raw of value.split('\n')) {
+    const line = raw.trim();
+    if (line === '') continue;
+    const eq = line.indexOf('=');
+    const key = eq > 0 ? line.slice(0, eq).trim() : '';
+    const tagValue = eq > 0 ? line.slice(eq + 1).trim() : '';
+    if (key === '') throw invalid(name, line, 'one Key=Value pair per line');
+    if (key.length > 128 || tagValue.length > 256) {
+      throw invalid(name, line, 'tag keys of at most 128 and values of at most 256 characters');
+    }
+    if (userTags && (key.toLowerCase().startsWith('aws:') || key.startsWith(TAG_PREFIX))) {
+      throw invalid(name, line, `keys that do not start with 'aws:' or '${TAG_PREFIX}' (reserved)`);
+    }
+    if (key in result) throw invalid(name, line, 'each key at most once');
+    result[key] = tagValue;
+  }
+  return result;
+}
+
+function readInteger(name: string, value: string, min: number, max: number): number | undefined {
+  if (value === '') return undefined;
+  const number = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(number) || number < min || number > max) {
+    throw invalid(name, value, `a whole number from ${min} to ${max}`);
+  }
+  return number;
+}
+
+function readDuration(name: string, value: string): number | undefined {
+  if (value === '') return undefined;
+  const ms = parseDuration(value);
+  if (ms === undefined) throw invalid(name, value, DURATION_HELP);
+  return ms;
+}
+
+function readBoolean(name: string, value: string): boolean {
+  if (/^true$/i.test(value)) return true;
+  if (/^false$/i.test(value)) return false;
+  throw invalid(name, value, 'true or false');
+}

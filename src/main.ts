@@ -1,0 +1,386 @@
+/**
+ * Orchestration of one run, in one direction: inputs → sources and listing → create (and wait) →
+ * retention for every target → deletion budget → delete → report.
+ */
+import * as core from '@actions/core';
+import pLimit from 'p-limit';
+import { INPUTS } from './constants.js';
+import { formatDuration } from './duration.js';
+import { CancelledError, InputError, isAbort } from './errors.js';
+import { readConfig, type Config, type InputLookup } from './inputs.js';
+import { composeTags, deletionBudgetError, planCreate, planPrune } from './plan.js';
+import {
+  runStatus,
+  writeReport,
+  type BackupRef,
+  type DeletedEntry,
+  type RunReport,
+  type TargetReport,
+} from './report.js';
+import { createAdapter } from './targets/index.js';
+import type { Backup, Source, TargetAdapter } from './targets/target.js';
+
+export interface RunDependencies {
+  input?: InputLookup;
+  env?: NodeJS.ProcessEnv;
+  now?: () => Date;
+  adapterFor?: (config: Config) => TargetAdapter;
+  /** Fires on SIGINT/SIGTERM: stop waiting, make no new change, still report. */
+  signal?: AbortSignal;
+  report?: (report: RunReport) => Promise<void>;
+}
+
+/** Runs the action; resolves with the report (undefined when the inputs were invalid). */
+export async function run(deps: RunDependencies = {}): Promise<RunReport | undefined> {
+  const env = deps.env ?? process.env;
+  let config: Config;
+  try {
+    config = readConfig(deps.input ?? ((name) => core.getInput(name)), env);
+  } catch (error) {
+    if (error instanceof InputError) {
+      core.setFailed(error.message);
+      return undefined;
+    }
+    throw error;
+  }
+  const adapter = (deps.adapterFor ?? ((c: Config) => createAdapter(c.targetType, c.region)))(
+    config,
+  );
+  const report = await rotate(config, adapter, deps.now ?? (() => new Date()), deps.signal);
+  await (deps.report ?? writeReport)(report);
+  if (report.status !== 'success') {
+    const failed = report.targets.filter((target) => !target.ok).length;
+    const what =
+      report.errors[0] ??
+      `${failed} of ${report.targets.length} targets failed; see the job summary.`;
+    core.setFailed(`Backup run ${report.status}: ${what}`);
+  }
+  return report;
+}
+
+/** Per-target state carried between the phases. */
+interface TargetWork {
+  source: Source;
+  report: TargetReport;
+  existing: Backup[];
+  thisRun: Backup[];
+  toDelete: { backup: Backup; entry: DeletedEntry }[];
+  log: string[];
+}
+
+async function rotate(
+  config: Config,
+  adapter: TargetAdapter,
+  now: () => Date,
+  signal: AbortSignal | undefined,
+): Promise<RunReport> {
+  const startedAt = now();
+  const errors: string[] = [];
+  const warnings: string[] = [];
+  const limit = pLimit(config.concurrency);
+  const works: TargetWork[] = [];
+  const finish = (): RunReport => ({
+    status: runStatus(
+      works.map((work) => work.report),
+      errors,
+    ),
+    dryRun: config.dryRun,
+    targetType: config.targetType,
+    region: config.region,
+    backupSet: config.backupSet,
+    rules: describeRules(config),
+    startedAt: startedAt.toISOString(),
+    finishedAt: now().toISOString(),
+    targets: works.map((work) => work.report),
+    errors,
+    warnings,
+  });
+
+  // Sources and the set's backups: one lookup and one listing for the whole run.
+  let backups: Backup[];
+  try {
+    const lookup = await core.group('Resolve targets and list backups', async () => {
+      const found = await adapter.findSources(config.resourceIds, config.resourceTags);
+      core.info(`Targets: ${found.found.map((s) => s.id).join(', ') || 'none'}`);
+      return found;
+    });
+    for (const source of lookup.found) works.push(newWork(source, config.region));
+    for (const id of lookup.missing) {
+      const work = newWork({ id, tags: {} }, config.region);
+      fail(work, `${id} was not found in ${config.region} (or these credentials cannot see it).`);
+      works.push(work);
+    }
+    if (works.length === 0) {
+      errors.push(
+        `No ${config.targetType} in ${config.region} carries all of the tags in '${INPUTS.resourceTags}'; nothing was backed up.`,
+      );
+      return finish();
+    }
+    backups = await adapter.listBackups(config.backupSet);
+    core.info(
+      `Backup set '${config.backupSet}' holds ${backups.length} backups in ${config.region}.`,
+    );
+  } catch (error) {
+    errors.push(error instanceof Error ? error.message : String(error));
+    return finish();
+  }
+  for (const work of works) {
+    work.existing = backups.filter((backup) => backup.sourceId === work.source.id);
+  }
+
+  const active = (): TargetWork[] => works.filter((work) => work.report.ok);
+  const waitDeadline = Date.now() + config.waitTimeoutMs;
+  await Promise.all(
+    active().map((work) =>
+      limit(() =>
+        guard(work, signal, () => backUp(work, config, adapter, now, waitDeadline, signal)),
+      ),
+    ),
+  );
+  flushLogs(works, 'Back up');
+  if (signal?.aborted) {
+    errors.push(new CancelledError().message + ' Nothing was deleted.');
+    return finish();
+  }
+
+  if (!config.prune) {
+    warnings.push("Pruning is off ('prune: false'): nothing was deleted.");
+    return finish();
+  }
+  for (const work of active()) decide(work, config, now());
+  const wouldDelete = active().reduce((sum, work) => sum + work.toDelete.length, 0);
+  const refusal = deletionBudgetError(wouldDelete, config.maxDeletions);
+  if (refusal) {
+    errors.push(refusal);
+    for (const work of active())
+      for (const item of work.toDelete) item.entry.result = 'not-attempted';
+    return finish();
+  }
+  await Promise.all(
+    active().map((work) =>
+      limit(() => guard(work, signal, () => prune(work, config, adapter, signal))),
+    ),
+  );
+  flushLogs(works, 'Prune');
+  if (signal?.aborted) errors.push(new CancelledError().message);
+  return finish();
+}
+
+function newWork(source: Source, region: string): TargetWork {
+  return {
+    source,
+    report: {
+      sourceId: source.id,
+      region,
+      outcome: 'failed',
+      ok: true,
+      kept: [],
+      deleted: [],
+      warnings: [],
+    },
+    existing: [],
+    thisRun: [],
+    toDelete: [],
+    log: [],
+  };
+}
+
+function fail(work: TargetWork, message: string): void {
+  work.report.ok = false;
+  work.report.message = work.report.message ? `${work.report.message} ${message}` : message;
+  work.log.push(`Failed: ${message}`);
+}
+
+/** Runs one phase of one target; an error fails that target only. */
+async function guard(
+  work: TargetWork,
+  signal: AbortSignal | undefined,
+  phase: () => Promise<void>,
+): Promise<void> {
+  try {
+    if (signal?.aborted) throw new CancelledError();
+    await phase();
+  } catch (error) {
+    if (isAbort(error) || signal?.aborted) {
+      fail(work, 'Cancelled before it finished.');
+    } else {
+      fail(work, error instanceof Error ? error.message : String(error));
+    }
+  }
+}
+
+async function backUp(
+  work: TargetWork,
+  config: Config,
+  adapter: TargetAdapter,
+  now: () => Date,
+  waitDeadline: number,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const decision = planCreate(work.existing, {
+    now: now(),
+    ...(config.runId ? { runId: config.runId } : {}),
+    ...(config.minIntervalMs !== undefined ? { minIntervalMs: config.minIntervalMs } : {}),
+  });
+  let backup: Backup;
+  if (decision.action === 'skip') {
+    work.report.outcome = 'skipped';
+    work.report.backup = ref(decision.backup);
+    work.report.message = `Skipped: ${decision.reason}.`;
+    work.log.push(work.report.message);
+    return;
+  }
+  if (decision.action === 'reuse') {
+    backup = decision.backup;
+    work.report.outcome = 'reused';
+    work.report.message = `Reused: ${decision.reason}.`;
+  } else {
+    const createdAt = now();
+    const { tags, dropped } = composeTags(work.source, {
+      set: config.backupSet,
+      createdAt,
+      userTags: config.tags,
+      copyTags: config.copyTags,
+      ...(config.runId ? { runId: config.runId } : {}),
+    });
+    if (dropped.length > 0) {
+      work.report.warnings.push(
+        `Not copied from the source (AWS allows 50 tags): ${dropped.join(', ')}.`,
+      );
+    }
+    if (config.dryRun) {
+      work.report.outcome = 'would-create';
+      work.log.push(`Dry run: would create a backup of ${work.source.id}.`);
+      // Stands for the backup a real run would make, so that retention counts it.
+      work.thisRun.push({
+        id: `(new backup of ${work.source.id})`,
+        kind: config.targetType,
+        region: config.region,
+        sourceId: work.source.id,
+        set: config.backupSet,
+        createdAt,
+        state: config.wait ? 'completed' : 'pending',
+        tags,
+      });
+      return;
+    }
+    backup = await adapter.create({
+      source: work.source,
+      set: config.backupSet,
+      tags,
+      createdAt,
+      ...(signal ? { signal } : {}),
+    });
+    work.report.outcome = 'created';
+  }
+  work.report.backup = ref(backup);
+  work.thisRun.push(backup);
+  work.log.push(
+    `${work.report.outcome === 'created' ? 'Created' : 'Reusing'} ${backup.id} (${backup.state}).`,
+  );
+
+  if (config.wait && !config.dryRun && backup.state === 'pending') {
+    const remaining = Math.max((waitDeadline - Date.now()) / 1000, 1);
+    work.log.push(
+      `Waiting up to ${formatDuration(remaining * 1000)} for ${backup.id} to complete…`,
+    );
+    backup = await adapter.waitUntilDone(backup, {
+      maxWaitSeconds: remaining,
+      ...(signal ? { signal } : {}),
+    });
+    work.thisRun = [backup];
+    work.report.backup = ref(backup);
+  }
+  if (backup.state === 'failed') {
+    fail(
+      work,
+      `${backup.id} ended in a failed state${backup.stateMessage ? `: ${backup.stateMessage}` : ''}.`,
+    );
+  } else {
+    work.log.push(`${backup.id} is ${backup.state}.`);
+  }
+}
+
+/** Retention for one target: fills the report's kept list and the deletions to make. */
+function decide(work: TargetWork, config: Config, now: Date): void {
+  const decisions = planPrune(work.existing, { now, rules: config.rules, thisRun: work.thisRun });
+  const hypothetical = new Set(
+    work.thisRun.filter((backup) => backup.id.startsWith('(')).map((backup) => backup.id),
+  );
+  for (const { backup, keep, reasons } of decisions) {
+    if (hypothetical.has(backup.id)) continue;
+    if (keep) {
+      work.report.kept.push({ ...ref(backup), reasons });
+    } else {
+      const entry: DeletedEntry = {
+        ...ref(backup),
+        reasons,
+        result: config.dryRun ? 'would-delete' : 'not-attempted',
+      };
+      work.report.deleted.push(entry);
+      work.toDelete.push({ backup, entry });
+    }
+  }
+}
+
+async function prune(
+  work: TargetWork,
+  config: Config,
+  adapter: TargetAdapter,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  if (config.dryRun) {
+    for (const { entry } of work.toDelete)
+      work.log.push(`Dry run: would delete ${entry.id} (${entry.reasons.join('; ')}).`);
+    return;
+  }
+  // Oldest first, one at a time per target; a failure stops this target's pruning, not the run.
+  for (const { backup, entry } of [...work.toDelete].reverse()) {
+    if (signal?.aborted) throw new CancelledError();
+    try {
+      const outcome = await adapter.delete(backup, signal);
+      entry.result = outcome.result;
+      if (outcome.result === 'skipped') {
+        entry.message = outcome.message;
+        work.report.warnings.push(outcome.message);
+      }
+      work.log.push(
+        `${outcome.result === 'deleted' ? 'Deleted' : outcome.result} ${backup.id} (${entry.reasons.join('; ')}).`,
+      );
+    } catch (error) {
+      entry.result = 'failed';
+      entry.message = error instanceof Error ? error.message : String(error);
+      throw error;
+    }
+  }
+}
+
+function ref(backup: Backup): BackupRef {
+  return {
+    id: backup.id,
+    region: backup.region,
+    createdAt: backup.createdAt.toISOString(),
+    state: backup.state,
+  };
+}
+
+function describeRules(config: Config): string {
+  const rules: string[] = [];
+  if (config.rules.generations !== undefined) rules.push(`generations ${config.rules.generations}`);
+  if (config.rules.keepWithinMs !== undefined) {
+    rules.push(`keep-within ${formatDuration(config.rules.keepWithinMs)}`);
+  }
+  if (!config.prune) return 'pruning off';
+  return rules.join(', ');
+}
+
+/** Prints each target's buffered log in its own group, so concurrent targets do not interleave. */
+function flushLogs(works: TargetWork[], phase: string): void {
+  for (const work of works) {
+    if (work.log.length === 0) continue;
+    core.startGroup(`${phase} ${work.source.id}`);
+    for (const line of work.log) core.info(line);
+    core.endGroup();
+    work.log = [];
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * Pure planning for one target: whether to create, reuse or skip a backup, which tags it gets, and
+ * which of the set's backups the retention rules delete.
+ */
+import { TAG_PREFIX, TAGS } from './constants.js';
+import { formatDuration } from './duration.js';
+import {
+  decideRetention,
+  newestFirst,
+  type RetentionDecision,
+  type RetentionRules,
+} from './retention.js';
+import type { Backup, Source } from './targets/target.js';
+
+/** AWS allows at most 50 user tags on a snapshot, image or DB snapshot. */
+export const MAX_TAGS = 50;
+
+export type CreateDecision =
+  | { action: 'create' }
+  | { action: 'reuse'; backup: Backup; reason: string }
+  | { action: 'skip'; backup: Backup; reason: string };
+
+export interface CreateContext {
+  now: Date;
+  runId?: string;
+  minIntervalMs?: number;
+}
+
+/**
+ * Decides what to do for a source given its existing backups in the set: reuse the backup this
+ * workflow run already made (a re-run), skip when `min-interval` says the newest one is recent
+ * enough, or create a new one.
+ */
+export function planCreate(existing: readonly Backup[], context: CreateContext): CreateDecision {
+  const usable = existing.filter((backup) => backup.state !== 'failed').sort(newestFirst);
+  const sameRun = context.runId
+    ? usable.find((backup) => backup.tags[TAGS.run] === context.runId)
+    : undefined;
+  if (sameRun) {
+    return {
+      action: 'reuse',
+      backup: sameRun,
+      reason: `workflow run ${context.runId} already made ${sameRun.id} (a re-run reuses it)`,
+    };
+  }
+  const newest = usable[0];
+  if (newest && context.minIntervalMs !== undefined) {
+    const age = context.now.getTime() - newest.createdAt.getTime();
+    if (age < context.minIntervalMs) {
+      return {
+        action: 'skip',
+        backup: newest,
+        reason: `min-interval: the newest backup ${newest.id} is ${formatDuration(Math.max(age, 0))} old, under ${formatDuration(context.minIntervalMs)}`,
+      };
+    }
+  }
+  return { action: 'create' };
+}
+
+export interface TagContext {
+  set: string;
+  createdAt: Date;
+  runId?: string;
+  userTags: Readonly<Record<string, string>>;
+  copyTags: boolean;
+}
+
+/**
+ * The complete tag set of a new backup: the source's own tags (when `copy-tags`), then the user's
+ * `tags`, then the ownership tags, each overriding the one before. `aws:` and `snapshot-rotation:`
+ * tags of the source are never copied. When AWS's 50-tag limit would be passed, copied source tags
+ * are dropped first and named in `dropped`.
+ */
+export function composeTags(
+  source: Source,
+  context: TagContext,
+): { tags: Record<string, string>; dropped: string[] } {
+  const ownership: Record<string, string> = {
+    [TAGS.backupSet]: context.set,
+    [TAGS.source]: source.id,
+    [TAGS.createdAt]: context.createdAt.toISOString(),
+    ...(context.runId ? { [TAGS.run]: context.runId } : {}),
+  };
+  const fixed = { ...context.userTags, ...ownership };
+  const copied = context.copyTags
+    ? Object.entries(source.tags).filter(
+        ([key]) =>
+          !key.toLowerCase().startsWith('aws:') && !key.startsWith(TAG_PREFIX) && !(key in fixed),
+      )
+    : [];
+  const room = Math.max(MAX_TAGS - Object.keys(fixed).length, 0);
+  return {
+    tags: { ...Object.fromEntries(copied.slice(0, room)), ...fixed },
+    dropped: copied.slice(room).map(([key]) => key),
+  };
+}
+
+export interface PruneContext {
+  now: Date;
+  rules: RetentionRules;
+  /** Backups created or reused in this run, always kept. */
+  thisRun: readonly Backup[];
+}
+
+/**
+ * Retention for one source's backups of the set, with this run's backup included (it may not be in
+ * the listing yet). Returns every decision, kept and deleted.
+ */
+export function planPrune(existing: readonly Backup[], context: PruneContext): RetentionDecision[] {
+  const byId = new Map(existing.map((backup) => [backup.id, backup]));
+  for (const backup of context.thisRun) byId.set(backup.id, backup);
+  return decideRetention([...byId.values()], context.rules, {
+    now: context.now,
+    thisRun: new Set(context.thisRun.map((backup) => backup.id)),
+  });
+}
+
+/** The refusal message when a run would delete more than `max-deletions`, or undefined. */
+export function deletionBudgetError(wouldDelete: number, maxDeletions: number): string | undefined {
+  if (wouldDelete <= maxDeletions) return undefined;
+  return `This run would delete ${wouldDelete} backups, more than max-deletions (${maxDeletions}); nothing was deleted. If this is intended, set 'max-deletions: ${wouldDelete}' for one run.`;
+}

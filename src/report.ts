@@ -1,0 +1,190 @@
+/**
+ * The run report, its step outputs and its job summary. Rendering is pure (report → strings);
+ * `writeReport` is the one thin writer that hands them to the runner.
+ */
+import * as core from '@actions/core';
+import { escape } from 'html-escaper';
+import { OUTPUTS } from './constants.js';
+import type { BackupState } from './targets/target.js';
+
+export type RunStatus = 'success' | 'partial' | 'failed';
+
+export interface BackupRef {
+  id: string;
+  region: string;
+  createdAt: string;
+  state: BackupState;
+}
+
+export interface KeptEntry extends BackupRef {
+  reasons: string[];
+}
+
+export type DeleteResult =
+  'deleted' | 'would-delete' | 'already-gone' | 'skipped' | 'failed' | 'not-attempted';
+
+export interface DeletedEntry extends BackupRef {
+  reasons: string[];
+  result: DeleteResult;
+  message?: string;
+}
+
+export type CreateOutcome = 'created' | 'reused' | 'skipped' | 'would-create' | 'failed';
+
+export interface TargetReport {
+  sourceId: string;
+  region: string;
+  outcome: CreateOutcome;
+  /** The backup created, reused, or (when skipped) the recent one that made the skip. */
+  backup?: BackupRef;
+  /** Why it was reused or skipped, or what failed. */
+  message?: string;
+  ok: boolean;
+  kept: KeptEntry[];
+  deleted: DeletedEntry[];
+  warnings: string[];
+}
+
+export interface RunReport {
+  status: RunStatus;
+  dryRun: boolean;
+  targetType: string;
+  region: string;
+  backupSet: string;
+  rules: string;
+  startedAt: string;
+  finishedAt: string;
+  targets: TargetReport[];
+  /** Failures of the run as a whole (listing, max-deletions, cancellation). */
+  errors: string[];
+  warnings: string[];
+}
+
+/** `success` when every target succeeded, `partial` when some did, else `failed`. */
+export function runStatus(
+  targets: readonly TargetReport[],
+  runErrors: readonly string[],
+): RunStatus {
+  if (runErrors.length > 0 || targets.length === 0) return 'failed';
+  const good = targets.filter((target) => target.ok).length;
+  if (good === targets.length) return 'success';
+  return good > 0 ? 'partial' : 'failed';
+}
+
+/** Every step output, as the strings the runner stores. */
+export function renderOutputs(report: RunReport): Record<string, string> {
+  const made = (target: TargetReport): string | undefined =>
+    target.outcome === 'created' || target.outcome === 'reused' ? target.backup?.id : undefined;
+  const deleted = report.targets.flatMap((target) =>
+    target.deleted
+      .filter((entry) => entry.result === 'deleted' || entry.result === 'would-delete')
+      .map((entry) => ({ region: entry.region, id: entry.id })),
+  );
+  const first = report.targets[0];
+  return {
+    [OUTPUTS.backupId]: (first && made(first)) ?? '',
+    [OUTPUTS.backupIds]: JSON.stringify(report.targets.map(made).filter((id) => id !== undefined)),
+    [OUTPUTS.deletedIds]: JSON.stringify(deleted),
+    [OUTPUTS.deletedCount]: String(deleted.length),
+    [OUTPUTS.status]: report.status,
+    [OUTPUTS.targets]: JSON.stringify(report.targets.map((target) => target.sourceId)),
+    [OUTPUTS.report]: JSON.stringify(report),
+  };
+}
+
+const OUTCOME_TEXT: Record<CreateOutcome, string> = {
+  created: 'created',
+  reused: 'reused (re-run)',
+  skipped: 'skipped',
+  'would-create': 'would create',
+  failed: 'failed',
+};
+
+const DELETE_TEXT: Record<DeleteResult, string> = {
+  deleted: 'deleted',
+  'would-delete': 'would delete',
+  'already-gone': 'already gone',
+  skipped: 'skipped',
+  failed: 'delete failed',
+  'not-attempted': 'not deleted',
+};
+
+const STATUS_ICON: Record<RunStatus, string> = { success: '✅', partial: '⚠️', failed: '❌' };
+
+/** The job summary as HTML (GitHub renders it as Markdown with inline HTML). Every value is escaped. */
+export function renderSummary(report: RunReport): string {
+  const e = (value: string): string => escape(value);
+  const lines: string[] = [];
+  lines.push(
+    `<h2>${STATUS_ICON[report.status]} AWS Snapshot Rotation: ${e(report.status)}${report.dryRun ? ' (dry run)' : ''}</h2>`,
+  );
+  if (report.dryRun) {
+    lines.push(
+      '<p><strong>Dry run: no change was made.</strong> The tables show what a real run would create and delete.</p>',
+    );
+  }
+  lines.push(
+    `<p><code>${e(report.targetType)}</code> in <code>${e(report.region)}</code>, backup set <code>${e(report.backupSet)}</code>; retention: ${e(report.rules)}.</p>`,
+  );
+  for (const error of report.errors) lines.push(`<p>❌ ${e(error)}</p>`);
+  for (const warning of report.warnings) lines.push(`<p>⚠️ ${e(warning)}</p>`);
+
+  const deleteHeader = report.dryRun ? 'Would delete' : 'Deleted';
+  lines.push(
+    `<table><thead><tr><th>Source</th><th>Backup</th><th>Outcome</th><th>Kept</th><th>${deleteHeader}</th><th>Notes</th></tr></thead><tbody>`,
+  );
+  for (const target of report.targets) {
+    const removed = target.deleted.filter(
+      (entry) => entry.result === 'deleted' || entry.result === 'would-delete',
+    ).length;
+    const notes = [target.message, ...target.warnings].filter((note) => note !== undefined);
+    lines.push(
+      `<tr><td><code>${e(target.sourceId)}</code></td><td>${target.backup ? `<code>${e(target.backup.id)}</code>` : ''}</td>` +
+        `<td>${target.ok ? '' : '❌ '}${e(OUTCOME_TEXT[target.outcome])}</td><td>${target.kept.length}</td><td>${removed}</td>` +
+        `<td>${notes.map(e).join('<br>')}</td></tr>`,
+    );
+  }
+  lines.push('</tbody></table>');
+
+  const deleted = report.targets.flatMap((target) =>
+    target.deleted.map((entry) => ({ target, entry })),
+  );
+  if (deleted.length > 0) {
+    lines.push(
+      `<details><summary>${e(deleteHeader)}: ${deleted.length} backup${deleted.length === 1 ? '' : 's'}</summary><ul>`,
+    );
+    for (const { target, entry } of deleted) {
+      const detail = [entry.reasons.join('; '), entry.message].filter(Boolean).join(' — ');
+      lines.push(
+        `<li><code>${e(entry.id)}</code> of <code>${e(target.sourceId)}</code> (${e(entry.createdAt)}): ${e(DELETE_TEXT[entry.result])}, ${e(detail)}</li>`,
+      );
+    }
+    lines.push('</ul></details>');
+  }
+  const kept = report.targets.flatMap((target) => target.kept.map((entry) => ({ target, entry })));
+  if (kept.length > 0) {
+    lines.push(
+      `<details><summary>Kept: ${kept.length} backup${kept.length === 1 ? '' : 's'}</summary><ul>`,
+    );
+    for (const { target, entry } of kept) {
+      lines.push(
+        `<li><code>${e(entry.id)}</code> of <code>${e(target.sourceId)}</code> (${e(entry.createdAt)}, ${e(entry.state)}): ${e(entry.reasons.join('; '))}</li>`,
+      );
+    }
+    lines.push('</ul></details>');
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** Hands outputs and summary to the runner. A missing summary file (a local run) is a warning. */
+export async function writeReport(report: RunReport): Promise<void> {
+  for (const [name, value] of Object.entries(renderOutputs(report))) core.setOutput(name, value);
+  if (!process.env.GITHUB_STEP_SUMMARY) return;
+  try {
+    await core.summary.addRaw(renderSummary(report)).write();
+  } catch (error) {
+    core.warning(
+      `Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+}

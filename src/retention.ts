@@ -1,0 +1,106 @@
+/**
+ * Pure retention: backups + rules + now → keep or delete, each with the reasons why.
+ *
+ * Retention is a union of keep rules: a backup survives when any rule keeps it. Independently of the
+ * rules, pending backups, protected backups (`snapshot-rotation:keep=true`), the backups made or
+ * reused in this run and the newest completed backup of each source are always kept. Backups in a
+ * failed state are deleted unless protected.
+ */
+import { TAGS } from './constants.js';
+import { formatDuration } from './duration.js';
+import type { Backup } from './targets/target.js';
+
+export interface RetentionRules {
+  /** Keep the N newest completed backups of each source. */
+  generations?: number;
+  /** Keep every backup younger than this many milliseconds. */
+  keepWithinMs?: number;
+}
+
+export interface RetentionContext {
+  now: Date;
+  /** Ids of backups created or reused by this run: always kept. */
+  thisRun?: ReadonlySet<string>;
+}
+
+export interface RetentionDecision {
+  backup: Backup;
+  keep: boolean;
+  /** Every rule that keeps it, or why it goes; the first one is the main reason. */
+  reasons: string[];
+}
+
+/** True when a backup carries `snapshot-rotation:keep=true` (case-insensitive value). */
+export function isProtected(backup: Backup): boolean {
+  return backup.tags[TAGS.keep]?.trim().toLowerCase() === 'true';
+}
+
+/** Newest first; ties broken by id so the same input always gives the same order. */
+export function newestFirst(a: Backup, b: Backup): number {
+  const diff = b.createdAt.getTime() - a.createdAt.getTime();
+  return diff !== 0 ? diff : a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
+}
+
+/**
+ * Decides every backup. Backups are grouped by set and source, so generations and the newest
+ * completed backup are counted per source. The result is in the input's newest-first order.
+ */
+export function decideRetention(
+  backups: readonly Backup[],
+  rules: RetentionRules,
+  context: RetentionContext,
+): RetentionDecision[] {
+  const groups = new Map<string, Backup[]>();
+  for (const backup of [...backups].sort(newestFirst)) {
+    const key = `${backup.set}\u0000${backup.sourceId}`;
+    groups.set(key, [...(groups.get(key) ?? []), backup]);
+  }
+  const decisions: RetentionDecision[] = [];
+  for (const group of groups.values()) decisions.push(...decideGroup(group, rules, context));
+  return decisions.sort((a, b) => newestFirst(a.backup, b.backup));
+}
+
+function decideGroup(
+  sorted: readonly Backup[],
+  rules: RetentionRules,
+  { now, thisRun }: RetentionContext,
+): RetentionDecision[] {
+  let generation = 0;
+  return sorted.map((backup) => {
+    const reasons: string[] = [];
+    const age = now.getTime() - backup.createdAt.getTime();
+    if (isProtected(backup)) reasons.push(`protected by ${TAGS.keep}=true`);
+    if (backup.state === 'failed') {
+      return reasons.length > 0
+        ? { backup, keep: true, reasons }
+        : { backup, keep: false, reasons: [failedReason(backup)] };
+    }
+    if (thisRun?.has(backup.id)) reasons.push('made in this run');
+    if (backup.state === 'pending') {
+      reasons.push('pending (in progress backups are never deleted)');
+      return { backup, keep: true, reasons };
+    }
+    generation += 1;
+    if (generation === 1) reasons.push('newest completed backup of the source');
+    if (rules.generations !== undefined && generation <= rules.generations) {
+      reasons.push(`generations: ${generation} of ${rules.generations}`);
+    }
+    if (rules.keepWithinMs !== undefined && age < rules.keepWithinMs) {
+      reasons.push(
+        `keep-within: ${formatDuration(Math.max(age, 0))} old, under ${formatDuration(rules.keepWithinMs)}`,
+      );
+    }
+    if (reasons.length > 0) return { backup, keep: true, reasons };
+    return {
+      backup,
+      keep: false,
+      reasons: [
+        `beyond retention (generation ${generation}, ${formatDuration(Math.max(age, 0))} old)`,
+      ],
+    };
+  });
+}
+
+function failedReason(backup: Backup): string {
+  return backup.stateMessage ? `failed state: ${backup.stateMessage}` : 'failed state';
+}

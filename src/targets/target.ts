@@ -1,0 +1,79 @@
+/**
+ * The one interface every target-type adapter implements, and the normalized records the pure core
+ * works on. The core never sees SDK types: each adapter translates its AWS API into these.
+ */
+import type { TargetType } from '../constants.js';
+
+/** Where a backup is in its life: only `completed` backups count as generations. */
+export type BackupState = 'pending' | 'completed' | 'failed';
+
+/** One backup (snapshot, image, DB snapshot) as the core sees it. */
+export interface Backup {
+  id: string;
+  kind: TargetType;
+  region: string;
+  /** Source resource id from the `snapshot-rotation:source` tag. */
+  sourceId: string;
+  /** Backup set from the `snapshot-rotation:backup-set` tag. */
+  set: string;
+  /** Age reference: the `created-at` tag, else the AWS creation time. */
+  createdAt: Date;
+  state: BackupState;
+  /** AWS's own explanation of a failed state, when it gives one. */
+  stateMessage?: string;
+  tags: Record<string, string>;
+}
+
+/** A source resource that was found and can be backed up. */
+export interface Source {
+  id: string;
+  /** The resource's own tags (copied onto the backup when `copy-tags` is on). */
+  tags: Record<string, string>;
+}
+
+/** What the adapter needs to create one backup; every tag is decided by the caller. */
+export interface CreateRequest {
+  source: Source;
+  set: string;
+  /** Complete tag set for the new backup, applied at creation. */
+  tags: Record<string, string>;
+  /** Time recorded as the backup's age reference. */
+  createdAt: Date;
+  signal?: AbortSignal;
+}
+
+export interface WaitOptions {
+  /** Longest time to wait for this backup, in seconds. */
+  maxWaitSeconds: number;
+  signal?: AbortSignal;
+}
+
+/** Outcome of one deletion; `skipped` leaves the backup in place with a reason (e.g. still in use). */
+export type DeleteOutcome =
+  { result: 'deleted' } | { result: 'already-gone' } | { result: 'skipped'; message: string };
+
+/** Resolution of the requested sources: which exist, which do not. */
+export interface SourceLookup {
+  found: Source[];
+  /** Requested ids that do not exist (or are not visible) in the region. */
+  missing: string[];
+}
+
+/** One adapter per target type and region. */
+export interface TargetAdapter {
+  readonly type: TargetType;
+  readonly region: string;
+  /** Looks up the given ids and discovers resources carrying all `tags` (when given). */
+  findSources(
+    ids: readonly string[],
+    tags: Readonly<Record<string, string>>,
+  ): Promise<SourceLookup>;
+  /** Every backup of the set in the region (one listing, server-side filtered by the set tag). */
+  listBackups(set: string): Promise<Backup[]>;
+  /** Requests a new backup; returns it as soon as AWS has accepted it (usually `pending`). */
+  create(request: CreateRequest): Promise<Backup>;
+  /** Waits until the backup is completed or failed; throws on timeout or abort. */
+  waitUntilDone(backup: Backup, options: WaitOptions): Promise<Backup>;
+  /** Deletes one backup. Throws on errors that should fail the target. */
+  delete(backup: Backup, signal?: AbortSignal): Promise<DeleteOutcome>;
+}
