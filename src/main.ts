@@ -79,6 +79,7 @@ async function rotate(
   const warnings: string[] = [];
   const limit = pLimit(config.concurrency);
   const works: TargetWork[] = [];
+  const resolved: string[] = [];
   const finish = (): RunReport => ({
     status: runStatus(
       works.map((work) => work.report),
@@ -91,6 +92,7 @@ async function rotate(
     rules: describeRules(config),
     startedAt: startedAt.toISOString(),
     finishedAt: now().toISOString(),
+    resolved,
     targets: works.map((work) => work.report),
     errors,
     warnings,
@@ -104,7 +106,16 @@ async function rotate(
       core.info(`Targets: ${found.found.map((s) => s.id).join(', ') || 'none'}`);
       return found;
     });
-    for (const source of lookup.found) works.push(newWork(source, config.region));
+    // Targets in the order the user named them, then the ones found by tags.
+    const rank = (id: string): number => {
+      const index = config.resourceIds.indexOf(id);
+      return index === -1 ? config.resourceIds.length : index;
+    };
+    const ordered = [...lookup.found].sort((a, b) => rank(a.id) - rank(b.id));
+    for (const source of ordered) {
+      resolved.push(source.id);
+      works.push(newWork(source, config.region));
+    }
     for (const id of lookup.missing) {
       const work = newWork({ id, tags: {} }, config.region);
       fail(work, `${id} was not found in ${config.region} (or these credentials cannot see it).`);

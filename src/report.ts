@@ -54,6 +54,8 @@ export interface RunReport {
   rules: string;
   startedAt: string;
   finishedAt: string;
+  /** Source ids that were found (by id or by tags): what a fan-out matrix runs over. */
+  resolved: string[];
   targets: TargetReport[];
   /** Failures of the run as a whole (listing, max-deletions, cancellation). */
   errors: string[];
@@ -87,7 +89,7 @@ export function renderOutputs(report: RunReport): Record<string, string> {
     [OUTPUTS.deletedIds]: JSON.stringify(deleted),
     [OUTPUTS.deletedCount]: String(deleted.length),
     [OUTPUTS.status]: report.status,
-    [OUTPUTS.targets]: JSON.stringify(report.targets.map((target) => target.sourceId)),
+    [OUTPUTS.targets]: JSON.stringify(report.resolved),
     [OUTPUTS.report]: JSON.stringify(report),
   };
 }

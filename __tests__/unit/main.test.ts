@@ -141,14 +141,15 @@ describe('run', () => {
     ];
     const adapter = new FakeAdapter([...old, ...oldB], [A, B]);
     adapter.failCreate.add(B);
-    const report = await runWith(adapter, { 'resource-id': `${A},${B},${C}` });
+    const report = await runWith(adapter, { 'resource-id': `${B},${C},${A}` });
     expect(report?.status).toBe('partial');
     expect(process.exitCode).toBe(1);
-    expect(adapter.mutations()).toEqual([`create ${A}`, `create ${B}`, 'delete snap-a-older']);
+    expect(adapter.mutations()).toEqual([`create ${B}`, `create ${A}`, 'delete snap-a-older']);
     const byId = Object.fromEntries(report!.targets.map((t) => [t.sourceId, t]));
     expect(byId[C]?.ok).toBe(false);
     expect(byId[C]?.message).toContain('not found');
     expect(byId[B]).toMatchObject({ ok: false, outcome: 'failed', deleted: [] });
+    expect(report?.resolved).toEqual([B, A]);
   });
 
   it('refuses to delete anything when more than max-deletions would go, and names the number', async () => {

@@ -50,6 +50,7 @@ const report = (overrides: Partial<RunReport> = {}): RunReport => ({
   rules: 'generations 5',
   startedAt: '2026-11-22T00:00:00.000Z',
   finishedAt: '2026-11-22T00:01:00.000Z',
+  resolved: ['vol-1', 'vol-2'],
   targets: [target()],
   errors: [],
   warnings: [],

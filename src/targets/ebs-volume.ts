@@ -90,7 +90,7 @@ export class EbsVolumeAdapter implements TargetAdapter {
     }
     if (Object.keys(tags).length > 0) await describe(tagFilters(tags), 'volumes by tags');
     return {
-      found: [...found.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+      found: [...found.values()].sort((a, b) => a.id.localeCompare(b.id)),
       missing: ids.filter((id) => !found.has(id)),
     };
   }
