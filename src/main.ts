@@ -279,7 +279,6 @@ async function backUp(
       source: work.source,
       set: config.backupSet,
       tags,
-      createdAt,
       ...(signal ? { signal } : {}),
     });
     work.report.outcome = 'created';

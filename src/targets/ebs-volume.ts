@@ -131,10 +131,15 @@ export class EbsVolumeAdapter implements TargetAdapter {
       if (signal?.aborted) throw new CancelledError();
       try {
         const snapshot = await this.ec2.send(command, { abortSignal: signal });
-        const backup = this.toBackup({ ...snapshot, Tags: snapshot.Tags ?? toEc2Tags(tags) });
+        // The tags were set by this very call; an answer without them still names our snapshot.
+        const backup = this.toBackup({
+          ...snapshot,
+          Tags: snapshot.Tags?.length ? snapshot.Tags : toEc2Tags(tags),
+        });
         if (!backup) throw new Error(`CreateSnapshot returned no snapshot id for ${source.id}`);
         return backup;
       } catch (error) {
+        if (signal?.aborted) throw new CancelledError();
         const code = awsErrorCode(error);
         if (code === 'SnapshotCreationPerVolumeRateExceeded' && attempt < RATE_LIMIT_ATTEMPTS) {
           await this.sleep(this.rateLimitBackoffMs, signal);
@@ -169,8 +174,22 @@ export class EbsVolumeAdapter implements TargetAdapter {
       );
     } catch (error) {
       if (signal?.aborted) throw new CancelledError();
-      const current = await this.describe(backup.id, signal).catch(() => undefined);
+      // The waiter retries on any describe error until it times out: ask once more to tell why.
+      const current = await this.describe(backup.id, signal).catch((describeError: unknown) => {
+        throw new TargetError(
+          describeAwsError(
+            `Could not read snapshot ${backup.id} while waiting for it`,
+            describeError,
+          ),
+          { cause: describeError },
+        );
+      });
       if (current?.state === 'failed') return current;
+      if (!current) {
+        throw new TargetError(
+          `Snapshot ${backup.id} of ${backup.sourceId} disappeared while waiting for it.`,
+        );
+      }
       if (error instanceof Error && error.name === 'TimeoutError') {
         throw new TargetError(
           `Snapshot ${backup.id} of ${backup.sourceId} did not complete within ${formatDuration(maxWaitSeconds * 1000)} (wait-timeout); it is left in place and later runs will count it once it completes.`,
@@ -180,7 +199,15 @@ export class EbsVolumeAdapter implements TargetAdapter {
         cause: error,
       });
     }
-    return (await this.describe(backup.id, signal)) ?? { ...backup, state: 'completed' };
+    try {
+      return (await this.describe(backup.id, signal)) ?? { ...backup, state: 'completed' };
+    } catch (error) {
+      if (signal?.aborted) throw new CancelledError();
+      throw new TargetError(
+        describeAwsError(`Could not read snapshot ${backup.id} after it completed`, error),
+        { cause: error },
+      );
+    }
   }
 
   async delete(backup: Backup, signal?: AbortSignal): Promise<DeleteOutcome> {
@@ -190,6 +217,7 @@ export class EbsVolumeAdapter implements TargetAdapter {
       });
       return { result: 'deleted' };
     } catch (error) {
+      if (signal?.aborted) throw new CancelledError();
       const code = awsErrorCode(error);
       if (code === 'InvalidSnapshot.NotFound') return { result: 'already-gone' };
       if (code === 'InvalidSnapshot.InUse') {

@@ -16,11 +16,14 @@ export function tagFilters(record: Readonly<Record<string, string>>): Filter[] {
   return Object.entries(record).map(([key, value]) => ({ Name: `tag:${key}`, Values: [value] }));
 }
 
-/** The age reference of a backup: the `created-at` tag when valid, else AWS's time. */
+/**
+ * The age reference of a backup: the `created-at` tag when valid, else AWS's time. With neither
+ * (AWS always sends one) it counts as brand new, so that an unknown age never gets a backup deleted.
+ */
 export function createdAtOf(tagValue: string | undefined, awsTime: Date | undefined): Date {
   const tagged = tagValue ? new Date(tagValue) : undefined;
   if (tagged && !Number.isNaN(tagged.getTime())) return tagged;
-  return awsTime ?? new Date(0);
+  return awsTime ?? new Date();
 }
 
 /** Splits a list into chunks of at most `size` (EC2 takes at most 200 values per filter). */

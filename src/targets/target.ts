@@ -35,10 +35,8 @@ export interface Source {
 export interface CreateRequest {
   source: Source;
   set: string;
-  /** Complete tag set for the new backup, applied at creation. */
+  /** Complete tag set for the new backup (its `created-at` included), applied at creation. */
   tags: Record<string, string>;
-  /** Time recorded as the backup's age reference. */
-  createdAt: Date;
   signal?: AbortSignal;
 }
 

@@ -1,0 +1,752 @@
+// Adapter tests for `ebs-volume` (DESIGN §8): what moto cannot show — pagination, pending and error
+// states, per-volume limits, throttling, waiter timeouts and cancellation. A real EC2Client is wrapped
+// by aws-sdk-client-mock, except in the throttling tests that replace the client's HTTP handler so
+// the SDK's own retry strategy runs.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
+import {
+  CreateSnapshotCommand,
+  DeleteSnapshotCommand,
+  DescribeSnapshotsCommand,
+  DescribeVolumesCommand,
+  EC2Client,
+  EC2ServiceException,
+  type DescribeSnapshotsCommandInput,
+  type DescribeVolumesCommandInput,
+  type Snapshot,
+  type Volume,
+} from '@aws-sdk/client-ec2';
+import { ec2Client } from '../../src/aws.js';
+import { TAGS } from '../../src/constants.js';
+import { CancelledError, isAbort, TargetError } from '../../src/errors.js';
+import { sleep as realSleep, type Sleep } from '../../src/sleep.js';
+import { EbsVolumeAdapter, type EbsVolumeOptions } from '../../src/targets/ebs-volume.js';
+import type { Backup, CreateRequest } from '../../src/targets/target.js';
+
+const REGION = 'us-east-1';
+const SET = 'nightly';
+const START_TIME = new Date('2026-11-20T08:00:00Z');
+const CREATED_AT = '2026-11-22T12:00:00.000Z';
+
+/** An error shaped like the ones the SDK throws for an AWS error code (`name` is the code). */
+function awsError(code: string, message = `Simulated ${code}.`, status = 400): EC2ServiceException {
+  return new EC2ServiceException({
+    name: code,
+    message,
+    $fault: status >= 500 ? 'server' : 'client',
+    $metadata: { httpStatusCode: status },
+  });
+}
+
+function ownershipTags(sourceId = 'vol-1', set = SET): Record<string, string> {
+  return { [TAGS.backupSet]: set, [TAGS.source]: sourceId };
+}
+
+function ec2Tags(record: Record<string, string>): { Key: string; Value: string }[] {
+  return Object.entries(record).map(([Key, Value]) => ({ Key, Value }));
+}
+
+/** A snapshot of `vol-1` in the set, completed, with a created-at tag unless overridden. */
+function snapshot(
+  id: string,
+  overrides: Partial<Snapshot> & { tags?: Record<string, string> } = {},
+): Snapshot {
+  const { tags, ...rest } = overrides;
+  return {
+    SnapshotId: id,
+    VolumeId: 'vol-1',
+    State: 'completed',
+    StartTime: START_TIME,
+    Tags: ec2Tags(tags ?? { ...ownershipTags(), [TAGS.createdAt]: CREATED_AT }),
+    ...rest,
+  };
+}
+
+function volume(id: string, tags: Record<string, string> = {}): Volume {
+  return { VolumeId: id, Tags: ec2Tags(tags) };
+}
+
+function pendingBackup(id = 'snap-new'): Backup {
+  return {
+    id,
+    kind: 'ebs-volume',
+    region: REGION,
+    sourceId: 'vol-1',
+    set: SET,
+    createdAt: new Date(CREATED_AT),
+    state: 'pending',
+    tags: { ...ownershipTags(), [TAGS.createdAt]: CREATED_AT },
+  };
+}
+
+function createRequest(overrides: Partial<CreateRequest> = {}): CreateRequest {
+  return {
+    source: { id: 'vol-1', tags: { Name: 'data' } },
+    set: SET,
+    tags: { ...ownershipTags(), [TAGS.createdAt]: CREATED_AT, [TAGS.run]: '42', Name: 'data' },
+    ...overrides,
+  };
+}
+
+/** Resolves with the rejection of `promise` (fails the test when it resolves). */
+async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(Error);
+    return error as Error;
+  }
+  throw new Error('expected the promise to reject, but it resolved');
+}
+
+let client: EC2Client;
+let ec2: AwsClientStub<EC2Client>;
+let fakeSleep: ReturnType<typeof vi.fn<Sleep>>;
+
+function adapter(options: EbsVolumeOptions = {}): EbsVolumeAdapter {
+  return new EbsVolumeAdapter(client, REGION, {
+    minDelaySeconds: 1,
+    maxDelaySeconds: 1,
+    sleep: fakeSleep,
+    rateLimitBackoffMs: 20_000,
+    ...options,
+  });
+}
+
+beforeEach(() => {
+  // A fresh client per test: a waiter left polling by an aborted test cannot reach the next test's mock.
+  client = new EC2Client({
+    region: REGION,
+    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+  });
+  ec2 = mockClient(client);
+  fakeSleep = vi.fn<Sleep>(() => Promise.resolve());
+});
+
+afterEach(() => {
+  ec2.restore();
+  vi.unstubAllEnvs();
+});
+
+describe('EbsVolumeAdapter.findSources', () => {
+  it('looks the ids up with a volume-id filter and reports the ids that do not exist as missing', async () => {
+    ec2.on(DescribeVolumesCommand).resolves({ Volumes: [volume('vol-2', { Name: 'two' })] });
+
+    const lookup = await adapter().findSources(['vol-1', 'vol-2', 'vol-3'], {});
+
+    const calls = ec2.commandCalls(DescribeVolumesCommand);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.args[0].input.Filters).toEqual([
+      { Name: 'volume-id', Values: ['vol-1', 'vol-2', 'vol-3'] },
+    ]);
+    // A filter, not VolumeIds: VolumeIds would fail the whole call on the first missing id.
+    expect(calls[0]?.args[0].input.VolumeIds).toBeUndefined();
+    expect(lookup).toEqual({
+      found: [{ id: 'vol-2', tags: { Name: 'two' } }],
+      missing: ['vol-1', 'vol-3'],
+    });
+  });
+
+  it('returns the volumes of every page (NextToken) with their tags', async () => {
+    const inputs: DescribeVolumesCommandInput[] = [];
+    const pages = [
+      { Volumes: [volume('vol-1', { Name: 'one' })], NextToken: 'page-2' },
+      { Volumes: [volume('vol-2', { Name: 'two', team: 'db' })], NextToken: 'page-3' },
+      { Volumes: [volume('vol-3')] },
+    ];
+    ec2.on(DescribeVolumesCommand).callsFake((input: DescribeVolumesCommandInput) => {
+      inputs.push(structuredClone(input));
+      return pages[inputs.length - 1];
+    });
+
+    const lookup = await adapter().findSources(['vol-1', 'vol-2', 'vol-3'], {});
+
+    expect(inputs.map((input) => input.NextToken)).toEqual([undefined, 'page-2', 'page-3']);
+    expect(lookup).toEqual({
+      found: [
+        { id: 'vol-1', tags: { Name: 'one' } },
+        { id: 'vol-2', tags: { Name: 'two', team: 'db' } },
+        { id: 'vol-3', tags: {} },
+      ],
+      missing: [],
+    });
+  });
+
+  it('discovers volumes by tags with one tag:Key filter per tag and merges them with the ids', async () => {
+    ec2
+      .on(DescribeVolumesCommand)
+      .resolvesOnce({ Volumes: [volume('vol-9', { backup: 'yes', env: 'prod' })] })
+      .resolvesOnce({
+        Volumes: [
+          volume('vol-5', { backup: 'yes', env: 'prod' }),
+          volume('vol-9', { backup: 'yes', env: 'prod' }),
+        ],
+      });
+
+    const lookup = await adapter().findSources(['vol-9'], { backup: 'yes', env: 'prod' });
+
+    const calls = ec2.commandCalls(DescribeVolumesCommand);
+    expect(calls).toHaveLength(2);
+    expect(calls[1]?.args[0].input.Filters).toEqual([
+      { Name: 'tag:backup', Values: ['yes'] },
+      { Name: 'tag:env', Values: ['prod'] },
+    ]);
+    expect(lookup.found.map((source) => source.id)).toEqual(['vol-5', 'vol-9']);
+    expect(lookup.found[0]?.tags).toEqual({ backup: 'yes', env: 'prod' });
+    expect(lookup.missing).toEqual([]);
+  });
+
+  it('makes no tag lookup when no tags are given', async () => {
+    ec2.on(DescribeVolumesCommand).resolves({ Volumes: [volume('vol-1')] });
+
+    await adapter().findSources(['vol-1'], {});
+
+    expect(ec2.commandCalls(DescribeVolumesCommand)).toHaveLength(1);
+  });
+
+  it('splits more than 200 ids into volume-id filters of at most 200 values', async () => {
+    const ids = Array.from({ length: 450 }, (_, i) => `vol-${String(i).padStart(4, '0')}`);
+    ec2.on(DescribeVolumesCommand).callsFake((input: DescribeVolumesCommandInput) => ({
+      Volumes: (input.Filters?.[0]?.Values ?? []).map((id) => volume(id)),
+    }));
+
+    const lookup = await adapter().findSources(ids, {});
+
+    const valueLists = ec2
+      .commandCalls(DescribeVolumesCommand)
+      .map((call) => call.args[0].input.Filters?.[0]?.Values ?? []);
+    expect(valueLists.map((values) => values.length)).toEqual([200, 200, 50]);
+    expect(valueLists.flat()).toEqual(ids);
+    expect(lookup.found).toHaveLength(450);
+    expect(lookup.missing).toEqual([]);
+  });
+
+  it('turns AccessDenied into a TargetError naming the region and the code', async () => {
+    ec2
+      .on(DescribeVolumesCommand)
+      .rejects(awsError('AccessDenied', 'User is not authorized to perform ec2:DescribeVolumes'));
+
+    const error = await rejectionOf(adapter().findSources(['vol-1'], {}));
+
+    expect(error).toBeInstanceOf(TargetError);
+    expect(error.message).toContain(REGION);
+    expect(error.message).toContain('AccessDenied');
+    expect(error.message).toContain('vol-1');
+    expect(error.cause).toBeInstanceOf(EC2ServiceException);
+  });
+});
+
+describe('EbsVolumeAdapter.listBackups', () => {
+  it('asks only for own snapshots of the set (OwnerIds self and the backup-set tag filter)', async () => {
+    ec2.on(DescribeSnapshotsCommand).resolves({ Snapshots: [] });
+
+    await adapter().listBackups(SET);
+
+    const calls = ec2.commandCalls(DescribeSnapshotsCommand);
+    expect(calls).toHaveLength(1);
+    const input = calls[0]?.args[0].input;
+    expect(input?.OwnerIds).toEqual(['self']);
+    expect(input?.Filters).toEqual([{ Name: `tag:${TAGS.backupSet}`, Values: [SET] }]);
+    expect(input?.MaxResults).toBe(1000);
+  });
+
+  it('lists every page of snapshots and keeps only those with both ownership tags of this set', async () => {
+    const inputs: DescribeSnapshotsCommandInput[] = [];
+    const pages = [
+      {
+        Snapshots: [
+          snapshot('snap-1'),
+          // No source tag: a snapshot someone tagged by hand, never managed.
+          snapshot('snap-manual', { tags: { [TAGS.backupSet]: SET } }),
+        ],
+        NextToken: 'token-2',
+      },
+      {
+        Snapshots: [
+          snapshot('snap-2', { VolumeId: 'vol-2', tags: ownershipTags('vol-2') }),
+          // Another set (a server that ignored the filter must not leak it into this set).
+          snapshot('snap-other', { tags: ownershipTags('vol-1', 'weekly') }),
+        ],
+        NextToken: 'token-3',
+      },
+      {
+        Snapshots: [
+          snapshot('snap-3'),
+          // No backup-set tag at all.
+          snapshot('snap-untagged', { tags: { [TAGS.source]: 'vol-1' } }),
+        ],
+      },
+    ];
+    ec2.on(DescribeSnapshotsCommand).callsFake((input: DescribeSnapshotsCommandInput) => {
+      inputs.push(structuredClone(input));
+      return pages[inputs.length - 1];
+    });
+
+    const backups = await adapter().listBackups(SET);
+
+    expect(inputs.map((input) => input.NextToken)).toEqual([undefined, 'token-2', 'token-3']);
+    expect(backups.map((backup) => backup.id)).toEqual(['snap-1', 'snap-2', 'snap-3']);
+    expect(backups[1]).toEqual({
+      id: 'snap-2',
+      kind: 'ebs-volume',
+      region: REGION,
+      sourceId: 'vol-2',
+      set: SET,
+      createdAt: START_TIME,
+      state: 'completed',
+      tags: ownershipTags('vol-2'),
+    });
+  });
+
+  it('maps pending, completed and error to pending, completed and failed with the StateMessage', async () => {
+    ec2.on(DescribeSnapshotsCommand).resolves({
+      Snapshots: [
+        snapshot('snap-p', { State: 'pending', Progress: '40%' }),
+        snapshot('snap-c', { State: 'completed' }),
+        snapshot('snap-e', {
+          State: 'error',
+          StateMessage: 'Internal error while copying the data.',
+        }),
+      ],
+    });
+
+    const backups = await adapter().listBackups(SET);
+
+    expect(backups.map(({ id, state, stateMessage }) => ({ id, state, stateMessage }))).toEqual([
+      { id: 'snap-p', state: 'pending', stateMessage: undefined },
+      { id: 'snap-c', state: 'completed', stateMessage: undefined },
+      { id: 'snap-e', state: 'failed', stateMessage: 'Internal error while copying the data.' },
+    ]);
+    expect(backups[0]).not.toHaveProperty('stateMessage');
+  });
+
+  it('takes createdAt from the created-at tag when it is valid, else from StartTime', async () => {
+    ec2.on(DescribeSnapshotsCommand).resolves({
+      Snapshots: [
+        snapshot('snap-tagged', {
+          tags: { ...ownershipTags(), [TAGS.createdAt]: '2026-01-02T03:04:05.000Z' },
+        }),
+        snapshot('snap-invalid', {
+          tags: { ...ownershipTags(), [TAGS.createdAt]: 'yesterday-ish' },
+        }),
+        snapshot('snap-untagged', { tags: ownershipTags() }),
+      ],
+    });
+
+    const backups = await adapter().listBackups(SET);
+
+    expect(backups.map((backup) => backup.createdAt.toISOString())).toEqual([
+      '2026-01-02T03:04:05.000Z',
+      START_TIME.toISOString(),
+      START_TIME.toISOString(),
+    ]);
+  });
+
+  it('turns a listing error into a TargetError naming the set, the region and the code', async () => {
+    ec2.on(DescribeSnapshotsCommand).rejects(awsError('UnauthorizedOperation', 'Not allowed.'));
+
+    const error = await rejectionOf(adapter().listBackups(SET));
+
+    expect(error).toBeInstanceOf(TargetError);
+    expect(error.message).toContain(SET);
+    expect(error.message).toContain(REGION);
+    expect(error.message).toContain('UnauthorizedOperation');
+  });
+});
+
+describe('EbsVolumeAdapter.create', () => {
+  it('sends the VolumeId, a Description naming set and source, and exactly the given tags at creation', async () => {
+    ec2.on(CreateSnapshotCommand).resolves(snapshot('snap-new', { State: 'pending' }));
+    const request = createRequest();
+
+    await adapter().create(request);
+
+    const calls = ec2.commandCalls(CreateSnapshotCommand);
+    expect(calls).toHaveLength(1);
+    const input = calls[0]?.args[0].input;
+    expect(input?.VolumeId).toBe('vol-1');
+    expect(input?.Description).toContain(SET);
+    expect(input?.Description).toContain('vol-1');
+    expect(input?.TagSpecifications).toHaveLength(1);
+    expect(input?.TagSpecifications?.[0]?.ResourceType).toBe('snapshot');
+    const sent = input?.TagSpecifications?.[0]?.Tags ?? [];
+    expect(Object.fromEntries(sent.map(({ Key, Value }) => [Key, Value]))).toEqual(request.tags);
+    expect(sent).toHaveLength(Object.keys(request.tags).length);
+  });
+
+  it('returns the accepted snapshot as a pending Backup', async () => {
+    const request = createRequest();
+    ec2.on(CreateSnapshotCommand).resolves({
+      SnapshotId: 'snap-new',
+      VolumeId: 'vol-1',
+      State: 'pending',
+      StartTime: new Date('2026-11-22T12:00:03Z'),
+      Tags: ec2Tags(request.tags),
+    });
+
+    const backup = await adapter().create(request);
+
+    expect(backup).toEqual({
+      id: 'snap-new',
+      kind: 'ebs-volume',
+      region: REGION,
+      sourceId: 'vol-1',
+      set: SET,
+      createdAt: new Date(CREATED_AT),
+      state: 'pending',
+      tags: request.tags,
+    });
+  });
+
+  it('falls back to the requested tags when the response carries no tag list', async () => {
+    const request = createRequest();
+    ec2.on(CreateSnapshotCommand).resolves({ SnapshotId: 'snap-new', State: 'pending' });
+
+    const backup = await adapter().create(request);
+
+    expect(backup).toMatchObject({ id: 'snap-new', state: 'pending', sourceId: 'vol-1', set: SET });
+    expect(backup.tags).toEqual(request.tags);
+  });
+
+  it('falls back to the requested tags when the response carries an empty tag list', async () => {
+    // The SDK turns an empty `<tagSet/>` in the XML answer into `Tags: []`.
+    const request = createRequest();
+    ec2.on(CreateSnapshotCommand).resolves({ SnapshotId: 'snap-new', State: 'pending', Tags: [] });
+
+    const backup = await adapter().create(request);
+
+    expect(backup).toMatchObject({ id: 'snap-new', state: 'pending', sourceId: 'vol-1', set: SET });
+    expect(backup.tags).toEqual(request.tags);
+  });
+
+  it('retries SnapshotCreationPerVolumeRateExceeded after the injected back-off and then succeeds', async () => {
+    ec2
+      .on(CreateSnapshotCommand)
+      .rejectsOnce(awsError('SnapshotCreationPerVolumeRateExceeded'))
+      .rejectsOnce(awsError('SnapshotCreationPerVolumeRateExceeded'))
+      .resolves(snapshot('snap-new', { State: 'pending' }));
+    const controller = new AbortController();
+
+    const backup = await adapter({ rateLimitBackoffMs: 20_000 }).create(
+      createRequest({ signal: controller.signal }),
+    );
+
+    expect(backup).toMatchObject({ id: 'snap-new', state: 'pending' });
+    expect(ec2.commandCalls(CreateSnapshotCommand)).toHaveLength(3);
+    expect(fakeSleep).toHaveBeenCalledTimes(2);
+    expect(fakeSleep).toHaveBeenCalledWith(20_000, controller.signal);
+  });
+
+  it('backs off at least 15 s by default after SnapshotCreationPerVolumeRateExceeded', async () => {
+    ec2
+      .on(CreateSnapshotCommand)
+      .rejectsOnce(awsError('SnapshotCreationPerVolumeRateExceeded'))
+      .resolves(snapshot('snap-new', { State: 'pending' }));
+    const defaults = new EbsVolumeAdapter(client, REGION, { sleep: fakeSleep });
+
+    await defaults.create(createRequest());
+
+    expect(fakeSleep).toHaveBeenCalledTimes(1);
+    expect(fakeSleep.mock.calls[0]?.[0]).toBeGreaterThanOrEqual(15_000);
+  });
+
+  it('gives up with a TargetError after 4 rate-limited attempts', async () => {
+    ec2.on(CreateSnapshotCommand).rejects(awsError('SnapshotCreationPerVolumeRateExceeded'));
+
+    const error = await rejectionOf(adapter().create(createRequest()));
+
+    expect(error).toBeInstanceOf(TargetError);
+    expect(error.message).toContain('vol-1');
+    expect(error.message).toContain('SnapshotCreationPerVolumeRateExceeded');
+    expect(ec2.commandCalls(CreateSnapshotCommand)).toHaveLength(4);
+    expect(fakeSleep).toHaveBeenCalledTimes(3);
+  });
+
+  it('fails ConcurrentSnapshotLimitExceeded at once, saying a later run will try again', async () => {
+    ec2.on(CreateSnapshotCommand).rejects(awsError('ConcurrentSnapshotLimitExceeded'));
+
+    const error = await rejectionOf(adapter().create(createRequest()));
+
+    expect(error).toBeInstanceOf(TargetError);
+    expect(error.message).toContain('vol-1');
+    expect(error.message).toContain('ConcurrentSnapshotLimitExceeded');
+    expect(error.message).toMatch(/later run will try again/);
+    expect(ec2.commandCalls(CreateSnapshotCommand)).toHaveLength(1);
+    expect(fakeSleep).not.toHaveBeenCalled();
+  });
+
+  it('throws a CancelledError without sending anything when the signal is already aborted', async () => {
+    ec2.on(CreateSnapshotCommand).resolves(snapshot('snap-new', { State: 'pending' }));
+
+    const error = await rejectionOf(
+      adapter().create(createRequest({ signal: AbortSignal.abort() })),
+    );
+
+    expect(error).toBeInstanceOf(CancelledError);
+    expect(ec2.calls()).toHaveLength(0);
+  });
+
+  it('stops at once and sends nothing more when the run is cancelled during the rate-limit back-off', async () => {
+    ec2
+      .on(CreateSnapshotCommand)
+      .rejectsOnce(awsError('SnapshotCreationPerVolumeRateExceeded'))
+      .resolves(snapshot('snap-new', { State: 'pending' }));
+    const controller = new AbortController();
+    const started = performance.now();
+    setTimeout(() => controller.abort(), 50);
+
+    const error = await rejectionOf(
+      adapter({ sleep: realSleep, rateLimitBackoffMs: 60_000 }).create(
+        createRequest({ signal: controller.signal }),
+      ),
+    );
+
+    expect(isAbort(error)).toBe(true);
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(ec2.commandCalls(CreateSnapshotCommand)).toHaveLength(1);
+  });
+});
+
+describe('throttling', () => {
+  it('surfaces a RequestLimitExceeded answer from the mock as a TargetError naming the code', async () => {
+    // aws-sdk-client-mock replaces `send`, so the SDK's retry strategy never sees this error.
+    ec2
+      .on(CreateSnapshotCommand)
+      .rejects(awsError('RequestLimitExceeded', 'Request limit exceeded.', 503));
+
+    const error = await rejectionOf(adapter().create(createRequest()));
+
+    expect(error).toBeInstanceOf(TargetError);
+    expect(error.message).toContain('RequestLimitExceeded');
+    expect(error.message).toContain('vol-1');
+    // Throttling is the SDK's business (DESIGN §5): the adapter does not back off on it itself.
+    expect(fakeSleep).not.toHaveBeenCalled();
+  });
+
+  describe('through the real SDK middleware stack (HTTP handler replaced)', () => {
+    interface Answer {
+      status: number;
+      body: string;
+    }
+
+    const errorXml = (code: string): string =>
+      `<?xml version="1.0" encoding="UTF-8"?><Response><Errors><Error><Code>${code}</Code>` +
+      `<Message>Simulated ${code}.</Message></Error></Errors><RequestID>req-1</RequestID></Response>`;
+
+    const createSnapshotXml = (tags: Record<string, string>): string =>
+      '<?xml version="1.0" encoding="UTF-8"?>' +
+      '<CreateSnapshotResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">' +
+      '<requestId>req-2</requestId><snapshotId>snap-new</snapshotId><volumeId>vol-1</volumeId>' +
+      '<status>pending</status><startTime>2026-11-22T12:00:03.000Z</startTime><tagSet>' +
+      Object.entries(tags)
+        .map(([key, value]) => `<item><key>${key}</key><value>${value}</value></item>`)
+        .join('') +
+      '</tagSet></CreateSnapshotResponse>';
+
+    /** The action's own client (src/aws.ts), answering from `answers` instead of the network. */
+    function httpStubbedClient(answers: Answer[]): { client: EC2Client; bodies: string[] } {
+      vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDEXAMPLE');
+      vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'secret');
+      vi.stubEnv('AWS_SESSION_TOKEN', '');
+      const real = ec2Client(REGION);
+      const bodies: string[] = [];
+      const handler = {
+        handle: (request: { body?: unknown }) => {
+          bodies.push(String(request.body));
+          const answer = answers.shift();
+          if (!answer) throw new Error('no more stubbed HTTP answers');
+          return Promise.resolve({
+            response: {
+              statusCode: answer.status,
+              headers: { 'content-type': 'text/xml;charset=UTF-8' },
+              body: new TextEncoder().encode(answer.body),
+            },
+          });
+        },
+      };
+      Object.assign(real.config, { requestHandler: handler });
+      return { client: real, bodies };
+    }
+
+    // Real timers (vi fake timers stall the SDK's send path): the SDK's throttling back-off plus the
+    // adaptive rate limiter take about 1-2 s here.
+    it(
+      'lets the SDK retry RequestLimitExceeded itself, so create succeeds after a throttled answer',
+      {
+        timeout: 10_000,
+      },
+      async () => {
+        const request = createRequest();
+        const { client: real, bodies } = httpStubbedClient([
+          { status: 503, body: errorXml('RequestLimitExceeded') },
+          { status: 200, body: createSnapshotXml(request.tags) },
+        ]);
+
+        const backup = await new EbsVolumeAdapter(real, REGION, { sleep: fakeSleep }).create(
+          request,
+        );
+
+        expect(backup).toMatchObject({ id: 'snap-new', state: 'pending', tags: request.tags });
+        expect(bodies).toHaveLength(2);
+        expect(bodies.every((body) => body.includes('Action=CreateSnapshot'))).toBe(true);
+        expect(fakeSleep).not.toHaveBeenCalled();
+      },
+    );
+
+    it('re-sends the same CreateSnapshot after SnapshotCreationPerVolumeRateExceeded, which the SDK does not retry', async () => {
+      const request = createRequest();
+      const { client: real, bodies } = httpStubbedClient([
+        { status: 400, body: errorXml('SnapshotCreationPerVolumeRateExceeded') },
+        { status: 200, body: createSnapshotXml(request.tags) },
+      ]);
+
+      const backup = await new EbsVolumeAdapter(real, REGION, {
+        sleep: fakeSleep,
+        rateLimitBackoffMs: 15_000,
+      }).create(request);
+
+      expect(backup).toMatchObject({ id: 'snap-new', state: 'pending' });
+      expect(bodies).toHaveLength(2);
+      expect(bodies[1]).toBe(bodies[0]);
+      expect(fakeSleep).toHaveBeenCalledTimes(1);
+    });
+  });
+});
+
+describe('EbsVolumeAdapter.waitUntilDone', () => {
+  it('returns a backup that is not pending at once, without calling AWS', async () => {
+    const done: Backup = { ...pendingBackup(), state: 'completed' };
+
+    const result = await adapter().waitUntilDone(done, { maxWaitSeconds: 60 });
+
+    expect(result).toBe(done);
+    expect(ec2.calls()).toHaveLength(0);
+  });
+
+  it('polls a pending snapshot until it completes and returns the completed Backup', async () => {
+    ec2
+      .on(DescribeSnapshotsCommand)
+      .resolvesOnce({ Snapshots: [snapshot('snap-new', { State: 'pending', Progress: '80%' })] })
+      .resolves({ Snapshots: [snapshot('snap-new', { State: 'completed', Progress: '100%' })] });
+
+    const result = await adapter().waitUntilDone(pendingBackup(), { maxWaitSeconds: 60 });
+
+    expect(result).toMatchObject({ id: 'snap-new', state: 'completed', sourceId: 'vol-1' });
+    const calls = ec2.commandCalls(DescribeSnapshotsCommand);
+    expect(calls.length).toBeGreaterThanOrEqual(2);
+    for (const call of calls) expect(call.args[0].input.SnapshotIds).toEqual(['snap-new']);
+  });
+
+  it('returns a failed Backup with AWS’s StateMessage when the snapshot ends in error', async () => {
+    ec2.on(DescribeSnapshotsCommand).resolves({
+      Snapshots: [
+        snapshot('snap-new', { State: 'error', StateMessage: 'The volume is not available.' }),
+      ],
+    });
+
+    const result = await adapter().waitUntilDone(pendingBackup(), { maxWaitSeconds: 60 });
+
+    expect(result).toMatchObject({
+      id: 'snap-new',
+      state: 'failed',
+      stateMessage: 'The volume is not available.',
+    });
+  });
+
+  it('throws a TargetError naming wait-timeout, leaving the snapshot in place, when it stays pending', async () => {
+    ec2
+      .on(DescribeSnapshotsCommand)
+      .resolves({ Snapshots: [snapshot('snap-new', { State: 'pending' })] });
+    const started = performance.now();
+
+    const error = await rejectionOf(
+      adapter().waitUntilDone(pendingBackup(), { maxWaitSeconds: 0.01 }),
+    );
+
+    expect(error).toBeInstanceOf(TargetError);
+    expect(error.message).toContain('snap-new');
+    expect(error.message).toContain('wait-timeout');
+    expect(error.message).toMatch(/left in place/);
+    expect(performance.now() - started).toBeLessThan(2_500);
+    expect(ec2.commandCalls(DeleteSnapshotCommand)).toHaveLength(0);
+  });
+
+  it('reports the describe error, not a timeout, when the snapshot cannot be read while waiting', async () => {
+    ec2
+      .on(DescribeSnapshotsCommand)
+      .rejects(awsError('InvalidSnapshot.NotFound', "The snapshot 'snap-new' does not exist."));
+
+    const error = await rejectionOf(
+      adapter().waitUntilDone(pendingBackup(), { maxWaitSeconds: 0.01 }),
+    );
+
+    expect(error).toBeInstanceOf(TargetError);
+    expect(error.message).toMatch(/Could not read snapshot snap-new while waiting/);
+    expect(error.message).toContain('InvalidSnapshot.NotFound');
+    expect(error.message).not.toMatch(/left in place/);
+  });
+
+  it('throws a CancelledError promptly when the run is cancelled during the wait', async () => {
+    ec2
+      .on(DescribeSnapshotsCommand)
+      .resolves({ Snapshots: [snapshot('snap-new', { State: 'pending' })] });
+    const controller = new AbortController();
+    let abortedAt = 0;
+    setTimeout(() => {
+      abortedAt = performance.now();
+      controller.abort();
+    }, 100);
+
+    const error = await rejectionOf(
+      adapter().waitUntilDone(pendingBackup(), { maxWaitSeconds: 60, signal: controller.signal }),
+    );
+
+    expect(error).toBeInstanceOf(CancelledError);
+    expect(abortedAt).toBeGreaterThan(0);
+    // The waiter sleeps 1 s between polls; the abort must not wait for it.
+    expect(performance.now() - abortedAt).toBeLessThan(300);
+  });
+});
+
+describe('EbsVolumeAdapter.delete', () => {
+  it('sends DeleteSnapshot for the backup and reports it deleted', async () => {
+    ec2.on(DeleteSnapshotCommand).resolves({});
+
+    const outcome = await adapter().delete({ ...pendingBackup('snap-old'), state: 'completed' });
+
+    expect(outcome).toEqual({ result: 'deleted' });
+    const calls = ec2.commandCalls(DeleteSnapshotCommand);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.args[0].input).toEqual({ SnapshotId: 'snap-old' });
+  });
+
+  it('reports InvalidSnapshot.NotFound as already gone', async () => {
+    ec2.on(DeleteSnapshotCommand).rejects(awsError('InvalidSnapshot.NotFound'));
+
+    const outcome = await adapter().delete(pendingBackup('snap-old'));
+
+    expect(outcome).toEqual({ result: 'already-gone' });
+  });
+
+  it('skips a snapshot still used by an image (InvalidSnapshot.InUse) with a message', async () => {
+    ec2
+      .on(DeleteSnapshotCommand)
+      .rejects(awsError('InvalidSnapshot.InUse', 'snap-old is in use by ami-1'));
+
+    const outcome = await adapter().delete(pendingBackup('snap-old'));
+
+    expect(outcome).toMatchObject({ result: 'skipped' });
+    expect(outcome.result === 'skipped' && outcome.message).toContain('snap-old');
+    expect(outcome.result === 'skipped' && outcome.message).toContain('InvalidSnapshot.InUse');
+  });
+
+  it('turns any other error into a TargetError naming the snapshot and the code', async () => {
+    ec2.on(DeleteSnapshotCommand).rejects(awsError('UnauthorizedOperation', 'Not allowed.'));
+
+    const error = await rejectionOf(adapter().delete(pendingBackup('snap-old')));
+
+    expect(error).toBeInstanceOf(TargetError);
+    expect(error.message).toContain('snap-old');
+    expect(error.message).toContain('UnauthorizedOperation');
+  });
+});
