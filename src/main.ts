@@ -49,10 +49,16 @@ export async function run(deps: RunDependencies = {}): Promise<RunReport | undef
   const report = await rotate(config, adapter, deps.now ?? (() => new Date()), deps.signal);
   await (deps.report ?? writeReport)(report);
   if (report.status !== 'success') {
-    const failed = report.targets.filter((target) => !target.ok).length;
+    const failed = report.targets.filter((target) => !target.ok);
+    // One line that names each failed target and why (the first three; the summary has them all).
+    const named = failed
+      .slice(0, 3)
+      .map((target) => `${target.sourceId}: ${target.message ?? 'failed'}`)
+      .join(' ');
+    const more = failed.length > 3 ? ` …and ${failed.length - 3} more; see the job summary.` : '';
     const what =
       report.errors[0] ??
-      `${failed} of ${report.targets.length} targets failed; see the job summary.`;
+      `${failed.length} of ${report.targets.length} targets failed. ${named}${more}`;
     core.setFailed(`Backup run ${report.status}: ${what}`);
   }
   return report;

@@ -1,0 +1,43 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { DEFAULTS, INPUTS, OUTPUTS } from '../../src/constants.js';
+
+interface ActionYml {
+  inputs: Record<string, { description: string; required?: boolean; default?: string }>;
+  outputs: Record<string, { description: string }>;
+  runs: { using: string; main: string };
+}
+
+const action = parse(
+  readFileSync(new URL('../../action.yml', import.meta.url), 'utf8'),
+) as ActionYml;
+
+describe('action.yml', () => {
+  it('declares exactly the inputs the code reads', () => {
+    expect(Object.keys(action.inputs).sort()).toEqual(Object.values(INPUTS).sort());
+  });
+
+  it('declares the same defaults as the code applies', () => {
+    const declared = Object.fromEntries(
+      Object.entries(action.inputs)
+        .filter(([, input]) => input.default !== undefined)
+        .map(([name, input]) => [name, String(input.default)]),
+    );
+    expect(declared).toEqual(DEFAULTS);
+  });
+
+  it('declares exactly the outputs the code writes', () => {
+    expect(Object.keys(action.outputs).sort()).toEqual(Object.values(OUTPUTS).sort());
+  });
+
+  it('states the default of every input in its description', () => {
+    for (const [name, input] of Object.entries(action.inputs)) {
+      expect(input.description, name).toMatch(/[Dd]efault|[Rr]equired/);
+    }
+  });
+
+  it('runs the bundle on node24', () => {
+    expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js' });
+  });
+});

@@ -1,0 +1,33 @@
+/** Types of action-runner.mjs for the TypeScript tests; the JSDoc there is the documentation. */
+export declare const ROOT: string;
+export declare const ACTION_ENTRY: string;
+export declare const ACTION_YML: string;
+export interface RunOptions {
+  inputs: Record<string, string>;
+  endpoint: string;
+  runId?: string;
+  region?: string;
+  env?: Record<string, string | undefined>;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+export interface ActionRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  outputs: Record<string, string>;
+  summary: string;
+  runId: string;
+}
+export declare function actionDefaults(): Record<string, string>;
+export declare function inputVariable(name: string): string;
+export declare function buildActionEnv(
+  options: RunOptions & {
+    runId: string;
+    outputFile: string;
+    summaryFile: string;
+    awsConfigFile: string;
+  },
+): Record<string, string>;
+export declare function parseOutputs(text: string): Record<string, string>;
+export declare function runAction(options: RunOptions): Promise<ActionRun>;

@@ -1,0 +1,9 @@
+/** Types of moto.mjs for the TypeScript tests; the JSDoc there is the documentation. */
+export declare const MOTO_VERSION: string;
+export interface Moto {
+  endpoint: string;
+  stop: () => Promise<void>;
+}
+export declare function startMoto(options?: { log?: (message: string) => void }): Promise<Moto>;
+export declare function resetMoto(endpoint: string): Promise<void>;
+export declare function motoEnvironmentDir(): string;
