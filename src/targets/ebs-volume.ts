@@ -4,7 +4,6 @@
  */
 import {
   CreateSnapshotCommand,
-  DeleteSnapshotCommand,
   DescribeSnapshotsCommand,
   paginateDescribeSnapshots,
   paginateDescribeVolumes,
@@ -15,24 +14,20 @@ import {
 } from '@aws-sdk/client-ec2';
 import { TAGS } from '../constants.js';
 import { awsErrorCode, CancelledError, describeAwsError, TargetError } from '../errors.js';
-import { formatDuration } from '../duration.js';
 import { sleep as realSleep, type Sleep } from '../sleep.js';
-import { chunks, createdAtOf, fromEc2Tags, tagFilters, toEc2Tags } from './ec2-tags.js';
+import { createdAtOf, deleteSnapshot, findEc2Sources, fromEc2Tags, toEc2Tags } from './ec2.js';
+import { waitForBackup, type PollingOptions } from './wait.js';
 import type {
   Backup,
   BackupState,
   CreateRequest,
   DeleteOutcome,
-  Source,
   SourceLookup,
   TargetAdapter,
   WaitOptions,
 } from './target.js';
 
-export interface EbsVolumeOptions {
-  /** Waiter polling bounds in seconds (AWS's defaults: 15 to 120). */
-  minDelaySeconds?: number;
-  maxDelaySeconds?: number;
+export interface EbsVolumeOptions extends PollingOptions {
   sleep?: Sleep;
   /** How long to back off after `SnapshotCreationPerVolumeRateExceeded` (AWS asks for ≥15 s). */
   rateLimitBackoffMs?: number;
@@ -42,8 +37,7 @@ const RATE_LIMIT_ATTEMPTS = 4;
 
 export class EbsVolumeAdapter implements TargetAdapter {
   readonly type = 'ebs-volume' as const;
-  private readonly minDelay: number;
-  private readonly maxDelay: number;
+  private readonly polling: PollingOptions;
   private readonly sleep: Sleep;
   private readonly rateLimitBackoffMs: number;
 
@@ -52,47 +46,21 @@ export class EbsVolumeAdapter implements TargetAdapter {
     readonly region: string,
     options: EbsVolumeOptions = {},
   ) {
-    this.minDelay = options.minDelaySeconds ?? 15;
-    this.maxDelay = options.maxDelaySeconds ?? 120;
+    this.polling = options;
     this.sleep = options.sleep ?? realSleep;
     this.rateLimitBackoffMs = options.rateLimitBackoffMs ?? 15_000;
   }
 
-  async findSources(
+  findSources(
     ids: readonly string[],
     tags: Readonly<Record<string, string>>,
   ): Promise<SourceLookup> {
-    const found = new Map<string, Source>();
-    const describe = async (filters: Filter[], what: string): Promise<void> => {
-      try {
-        for await (const page of paginateDescribeVolumes(
-          { client: this.ec2 },
-          { Filters: filters },
-        )) {
-          for (const volume of page.Volumes ?? []) {
-            if (volume.VolumeId) {
-              found.set(volume.VolumeId, { id: volume.VolumeId, tags: fromEc2Tags(volume.Tags) });
-            }
-          }
-        }
-      } catch (error) {
-        throw new TargetError(
-          describeAwsError(`Could not look up ${what} in ${this.region}`, error),
-          {
-            cause: error,
-          },
-        );
-      }
-    };
-    // A filter (unlike VolumeIds) returns the volumes that exist instead of failing on the first missing one.
-    for (const part of chunks(ids, 200)) {
-      await describe([{ Name: 'volume-id', Values: part }], `volumes ${part.join(', ')}`);
-    }
-    if (Object.keys(tags).length > 0) await describe(tagFilters(tags), 'volumes by tags');
-    return {
-      found: [...found.values()].sort((a, b) => a.id.localeCompare(b.id)),
-      missing: ids.filter((id) => !found.has(id)),
-    };
+    return findEc2Sources(ids, tags, {
+      idFilter: 'volume-id',
+      noun: 'volumes',
+      region: this.region,
+      pages: (filters) => volumePages(this.ec2, filters),
+    });
   }
 
   async listBackups(set: string): Promise<Backup[]> {
@@ -158,78 +126,18 @@ export class EbsVolumeAdapter implements TargetAdapter {
     }
   }
 
-  async waitUntilDone(backup: Backup, { maxWaitSeconds, signal }: WaitOptions): Promise<Backup> {
-    if (backup.state !== 'pending') return backup;
-    try {
-      await waitUntilSnapshotCompleted(
-        {
-          client: this.ec2,
-          minDelay: this.minDelay,
-          maxDelay: this.maxDelay,
-          // The waiter requires its budget to exceed its first delay; the caller's deadline still rules.
-          maxWaitTime: Math.max(Math.ceil(maxWaitSeconds), this.minDelay + 1),
-          ...(signal ? { abortSignal: signal } : {}),
-        },
-        { SnapshotIds: [backup.id] },
-      );
-    } catch (error) {
-      if (signal?.aborted) throw new CancelledError();
-      // The waiter retries on any describe error until it times out: ask once more to tell why.
-      const current = await this.describe(backup.id, signal).catch((describeError: unknown) => {
-        throw new TargetError(
-          describeAwsError(
-            `Could not read snapshot ${backup.id} while waiting for it`,
-            describeError,
-          ),
-          { cause: describeError },
-        );
-      });
-      if (current?.state === 'failed') return current;
-      if (!current) {
-        throw new TargetError(
-          `Snapshot ${backup.id} of ${backup.sourceId} disappeared while waiting for it.`,
-        );
-      }
-      if (error instanceof Error && error.name === 'TimeoutError') {
-        throw new TargetError(
-          `Snapshot ${backup.id} of ${backup.sourceId} did not complete within ${formatDuration(maxWaitSeconds * 1000)} (wait-timeout); it is left in place and later runs will count it once it completes.`,
-        );
-      }
-      throw new TargetError(describeAwsError(`Waiting for snapshot ${backup.id} failed`, error), {
-        cause: error,
-      });
-    }
-    try {
-      return (await this.describe(backup.id, signal)) ?? { ...backup, state: 'completed' };
-    } catch (error) {
-      if (signal?.aborted) throw new CancelledError();
-      throw new TargetError(
-        describeAwsError(`Could not read snapshot ${backup.id} after it completed`, error),
-        { cause: error },
-      );
-    }
+  waitUntilDone(backup: Backup, options: WaitOptions): Promise<Backup> {
+    return waitForBackup(backup, options, {
+      client: this.ec2,
+      polling: this.polling,
+      waiter: (params) => waitUntilSnapshotCompleted(params, { SnapshotIds: [backup.id] }),
+      describe: () => this.describe(backup.id, options.signal),
+      label: `snapshot ${backup.id}`,
+    });
   }
 
-  async delete(backup: Backup, signal?: AbortSignal): Promise<DeleteOutcome> {
-    try {
-      await this.ec2.send(new DeleteSnapshotCommand({ SnapshotId: backup.id }), {
-        abortSignal: signal,
-      });
-      return { result: 'deleted' };
-    } catch (error) {
-      if (signal?.aborted) throw new CancelledError();
-      const code = awsErrorCode(error);
-      if (code === 'InvalidSnapshot.NotFound') return { result: 'already-gone' };
-      if (code === 'InvalidSnapshot.InUse') {
-        return {
-          result: 'skipped',
-          message: `${backup.id} is still used by an image (InvalidSnapshot.InUse); left in place.`,
-        };
-      }
-      throw new TargetError(describeAwsError(`Could not delete snapshot ${backup.id}`, error), {
-        cause: error,
-      });
-    }
+  delete(backup: Backup, signal?: AbortSignal): Promise<DeleteOutcome> {
+    return deleteSnapshot(this.ec2, backup.id, signal);
   }
 
   private async describe(id: string, signal?: AbortSignal): Promise<Backup | undefined> {
@@ -263,4 +171,10 @@ function snapshotState(state: string | undefined): BackupState {
   if (state === 'completed') return 'completed';
   if (state === 'error') return 'failed';
   return 'pending';
+}
+
+async function* volumePages(ec2: EC2Client, filters: Filter[]) {
+  for await (const page of paginateDescribeVolumes({ client: ec2 }, { Filters: filters })) {
+    yield (page.Volumes ?? []).map((volume) => ({ id: volume.VolumeId, tags: volume.Tags }));
+  }
 }

@@ -1,0 +1,112 @@
+/** What the EC2-based adapters share: tag conversions, filters, snapshot deletion. */
+import { DeleteSnapshotCommand, type EC2Client, type Filter, type Tag } from '@aws-sdk/client-ec2';
+import { awsErrorCode, CancelledError, describeAwsError, TargetError } from '../errors.js';
+import type { DeleteOutcome, Source, SourceLookup } from './target.js';
+
+export function fromEc2Tags(tags: readonly Tag[] | undefined): Record<string, string> {
+  const record: Record<string, string> = {};
+  for (const { Key, Value } of tags ?? []) if (Key !== undefined) record[Key] = Value ?? '';
+  return record;
+}
+
+export function toEc2Tags(record: Readonly<Record<string, string>>): Tag[] {
+  return Object.entries(record).map(([Key, Value]) => ({ Key, Value }));
+}
+
+/** Server-side `tag:Key=Value` filters: a resource must carry all of them. */
+export function tagFilters(record: Readonly<Record<string, string>>): Filter[] {
+  return Object.entries(record).map(([key, value]) => ({ Name: `tag:${key}`, Values: [value] }));
+}
+
+/**
+ * The age reference of a backup: the `created-at` tag when valid, else AWS's time. With neither
+ * (AWS always sends one) it counts as brand new, so that an unknown age never gets a backup deleted.
+ */
+export function createdAtOf(tagValue: string | undefined, awsTime: Date | undefined): Date {
+  const tagged = tagValue ? new Date(tagValue) : undefined;
+  if (tagged && !Number.isNaN(tagged.getTime())) return tagged;
+  return awsTime ?? new Date();
+}
+
+/** Splits a list into chunks of at most `size` (EC2 takes at most 200 values per filter). */
+export function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/**
+ * Deletes one EBS snapshot. Already gone counts as done; a snapshot still used by an image
+ * (`InvalidSnapshot.InUse`) is left in place and reported, never an error that stops the run.
+ */
+export async function deleteSnapshot(
+  ec2: EC2Client,
+  snapshotId: string,
+  signal?: AbortSignal,
+): Promise<DeleteOutcome> {
+  try {
+    await ec2.send(new DeleteSnapshotCommand({ SnapshotId: snapshotId }), { abortSignal: signal });
+    return { result: 'deleted' };
+  } catch (error) {
+    if (signal?.aborted) throw new CancelledError();
+    const code = awsErrorCode(error);
+    if (code === 'InvalidSnapshot.NotFound') return { result: 'already-gone' };
+    if (code === 'InvalidSnapshot.InUse') {
+      return {
+        result: 'skipped',
+        message: `${snapshotId} is still used by an image (InvalidSnapshot.InUse); left in place.`,
+      };
+    }
+    throw new TargetError(describeAwsError(`Could not delete snapshot ${snapshotId}`, error), {
+      cause: error,
+    });
+  }
+}
+
+export interface Ec2SourceQuery {
+  /** The describe filter that selects by id: `volume-id`, `instance-id`. */
+  idFilter: string;
+  /** What the resources are called in messages: `volumes`, `instances`. */
+  noun: string;
+  region: string;
+  /** One describe call's pages for the given filters, as ids with their tags. */
+  pages: (
+    filters: Filter[],
+  ) => AsyncIterable<{ id: string | undefined; tags: Tag[] | undefined }[]>;
+}
+
+/**
+ * Looks up resources by id and by tags. Ids go in a filter (at most 200 values each), which, unlike
+ * the describe call's id list, returns the resources that exist instead of failing on a missing one.
+ */
+export async function findEc2Sources(
+  ids: readonly string[],
+  tags: Readonly<Record<string, string>>,
+  query: Ec2SourceQuery,
+): Promise<SourceLookup> {
+  const found = new Map<string, Source>();
+  const describe = async (filters: Filter[], what: string): Promise<void> => {
+    try {
+      for await (const page of query.pages(filters)) {
+        for (const { id, tags: resourceTags } of page) {
+          if (id) found.set(id, { id, tags: fromEc2Tags(resourceTags) });
+        }
+      }
+    } catch (error) {
+      throw new TargetError(
+        describeAwsError(`Could not look up ${what} in ${query.region}`, error),
+        {
+          cause: error,
+        },
+      );
+    }
+  };
+  for (const part of chunks(ids, 200)) {
+    await describe([{ Name: query.idFilter, Values: part }], `${query.noun} ${part.join(', ')}`);
+  }
+  if (Object.keys(tags).length > 0) await describe(tagFilters(tags), `${query.noun} by tags`);
+  return {
+    found: [...found.values()].sort((a, b) => a.id.localeCompare(b.id)),
+    missing: ids.filter((id) => !found.has(id)),
+  };
+}
