@@ -32,6 +32,7 @@ export const INPUTS = {
   concurrency: 'concurrency',
   maxDeletions: 'max-deletions',
   dryRun: 'dry-run',
+  noReboot: 'no-reboot',
 } as const;
 
 /** Defaults of the inputs that have one; action.yml declares the same values (a test checks). */
@@ -44,6 +45,7 @@ export const DEFAULTS = {
   [INPUTS.concurrency]: '4',
   [INPUTS.maxDeletions]: '50',
   [INPUTS.dryRun]: 'false',
+  [INPUTS.noReboot]: 'true',
 } as const satisfies Partial<Record<(typeof INPUTS)[keyof typeof INPUTS], string>>;
 
 /** Output names, as declared in action.yml. */
@@ -58,11 +60,11 @@ export const OUTPUTS = {
 } as const;
 
 /** Target types this version implements. */
-export const TARGET_TYPES = ['ebs-volume'] as const;
+export const TARGET_TYPES = ['ebs-volume', 'ec2-image'] as const;
 export type TargetType = (typeof TARGET_TYPES)[number];
 
 /** Target types of the contract that later versions add; named in the error for a clearer message. */
-export const PLANNED_TARGET_TYPES = ['ec2-image', 'rds-instance', 'rds-cluster'] as const;
+export const PLANNED_TARGET_TYPES = ['rds-instance', 'rds-cluster'] as const;
 
 export const ACTION_NAME = 'aws-snapshot-rotation';
 export const ACTION_VERSION = '0.1.0';

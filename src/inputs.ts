@@ -30,6 +30,8 @@ export interface Config {
   concurrency: number;
   maxDeletions: number;
   dryRun: boolean;
+  /** `ec2-image` only: create the image without rebooting the instance. */
+  noReboot: boolean;
   /** `GITHUB_RUN_ID`, used for the run tag and re-run idempotency. */
   runId?: string;
 }
@@ -40,6 +42,7 @@ export type InputLookup = (name: string) => string;
 const MAX_WAIT_TIMEOUT_MS = 6 * 3_600_000;
 const ID_PATTERNS: Record<TargetType, { pattern: RegExp; example: string }> = {
   'ebs-volume': { pattern: /^vol-(?:[0-9a-f]{8}|[0-9a-f]{17})$/, example: 'vol-0123456789abcdef0' },
+  'ec2-image': { pattern: /^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$/, example: 'i-0123456789abcdef0' },
 };
 const REGION = /^[a-z]{2}(?:-[a-z0-9]+)+-\d{1,2}$/;
 const BACKUP_SET = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
@@ -120,6 +123,7 @@ export function readConfig(input: InputLookup, env: NodeJS.ProcessEnv): Config {
     concurrency: readInteger(INPUTS.concurrency, read(INPUTS.concurrency), 1, 32) ?? 4,
     maxDeletions: readInteger(INPUTS.maxDeletions, read(INPUTS.maxDeletions), 0, 10_000) ?? 50,
     dryRun: readBoolean(INPUTS.dryRun, read(INPUTS.dryRun)),
+    noReboot: readBoolean(INPUTS.noReboot, read(INPUTS.noReboot)),
     ...(runId ? { runId } : {}),
   };
 }

@@ -43,9 +43,7 @@ export async function run(deps: RunDependencies = {}): Promise<RunReport | undef
     }
     throw error;
   }
-  const adapter = (deps.adapterFor ?? ((c: Config) => createAdapter(c.targetType, c.region)))(
-    config,
-  );
+  const adapter = (deps.adapterFor ?? createAdapter)(config);
   const report = await rotate(config, adapter, deps.now ?? (() => new Date()), deps.signal);
   await (deps.report ?? writeReport)(report);
   if (report.status !== 'success') {
@@ -234,6 +232,10 @@ async function backUp(
   waitDeadline: number,
   signal: AbortSignal | undefined,
 ): Promise<void> {
+  const warn = (message: string): void => {
+    work.report.warnings.push(message);
+    work.log.push(`Warning: ${message}`);
+  };
   const decision = planCreate(work.existing, {
     now: now(),
     ...(config.runId ? { runId: config.runId } : {}),
@@ -285,6 +287,7 @@ async function backUp(
       source: work.source,
       set: config.backupSet,
       tags,
+      warn,
       ...(signal ? { signal } : {}),
     });
     work.report.outcome = 'created';
@@ -302,6 +305,7 @@ async function backUp(
     );
     backup = await adapter.waitUntilDone(backup, {
       maxWaitSeconds: remaining,
+      warn,
       ...(signal ? { signal } : {}),
     });
     work.thisRun = [backup];
@@ -356,12 +360,10 @@ async function prune(
     try {
       const outcome = await adapter.delete(backup, signal);
       entry.result = outcome.result;
-      if (outcome.result === 'skipped') {
-        entry.message = outcome.message;
-        work.report.warnings.push(outcome.message);
-      }
+      if (outcome.message) entry.message = outcome.message;
+      if (outcome.result === 'skipped') work.report.warnings.push(outcome.message);
       work.log.push(
-        `${outcome.result === 'deleted' ? 'Deleted' : outcome.result} ${backup.id} (${entry.reasons.join('; ')}).`,
+        `${outcome.result === 'deleted' ? 'Deleted' : outcome.result} ${backup.id} (${entry.reasons.join('; ')})${outcome.message ? `: ${outcome.message}` : ''}.`,
       );
     } catch (error) {
       entry.result = 'failed';

@@ -42,6 +42,7 @@ describe('readConfig', () => {
       concurrency: 4,
       maxDeletions: 50,
       dryRun: false,
+      noReboot: true,
       runId: '42',
     });
   });
@@ -91,7 +92,9 @@ describe('readConfig', () => {
   it.each([
     ['target-type', { 'target-type': '' }],
     ['target-type', { 'target-type': 'bogus' }],
-    ['target-type', { 'target-type': 'ec2-image' }],
+    ['target-type', { 'target-type': 'rds-instance' }],
+    ['resource-id', { 'target-type': 'ec2-image', 'resource-id': 'vol-0123456789abcdef0' }],
+    ['no-reboot', { 'no-reboot': 'maybe' }],
     ['resource-id', { 'resource-id': 'i-0123456789abcdef0' }],
     ['resource-id', { 'resource-id': 'vol-123' }],
     ['resource-id', { 'resource-id': `${VOL}, vol-XYZ` }],
@@ -138,5 +141,17 @@ describe('readConfig', () => {
     expect(errorOf({ generations: '0' }).message).toBe(
       "Input 'generations' has an invalid value '0': expected a whole number from 1 to 1000.",
     );
+  });
+});
+
+describe('readConfig for ec2-image', () => {
+  it('takes instance ids and no-reboot', () => {
+    const config = read({
+      'target-type': 'ec2-image',
+      'resource-id': 'i-0123456789abcdef0,i-01234567',
+      'no-reboot': 'false',
+    });
+    expect(config.resourceIds).toEqual(['i-0123456789abcdef0', 'i-01234567']);
+    expect(config.noReboot).toBe(false);
   });
 });

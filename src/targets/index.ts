@@ -1,12 +1,17 @@
 /** The adapter for each target type. */
 import { ec2Client } from '../aws.js';
-import type { TargetType } from '../constants.js';
+import type { Config } from '../inputs.js';
 import { EbsVolumeAdapter } from './ebs-volume.js';
+import { Ec2ImageAdapter } from './ec2-image.js';
 import type { TargetAdapter } from './target.js';
 
-export function createAdapter(type: TargetType, region: string): TargetAdapter {
-  switch (type) {
+export function createAdapter(config: Config): TargetAdapter {
+  switch (config.targetType) {
     case 'ebs-volume':
-      return new EbsVolumeAdapter(ec2Client(region), region);
+      return new EbsVolumeAdapter(ec2Client(config.region), config.region);
+    case 'ec2-image':
+      return new Ec2ImageAdapter(ec2Client(config.region), config.region, {
+        noReboot: config.noReboot,
+      });
   }
 }

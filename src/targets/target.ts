@@ -38,17 +38,21 @@ export interface CreateRequest {
   /** Complete tag set for the new backup (its `created-at` included), applied at creation. */
   tags: Record<string, string>;
   signal?: AbortSignal;
+  /** Reports a problem that does not fail the backup (shown in the summary). */
+  warn?: (message: string) => void;
 }
 
 export interface WaitOptions {
   /** Longest time to wait for this backup, in seconds. */
   maxWaitSeconds: number;
   signal?: AbortSignal;
+  /** Reports a problem that does not fail the backup (shown in the summary). */
+  warn?: (message: string) => void;
 }
 
 /** Outcome of one deletion; `skipped` leaves the backup in place with a reason (e.g. still in use). */
 export type DeleteOutcome =
-  { result: 'deleted' } | { result: 'already-gone' } | { result: 'skipped'; message: string };
+  { result: 'deleted' | 'already-gone'; message?: string } | { result: 'skipped'; message: string };
 
 /** Resolution of the requested sources: which exist, which do not. */
 export interface SourceLookup {

@@ -1,0 +1,304 @@
+/**
+ * `ec2-image`: AMIs of instances, without reboot by default. The image is tagged at creation; its
+ * snapshots get the same tags in one CreateTags call once the image names them. Pruning deregisters
+ * the image, then deletes the snapshots that backed it.
+ */
+import {
+  CreateImageCommand,
+  CreateTagsCommand,
+  DeregisterImageCommand,
+  DescribeImagesCommand,
+  paginateDescribeImages,
+  paginateDescribeInstances,
+  waitUntilImageAvailable,
+  type EC2Client,
+  type Filter,
+  type Image,
+} from '@aws-sdk/client-ec2';
+import { TAGS } from '../constants.js';
+import { awsErrorCode, CancelledError, describeAwsError, TargetError } from '../errors.js';
+import { createdAtOf, deleteSnapshot, findEc2Sources, fromEc2Tags, toEc2Tags } from './ec2.js';
+import type {
+  Backup,
+  BackupState,
+  CreateRequest,
+  DeleteOutcome,
+  SourceLookup,
+  TargetAdapter,
+  WaitOptions,
+} from './target.js';
+import { waitForBackup, type PollingOptions } from './wait.js';
+
+export interface Ec2ImageOptions extends PollingOptions {
+  /** `no-reboot`: true leaves the instance running (crash-consistent image). */
+  noReboot: boolean;
+}
+
+/** What pruning needs to know of an image beyond the normalized record. */
+interface ImageDetails {
+  snapshotIds: string[];
+  deregistrationProtected: boolean;
+}
+
+/** Instances that can be imaged; terminated ones linger in describe answers for a while. */
+const LIVE_INSTANCES: Filter = {
+  Name: 'instance-state-name',
+  Values: ['pending', 'running', 'stopping', 'stopped'],
+};
+
+export class Ec2ImageAdapter implements TargetAdapter {
+  readonly type = 'ec2-image' as const;
+  private readonly details = new Map<string, ImageDetails>();
+  private readonly snapshotsTagged = new Set<string>();
+
+  constructor(
+    private readonly ec2: EC2Client,
+    readonly region: string,
+    private readonly options: Ec2ImageOptions,
+  ) {}
+
+  findSources(
+    ids: readonly string[],
+    tags: Readonly<Record<string, string>>,
+  ): Promise<SourceLookup> {
+    return findEc2Sources(ids, tags, {
+      idFilter: 'instance-id',
+      noun: 'instances',
+      region: this.region,
+      pages: (filters) => instancePages(this.ec2, [...filters, LIVE_INSTANCES]),
+    });
+  }
+
+  async listBackups(set: string): Promise<Backup[]> {
+    const backups: Backup[] = [];
+    const paginator = paginateDescribeImages(
+      { client: this.ec2, pageSize: 1000 },
+      {
+        Owners: ['self'],
+        // Disabled and deprecated images still hold snapshots: list them so they are never orphaned.
+        IncludeDisabled: true,
+        IncludeDeprecated: true,
+        Filters: [{ Name: `tag:${TAGS.backupSet}`, Values: [set] }],
+      },
+    );
+    try {
+      for await (const page of paginator) {
+        for (const image of page.Images ?? []) {
+          const backup = this.toBackup(image);
+          if (backup && backup.set === set) backups.push(backup);
+        }
+      }
+    } catch (error) {
+      throw new TargetError(
+        describeAwsError(
+          `Could not list the images of backup set '${set}' in ${this.region}`,
+          error,
+        ),
+        { cause: error },
+      );
+    }
+    return backups;
+  }
+
+  async create({ source, set, tags, signal, warn }: CreateRequest): Promise<Backup> {
+    if (signal?.aborted) throw new CancelledError();
+    const createdAt = createdAtOf(tags[TAGS.createdAt], undefined);
+    let imageId: string | undefined;
+    try {
+      const response = await this.ec2.send(
+        new CreateImageCommand({
+          InstanceId: source.id,
+          Name: imageName(set, source.id, createdAt),
+          Description: `snapshot-rotation backup-set=${set} source=${source.id}`,
+          NoReboot: this.options.noReboot,
+          TagSpecifications: [{ ResourceType: 'image', Tags: toEc2Tags(tags) }],
+        }),
+        { abortSignal: signal },
+      );
+      imageId = response.ImageId;
+    } catch (error) {
+      if (signal?.aborted) throw new CancelledError();
+      throw new TargetError(describeAwsError(`Could not create an image of ${source.id}`, error), {
+        cause: error,
+      });
+    }
+    if (!imageId) throw new TargetError(`CreateImage returned no image id for ${source.id}.`);
+    const backup: Backup = {
+      id: imageId,
+      kind: this.type,
+      region: this.region,
+      sourceId: source.id,
+      set,
+      createdAt,
+      state: 'pending',
+      tags: { ...tags },
+    };
+    // The image may already name its snapshots; if not, they are tagged once it is available.
+    const current = await this.describe(imageId, signal).catch(() => undefined);
+    if (current) await this.tagSnapshots(current, warn, signal);
+    return current ?? backup;
+  }
+
+  async waitUntilDone(backup: Backup, options: WaitOptions): Promise<Backup> {
+    const done = await waitForBackup(backup, options, {
+      client: this.ec2,
+      polling: this.options,
+      waiter: (params) => waitUntilImageAvailable(params, { ImageIds: [backup.id] }),
+      describe: () => this.describe(backup.id, options.signal),
+      label: `image ${backup.id}`,
+    });
+    if (done.state === 'completed') await this.tagSnapshots(done, options.warn, options.signal);
+    return done;
+  }
+
+  async delete(backup: Backup, signal?: AbortSignal): Promise<DeleteOutcome> {
+    const details = this.details.get(backup.id) ?? (await this.readDetails(backup.id, signal));
+    if (details?.deregistrationProtected) {
+      return {
+        result: 'skipped',
+        message: `${backup.id} has deregistration protection on; left in place (turn it off to let pruning remove it).`,
+      };
+    }
+    let gone = false;
+    try {
+      await this.ec2.send(new DeregisterImageCommand({ ImageId: backup.id }), {
+        abortSignal: signal,
+      });
+    } catch (error) {
+      if (signal?.aborted) throw new CancelledError();
+      const code = awsErrorCode(error);
+      if (code !== 'InvalidAMIID.NotFound' && code !== 'InvalidAMIID.Unavailable') {
+        throw new TargetError(describeAwsError(`Could not deregister image ${backup.id}`, error), {
+          cause: error,
+        });
+      }
+      gone = true;
+    }
+    // Deregistering never removes the snapshots behind the image: delete them, or they stay forever.
+    const notes: string[] = [];
+    for (const snapshotId of details?.snapshotIds ?? []) {
+      const outcome = await deleteSnapshot(this.ec2, snapshotId, signal).catch((error: unknown) => {
+        if (error instanceof CancelledError) throw error;
+        throw new TargetError(
+          `Image ${backup.id} was deregistered, but its snapshot ${snapshotId} could not be deleted and is left behind: ${error instanceof Error ? error.message : String(error)}`,
+          { cause: error },
+        );
+      });
+      if (outcome.result === 'skipped') notes.push(outcome.message);
+      else notes.push(`${snapshotId} ${outcome.result === 'deleted' ? 'deleted' : 'already gone'}`);
+    }
+    const message = notes.length > 0 ? `snapshots: ${notes.join('; ')}` : undefined;
+    return gone
+      ? { result: 'already-gone', ...(message ? { message } : {}) }
+      : { result: 'deleted', ...(message ? { message } : {}) };
+  }
+
+  /** Tags the image's snapshots like the image, once; a failure is a warning, never an orphan. */
+  private async tagSnapshots(
+    image: Backup,
+    warn: ((message: string) => void) | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
+    const snapshotIds = this.details.get(image.id)?.snapshotIds ?? [];
+    if (snapshotIds.length === 0 || this.snapshotsTagged.has(image.id)) return;
+    try {
+      await this.ec2.send(
+        new CreateTagsCommand({ Resources: snapshotIds, Tags: toEc2Tags(image.tags) }),
+        { abortSignal: signal },
+      );
+      this.snapshotsTagged.add(image.id);
+    } catch (error) {
+      if (signal?.aborted) throw new CancelledError();
+      warn?.(
+        describeAwsError(
+          `Could not tag the snapshots of ${image.id} (${snapshotIds.join(', ')}); the image still owns them and pruning will delete them with it`,
+          error,
+        ),
+      );
+    }
+  }
+
+  private async readDetails(id: string, signal?: AbortSignal): Promise<ImageDetails | undefined> {
+    try {
+      await this.describe(id, signal);
+    } catch (error) {
+      if (signal?.aborted) throw new CancelledError();
+      throw new TargetError(describeAwsError(`Could not read image ${id}`, error), {
+        cause: error,
+      });
+    }
+    return this.details.get(id);
+  }
+
+  private async describe(id: string, signal?: AbortSignal): Promise<Backup | undefined> {
+    const response = await this.ec2.send(
+      new DescribeImagesCommand({ ImageIds: [id], IncludeDisabled: true, IncludeDeprecated: true }),
+      { abortSignal: signal },
+    );
+    const image = response.Images?.[0];
+    return image ? this.toBackup(image) : undefined;
+  }
+
+  private toBackup(image: Image): Backup | undefined {
+    const tags = fromEc2Tags(image.Tags);
+    const sourceId = tags[TAGS.source];
+    const set = tags[TAGS.backupSet];
+    const state = imageState(image.State);
+    if (!image.ImageId || !sourceId || !set || !state) return undefined;
+    this.details.set(image.ImageId, {
+      snapshotIds: (image.BlockDeviceMappings ?? [])
+        .map((mapping) => mapping.Ebs?.SnapshotId)
+        .filter((snapshotId): snapshotId is string => Boolean(snapshotId)),
+      deregistrationProtected: image.DeregistrationProtection?.startsWith('enabled') ?? false,
+    });
+    const reason = image.StateReason?.Message;
+    return {
+      id: image.ImageId,
+      kind: this.type,
+      region: this.region,
+      sourceId,
+      set,
+      createdAt: createdAtOf(
+        tags[TAGS.createdAt],
+        image.CreationDate ? new Date(image.CreationDate) : undefined,
+      ),
+      state,
+      ...(state === 'failed' && reason ? { stateMessage: reason } : {}),
+      tags,
+    };
+  }
+}
+
+/** Image states as the core sees them; deregistered images no longer count at all. */
+function imageState(state: string | undefined): BackupState | undefined {
+  switch (state) {
+    case 'available':
+    case 'disabled':
+      return 'completed';
+    case 'failed':
+    case 'invalid':
+    case 'error':
+      return 'failed';
+    case 'deregistered':
+      return undefined;
+    default:
+      return 'pending';
+  }
+}
+
+/**
+ * A unique, valid AMI name (3–128 characters of letters, digits and `()[] ./-'@_`):
+ * `snapshot-rotation-<set>-<instance>-<UTC time to the millisecond>`.
+ */
+export function imageName(set: string, instanceId: string, createdAt: Date): string {
+  const stamp = createdAt.toISOString().replace(/[-:]/g, '');
+  return `snapshot-rotation-${set}-${instanceId}-${stamp}`.slice(0, 128);
+}
+
+async function* instancePages(ec2: EC2Client, filters: Filter[]) {
+  for await (const page of paginateDescribeInstances({ client: ec2 }, { Filters: filters })) {
+    yield (page.Reservations ?? [])
+      .flatMap((reservation) => reservation.Instances ?? [])
+      .map((instance) => ({ id: instance.InstanceId, tags: instance.Tags }));
+  }
+}
