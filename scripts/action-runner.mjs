@@ -178,7 +178,8 @@ export async function runAction(options) {
 function spawnNode(script, env, { signal, timeoutMs = 120_000 }) {
   const signals = [AbortSignal.timeout(timeoutMs), ...(signal ? [signal] : [])];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script], {
+    // ACTION_NODE runs the bundle under another Node.js (e.g. 24, the action's declared runtime).
+    const child = spawn(process.env.ACTION_NODE || process.execPath, [script], {
       cwd: ROOT,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -4,12 +4,16 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
 import {
+  CreateImageCommand,
   CreateSnapshotCommand,
   CreateTagsCommand,
   CreateVolumeCommand,
+  DescribeImagesCommand,
   DescribeSnapshotsCommand,
   EC2Client,
+  RunInstancesCommand,
   type Tag,
 } from '@aws-sdk/client-ec2';
 import { inject } from 'vitest';
@@ -68,10 +72,12 @@ export function reset(): Promise<void> {
   return resetMoto(motoEndpoint());
 }
 
+type TaggedResourceType = 'volume' | 'snapshot' | 'instance' | 'image';
+
 function tagSpecifications(
-  resourceType: 'volume' | 'snapshot',
+  resourceType: TaggedResourceType,
   tags: Record<string, string>,
-): { TagSpecifications?: { ResourceType: typeof resourceType; Tags: Tag[] }[] } {
+): { TagSpecifications?: { ResourceType: TaggedResourceType; Tags: Tag[] }[] } {
   const list = Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
   return list.length > 0 ? { TagSpecifications: [{ ResourceType: resourceType, Tags: list }] } : {};
 }
@@ -169,6 +175,113 @@ export async function snapshotsOfSet(
   return (await listSnapshots(volumeId, region)).filter(
     (snapshot) => snapshot.tags['snapshot-rotation:backup-set'] === set,
   );
+}
+
+/**
+ * The image id that test instances are launched from. moto (with MOTO_EC2_LOAD_DEFAULT_AMIS=false)
+ * launches an instance from any image id without the image existing, so none is registered: the
+ * only images in the region are those the tests and the action make.
+ */
+export const LAUNCH_IMAGE_ID = 'ami-12345678';
+
+/** Launches one instance (moto gives it a root volume) and returns its id (`i-` + 17 hex). */
+export async function createInstance(
+  region: string = REGION,
+  tags: Record<string, string> = {},
+): Promise<string> {
+  const reservation = await ec2Client(region).send(
+    new RunInstancesCommand({
+      ImageId: LAUNCH_IMAGE_ID,
+      InstanceType: 't3.micro',
+      MinCount: 1,
+      MaxCount: 1,
+      ...tagSpecifications('instance', tags),
+    }),
+  );
+  const instanceId = reservation.Instances?.[0]?.InstanceId;
+  if (!instanceId) throw new Error('moto returned no InstanceId');
+  return instanceId;
+}
+
+/**
+ * Makes an AMI of an instance by hand, as a person or another tool would (a plain CreateImage,
+ * none of the action's tags unless given); returns its id.
+ */
+export async function createManualImage(
+  instanceId: string,
+  region: string = REGION,
+  tags: Record<string, string> = {},
+): Promise<string> {
+  const image = await ec2Client(region).send(
+    new CreateImageCommand({
+      InstanceId: instanceId,
+      Name: `made-by-hand-${randomBytes(4).toString('hex')}`,
+      Description: 'made by hand',
+      NoReboot: true,
+      ...tagSpecifications('image', tags),
+    }),
+  );
+  if (!image.ImageId) throw new Error('moto returned no ImageId');
+  return image.ImageId;
+}
+
+export interface ImageInfo {
+  id: string;
+  name: string;
+  state: string;
+  sourceInstanceId: string;
+  creationDate: string;
+  tags: Record<string, string>;
+  /** The EBS snapshots of its block device mappings. */
+  snapshotIds: string[];
+}
+
+/**
+ * Every image of this account moto holds in `region` (made from one instance when `instanceId` is
+ * given), oldest first by the `snapshot-rotation:created-at` tag, then by creation date, then by id.
+ * Deregistered images are gone from the list.
+ */
+export async function listImages(
+  instanceId?: string,
+  region: string = REGION,
+): Promise<ImageInfo[]> {
+  const result = await ec2Client(region).send(
+    new DescribeImagesCommand({ Owners: ['self'], IncludeDeprecated: true, IncludeDisabled: true }),
+  );
+  const images = (result.Images ?? []).map((image) => ({
+    id: image.ImageId ?? '',
+    name: image.Name ?? '',
+    state: image.State ?? '',
+    sourceInstanceId: image.SourceInstanceId ?? '',
+    creationDate: image.CreationDate ?? '',
+    tags: tagRecord(image.Tags),
+    snapshotIds: (image.BlockDeviceMappings ?? []).flatMap((mapping) =>
+      mapping.Ebs?.SnapshotId ? [mapping.Ebs.SnapshotId] : [],
+    ),
+  }));
+  const key = (image: ImageInfo): string =>
+    image.tags['snapshot-rotation:created-at'] ?? image.creationDate;
+  return images
+    .filter((image) => instanceId === undefined || image.sourceInstanceId === instanceId)
+    .sort((a, b) => key(a).localeCompare(key(b)) || a.id.localeCompare(b.id));
+}
+
+/** The images of one backup set of one instance, oldest first. */
+export async function imagesOfSet(
+  instanceId: string,
+  set = 'default',
+  region: string = REGION,
+): Promise<ImageInfo[]> {
+  return (await listImages(instanceId, region)).filter(
+    (image) => image.tags['snapshot-rotation:backup-set'] === set,
+  );
+}
+
+/** The one image with this id, failing when moto does not hold it. */
+export async function imageById(imageId: string, region: string = REGION): Promise<ImageInfo> {
+  const image = (await listImages(undefined, region)).find((candidate) => candidate.id === imageId);
+  if (!image) throw new Error(`moto holds no image ${imageId} in ${region}`);
+  return image;
 }
 
 /** Lines of the action's log that are workflow error commands. */

@@ -152,7 +152,9 @@ export class Ec2ImageAdapter implements TargetAdapter {
   }
 
   async delete(backup: Backup, signal?: AbortSignal): Promise<DeleteOutcome> {
-    const details = this.details.get(backup.id) ?? (await this.readDetails(backup.id, signal));
+    // A listing made while the image was pending may not name its snapshots yet: read it again then.
+    const known = this.details.get(backup.id);
+    const details = known?.snapshotIds.length ? known : await this.readDetails(backup.id, signal);
     if (details?.deregistrationProtected) {
       return {
         result: 'skipped',
@@ -223,6 +225,8 @@ export class Ec2ImageAdapter implements TargetAdapter {
       await this.describe(id, signal);
     } catch (error) {
       if (signal?.aborted) throw new CancelledError();
+      const code = awsErrorCode(error);
+      if (code === 'InvalidAMIID.NotFound' || code === 'InvalidAMIID.Unavailable') return undefined;
       throw new TargetError(describeAwsError(`Could not read image ${id}`, error), {
         cause: error,
       });
@@ -249,7 +253,10 @@ export class Ec2ImageAdapter implements TargetAdapter {
       snapshotIds: (image.BlockDeviceMappings ?? [])
         .map((mapping) => mapping.Ebs?.SnapshotId)
         .filter((snapshotId): snapshotId is string => Boolean(snapshotId)),
-      deregistrationProtected: image.DeregistrationProtection?.startsWith('enabled') ?? false,
+      // Anything but a plain `disabled` (e.g. a cooldown still running) may refuse deregistration.
+      deregistrationProtected:
+        image.DeregistrationProtection !== undefined &&
+        image.DeregistrationProtection !== 'disabled',
     });
     const reason = image.StateReason?.Message;
     return {

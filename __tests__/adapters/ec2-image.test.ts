@@ -1,0 +1,930 @@
+// Adapter tests for `ec2-image` (DESIGN §4, §5, §8): what moto cannot show — pagination, pending and
+// failed images, snapshots that are in use or protected, NoReboot, waiter timeouts and error codes.
+// A real EC2Client is wrapped by aws-sdk-client-mock; a fresh client per test keeps a waiter left
+// polling by one test away from the next test's mock. The waiter really sleeps 1 s between polls.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
+import {
+  CreateImageCommand,
+  CreateTagsCommand,
+  DeleteSnapshotCommand,
+  DeregisterImageCommand,
+  DescribeImagesCommand,
+  DescribeInstancesCommand,
+  EC2Client,
+  EC2ServiceException,
+  type DescribeImagesCommandInput,
+  type DescribeImagesCommandOutput,
+  type DescribeInstancesCommandInput,
+  type Image,
+  type Instance,
+} from '@aws-sdk/client-ec2';
+import { TAGS } from '../../src/constants.js';
+import { CancelledError, TargetError } from '../../src/errors.js';
+import { Ec2ImageAdapter, imageName, type Ec2ImageOptions } from '../../src/targets/ec2-image.js';
+import type { Backup, CreateRequest } from '../../src/targets/target.js';
+
+const REGION = 'us-east-1';
+const SET = 'nightly';
+const INSTANCE = 'i-0123456789abcdef0';
+const CREATION_DATE = '2026-11-20T08:00:00.000Z';
+const CREATED_AT = '2026-11-22T12:00:00.000Z';
+/** What AWS accepts in an AMI name besides letters and digits: ( ) [ ] space . / - ' @ _ */
+const AMI_NAME = /^[A-Za-z0-9()[\] ./\-'@_]{3,128}$/;
+const LIVE_STATES = ['pending', 'running', 'stopping', 'stopped'];
+const LIVE_FILTER = { Name: 'instance-state-name', Values: LIVE_STATES };
+
+/** An error shaped like the ones the SDK throws for an AWS error code (`name` is the code). */
+function awsError(code: string, message = `Simulated ${code}.`, status = 400): EC2ServiceException {
+  return new EC2ServiceException({
+    name: code,
+    message,
+    $fault: status >= 500 ? 'server' : 'client',
+    $metadata: { httpStatusCode: status },
+  });
+}
+
+function ownershipTags(sourceId = INSTANCE, set = SET): Record<string, string> {
+  return { [TAGS.backupSet]: set, [TAGS.source]: sourceId };
+}
+
+function ec2Tags(record: Record<string, string>): { Key: string; Value: string }[] {
+  return Object.entries(record).map(([Key, Value]) => ({ Key, Value }));
+}
+
+/** An available image of INSTANCE in the set, backed by the given snapshots. */
+function image(
+  id: string,
+  overrides: Partial<Image> & { tags?: Record<string, string>; snapshots?: string[] } = {},
+): Image {
+  const { tags, snapshots, ...rest } = overrides;
+  return {
+    ImageId: id,
+    Name: `snapshot-rotation-${SET}-${INSTANCE}-${id}`,
+    State: 'available',
+    CreationDate: CREATION_DATE,
+    Tags: ec2Tags(tags ?? { ...ownershipTags(), [TAGS.createdAt]: CREATED_AT }),
+    BlockDeviceMappings: (snapshots ?? []).map((snapshotId, i) => ({
+      DeviceName: `/dev/sd${String.fromCharCode(97 + i)}`,
+      Ebs: { SnapshotId: snapshotId, VolumeSize: 8 },
+    })),
+    ...rest,
+  };
+}
+
+function instance(id: string, tags: Record<string, string> = {}): Instance {
+  return { InstanceId: id, Tags: ec2Tags(tags) };
+}
+
+function requestTags(): Record<string, string> {
+  return { ...ownershipTags(), [TAGS.createdAt]: CREATED_AT, [TAGS.run]: '42', Name: 'web' };
+}
+
+function createRequest(overrides: Partial<CreateRequest> = {}): CreateRequest {
+  return {
+    source: { id: INSTANCE, tags: { Name: 'web' } },
+    set: SET,
+    tags: requestTags(),
+    ...overrides,
+  };
+}
+
+function pendingBackup(id = 'ami-new'): Backup {
+  return {
+    id,
+    kind: 'ec2-image',
+    region: REGION,
+    sourceId: INSTANCE,
+    set: SET,
+    createdAt: new Date(CREATED_AT),
+    state: 'pending',
+    tags: requestTags(),
+  };
+}
+
+/** Resolves with the rejection of `promise` (fails the test when it resolves). */
+async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(Error);
+    return error as Error;
+  }
+  throw new Error('expected the promise to reject, but it resolved');
+}
+
+/** The names of the commands sent so far, in order. */
+function commandNames(): string[] {
+  return ec2.calls().map((call) => (call.args[0] as object).constructor.name);
+}
+
+function tagRecord(tags: { Key?: string; Value?: string }[] | undefined): Record<string, string> {
+  return Object.fromEntries((tags ?? []).map(({ Key, Value }) => [Key ?? '', Value ?? '']));
+}
+
+let client: EC2Client;
+let ec2: AwsClientStub<EC2Client>;
+
+function adapter(options: Partial<Ec2ImageOptions> = {}): Ec2ImageAdapter {
+  return new Ec2ImageAdapter(client, REGION, {
+    noReboot: true,
+    minDelaySeconds: 1,
+    maxDelaySeconds: 1,
+    ...options,
+  });
+}
+
+beforeEach(() => {
+  client = new EC2Client({
+    region: REGION,
+    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+  });
+  ec2 = mockClient(client);
+});
+
+afterEach(() => {
+  ec2.restore();
+});
+
+describe('Ec2ImageAdapter.findSources', () => {
+  it('looks the ids up with an instance-id filter plus the live-state filter and reports missing ids', async () => {
+    ec2.on(DescribeInstancesCommand).resolves({
+      Reservations: [{ Instances: [instance('i-2', { Name: 'two' })] }],
+    });
+
+    const lookup = await adapter().findSources(['i-1', 'i-2', 'i-3'], {});
+
+    const calls = ec2.commandCalls(DescribeInstancesCommand);
+    expect(calls).toHaveLength(1);
+    const input = calls[0]?.args[0].input;
+    expect(input?.Filters).toEqual([
+      { Name: 'instance-id', Values: ['i-1', 'i-2', 'i-3'] },
+      LIVE_FILTER,
+    ]);
+    // A filter, not InstanceIds: InstanceIds would fail the whole call on the first missing id.
+    expect(input?.InstanceIds).toBeUndefined();
+    expect(lookup).toEqual({
+      found: [{ id: 'i-2', tags: { Name: 'two' } }],
+      missing: ['i-1', 'i-3'],
+    });
+  });
+
+  it('never asks for terminated or shutting-down instances', async () => {
+    ec2.on(DescribeInstancesCommand).resolves({ Reservations: [] });
+
+    const lookup = await adapter().findSources(['i-gone'], {});
+
+    const states = ec2
+      .commandCalls(DescribeInstancesCommand)[0]
+      ?.args[0].input.Filters?.find((filter) => filter.Name === 'instance-state-name')?.Values;
+    expect(states).not.toContain('terminated');
+    expect(states).not.toContain('shutting-down');
+    expect(lookup).toEqual({ found: [], missing: ['i-gone'] });
+  });
+
+  it('collects the instances of every Reservation over every page (NextToken)', async () => {
+    const inputs: DescribeInstancesCommandInput[] = [];
+    const pages = [
+      {
+        Reservations: [
+          { Instances: [instance('i-1', { Name: 'one' }), instance('i-2')] },
+          { Instances: [instance('i-3', { team: 'db' })] },
+        ],
+        NextToken: 'page-2',
+      },
+      { Reservations: [{ Instances: [] }, { Instances: [instance('i-4')] }], NextToken: 'page-3' },
+      { Reservations: [{ Instances: [instance('i-5', { Name: 'five' })] }] },
+    ];
+    ec2.on(DescribeInstancesCommand).callsFake((input: DescribeInstancesCommandInput) => {
+      inputs.push(structuredClone(input));
+      return pages[inputs.length - 1];
+    });
+
+    const lookup = await adapter().findSources(['i-1', 'i-2', 'i-3', 'i-4', 'i-5', 'i-6'], {});
+
+    expect(inputs.map((input) => input.NextToken)).toEqual([undefined, 'page-2', 'page-3']);
+    for (const input of inputs) expect(input.Filters).toContainEqual(LIVE_FILTER);
+    expect(lookup).toEqual({
+      found: [
+        { id: 'i-1', tags: { Name: 'one' } },
+        { id: 'i-2', tags: {} },
+        { id: 'i-3', tags: { team: 'db' } },
+        { id: 'i-4', tags: {} },
+        { id: 'i-5', tags: { Name: 'five' } },
+      ],
+      missing: ['i-6'],
+    });
+  });
+
+  it('discovers instances by tags with tag:Key filters (plus the live-state filter) and merges them with the ids', async () => {
+    ec2
+      .on(DescribeInstancesCommand)
+      .resolvesOnce({ Reservations: [{ Instances: [instance('i-9', { backup: 'yes' })] }] })
+      .resolvesOnce({
+        Reservations: [
+          { Instances: [instance('i-5', { backup: 'yes', env: 'prod' })] },
+          { Instances: [instance('i-9', { backup: 'yes', env: 'prod' })] },
+        ],
+      });
+
+    const lookup = await adapter().findSources(['i-9'], { backup: 'yes', env: 'prod' });
+
+    const calls = ec2.commandCalls(DescribeInstancesCommand);
+    expect(calls).toHaveLength(2);
+    expect(calls[1]?.args[0].input.Filters).toEqual([
+      { Name: 'tag:backup', Values: ['yes'] },
+      { Name: 'tag:env', Values: ['prod'] },
+      LIVE_FILTER,
+    ]);
+    expect(lookup.found.map((source) => source.id)).toEqual(['i-5', 'i-9']);
+    expect(lookup.found[0]?.tags).toEqual({ backup: 'yes', env: 'prod' });
+    expect(lookup.missing).toEqual([]);
+  });
+
+  it('turns a describe error into a TargetError naming the region, the instance and the code', async () => {
+    ec2.on(DescribeInstancesCommand).rejects(awsError('UnauthorizedOperation', 'Not allowed.'));
+
+    const error = await rejectionOf(adapter().findSources(['i-1'], {}));
+
+    expect(error).toBeInstanceOf(TargetError);
+    expect(error.message).toContain(REGION);
+    expect(error.message).toContain('i-1');
+    expect(error.message).toContain('UnauthorizedOperation');
+  });
+});
+
+describe('Ec2ImageAdapter.listBackups', () => {
+  it('asks for own images of the set, disabled and deprecated ones included', async () => {
+    ec2.on(DescribeImagesCommand).resolves({ Images: [] });
+
+    await adapter().listBackups(SET);
+
+    const calls = ec2.commandCalls(DescribeImagesCommand);
+    expect(calls).toHaveLength(1);
+    const input = calls[0]?.args[0].input;
+    expect(input?.Owners).toEqual(['self']);
+    expect(input?.IncludeDisabled).toBe(true);
+    expect(input?.IncludeDeprecated).toBe(true);
+    expect(input?.Filters).toEqual([{ Name: `tag:${TAGS.backupSet}`, Values: [SET] }]);
+    expect(input?.ImageIds).toBeUndefined();
+  });
+
+  it('follows NextToken over 3 pages and drops other sets, images without a source tag and deregistered images', async () => {
+    const inputs: DescribeImagesCommandInput[] = [];
+    const pages: DescribeImagesCommandOutput[] = [
+      {
+        Images: [
+          image('ami-1'),
+          // No source tag: an image someone tagged by hand, never managed.
+          image('ami-manual', { tags: { [TAGS.backupSet]: SET } }),
+        ],
+        NextToken: 'token-2',
+        $metadata: {},
+      },
+      {
+        Images: [
+          image('ami-2', { tags: ownershipTags('i-2') }),
+          // Another set (a server that ignored the filter must not leak it into this set).
+          image('ami-other', { tags: ownershipTags(INSTANCE, 'weekly') }),
+        ],
+        NextToken: 'token-3',
+        $metadata: {},
+      },
+      {
+        Images: [
+          image('ami-3'),
+          image('ami-deregistered', { State: 'deregistered' }),
+          image('ami-untagged', { tags: { [TAGS.source]: INSTANCE } }),
+        ],
+        $metadata: {},
+      },
+    ];
+    ec2.on(DescribeImagesCommand).callsFake((input: DescribeImagesCommandInput) => {
+      inputs.push(structuredClone(input));
+      return pages[inputs.length - 1];
+    });
+
+    const backups = await adapter().listBackups(SET);
+
+    expect(inputs.map((input) => input.NextToken)).toEqual([undefined, 'token-2', 'token-3']);
+    for (const input of inputs) {
+      expect(input.Owners).toEqual(['self']);
+      expect(input.Filters).toEqual([{ Name: `tag:${TAGS.backupSet}`, Values: [SET] }]);
+    }
+    expect(backups.map((backup) => backup.id)).toEqual(['ami-1', 'ami-2', 'ami-3']);
+    expect(backups[1]).toEqual({
+      id: 'ami-2',
+      kind: 'ec2-image',
+      region: REGION,
+      sourceId: 'i-2',
+      set: SET,
+      createdAt: new Date(CREATION_DATE),
+      state: 'completed',
+      tags: ownershipTags('i-2'),
+    });
+  });
+
+  it('maps pending, available, disabled and failed, with StateReason.Message on the failed one', async () => {
+    ec2.on(DescribeImagesCommand).resolves({
+      Images: [
+        image('ami-p', { State: 'pending' }),
+        image('ami-a', { State: 'available' }),
+        image('ami-d', { State: 'disabled' }),
+        image('ami-f', {
+          State: 'failed',
+          StateReason: { Code: 'Client.InternalError', Message: 'Instance store volume failed.' },
+        }),
+      ],
+    });
+
+    const backups = await adapter().listBackups(SET);
+
+    expect(backups.map(({ id, state, stateMessage }) => ({ id, state, stateMessage }))).toEqual([
+      { id: 'ami-p', state: 'pending', stateMessage: undefined },
+      { id: 'ami-a', state: 'completed', stateMessage: undefined },
+      { id: 'ami-d', state: 'completed', stateMessage: undefined },
+      { id: 'ami-f', state: 'failed', stateMessage: 'Instance store volume failed.' },
+    ]);
+    expect(backups[0]).not.toHaveProperty('stateMessage');
+    expect(backups[1]).not.toHaveProperty('stateMessage');
+  });
+
+  it('takes createdAt from the created-at tag when it is valid, else from CreationDate', async () => {
+    ec2.on(DescribeImagesCommand).resolves({
+      Images: [
+        image('ami-tagged', {
+          tags: { ...ownershipTags(), [TAGS.createdAt]: '2026-01-02T03:04:05.000Z' },
+        }),
+        image('ami-invalid', { tags: { ...ownershipTags(), [TAGS.createdAt]: 'last tuesday' } }),
+        image('ami-untagged', { tags: ownershipTags() }),
+      ],
+    });
+
+    const backups = await adapter().listBackups(SET);
+
+    expect(backups.map((backup) => backup.createdAt.toISOString())).toEqual([
+      '2026-01-02T03:04:05.000Z',
+      CREATION_DATE,
+      CREATION_DATE,
+    ]);
+  });
+
+  it('turns a listing error into a TargetError naming the set, the region and the code', async () => {
+    ec2.on(DescribeImagesCommand).rejects(awsError('UnauthorizedOperation', 'Not allowed.'));
+
+    const error = await rejectionOf(adapter().listBackups(SET));
+
+    expect(error).toBeInstanceOf(TargetError);
+    expect(error.message).toContain(SET);
+    expect(error.message).toContain(REGION);
+    expect(error.message).toContain('UnauthorizedOperation');
+  });
+});
+
+describe('Ec2ImageAdapter.create', () => {
+  it('sends InstanceId, a legal unique Name, NoReboot, a Description and exactly the given tags on the image only', async () => {
+    ec2.on(CreateImageCommand).resolves({ ImageId: 'ami-new' });
+    ec2.on(DescribeImagesCommand).resolves({ Images: [] });
+    const request = createRequest();
+
+    await adapter().create(request);
+
+    const calls = ec2.commandCalls(CreateImageCommand);
+    expect(calls).toHaveLength(1);
+    const input = calls[0]?.args[0].input;
+    expect(input?.InstanceId).toBe(INSTANCE);
+    expect(input?.NoReboot).toBe(true);
+    expect(input?.Name).toBe(imageName(SET, INSTANCE, new Date(CREATED_AT)));
+    expect(input?.Name).toMatch(new RegExp(`^snapshot-rotation-${SET}-${INSTANCE}-\\d{8}T`));
+    expect(input?.Name).toMatch(AMI_NAME);
+    expect(input?.Description).toContain(SET);
+    expect(input?.Description).toContain(INSTANCE);
+    // One image TagSpecification; a snapshot one makes moto answer 500 (DESIGN §4, §8).
+    expect(input?.TagSpecifications).toHaveLength(1);
+    expect(input?.TagSpecifications?.[0]?.ResourceType).toBe('image');
+    expect(input?.TagSpecifications?.some((spec) => spec.ResourceType === 'snapshot')).toBe(false);
+    const sent = input?.TagSpecifications?.[0]?.Tags ?? [];
+    expect(tagRecord(sent)).toEqual(request.tags);
+    expect(sent).toHaveLength(Object.keys(request.tags).length);
+  });
+
+  it('sends NoReboot false when the no-reboot option is off', async () => {
+    ec2.on(CreateImageCommand).resolves({ ImageId: 'ami-new' });
+    ec2.on(DescribeImagesCommand).resolves({ Images: [] });
+
+    await adapter({ noReboot: false }).create(createRequest());
+
+    expect(ec2.commandCalls(CreateImageCommand)[0]?.args[0].input.NoReboot).toBe(false);
+  });
+
+  it('returns a pending Backup and tags nothing when the image is not visible yet', async () => {
+    ec2.on(CreateImageCommand).resolves({ ImageId: 'ami-new' });
+    ec2.on(DescribeImagesCommand).resolves({ Images: [] });
+    const request = createRequest();
+
+    const backup = await adapter().create(request);
+
+    expect(backup).toEqual(pendingBackup('ami-new'));
+    expect(ec2.commandCalls(DescribeImagesCommand)[0]?.args[0].input.ImageIds).toEqual(['ami-new']);
+    expect(ec2.commandCalls(CreateTagsCommand)).toHaveLength(0);
+  });
+
+  it('tags the snapshots the image already names with the same tags in one CreateTags call', async () => {
+    const request = createRequest();
+    ec2.on(CreateImageCommand).resolves({ ImageId: 'ami-new' });
+    ec2.on(DescribeImagesCommand).resolves({
+      Images: [
+        image('ami-new', { State: 'pending', tags: request.tags, snapshots: ['snap-1', 'snap-2'] }),
+      ],
+    });
+    ec2.on(CreateTagsCommand).resolves({});
+    const warn = vi.fn();
+
+    const backup = await adapter().create({ ...request, warn });
+
+    expect(backup).toMatchObject({ id: 'ami-new', state: 'pending', sourceId: INSTANCE, set: SET });
+    const tagCalls = ec2.commandCalls(CreateTagsCommand);
+    expect(tagCalls).toHaveLength(1);
+    expect(tagCalls[0]?.args[0].input.Resources).toEqual(['snap-1', 'snap-2']);
+    expect(tagRecord(tagCalls[0]?.args[0].input.Tags)).toEqual(request.tags);
+    expect(commandNames()).toEqual([
+      'CreateImageCommand',
+      'DescribeImagesCommand',
+      'CreateTagsCommand',
+    ]);
+    expect(warn).not.toHaveBeenCalled();
+  });
+
+  it('warns and still succeeds when tagging the snapshots fails', async () => {
+    const request = createRequest();
+    ec2.on(CreateImageCommand).resolves({ ImageId: 'ami-new' });
+    ec2.on(DescribeImagesCommand).resolves({
+      Images: [image('ami-new', { State: 'pending', tags: request.tags, snapshots: ['snap-1'] })],
+    });
+    ec2.on(CreateTagsCommand).rejects(awsError('UnauthorizedOperation', 'Not allowed.'));
+    const warn = vi.fn<(message: string) => void>();
+
+    const backup = await adapter().create({ ...request, warn });
+
+    expect(backup).toMatchObject({ id: 'ami-new', state: 'pending' });
+    expect(warn).toHaveBeenCalledTimes(1);
+    const message = warn.mock.calls[0]?.[0] ?? '';
+    expect(message).toContain('ami-new');
+    expect(message).toContain('snap-1');
+    expect(message).toContain('UnauthorizedOperation');
+  });
+
+  it('still succeeds when the describe right after CreateImage fails', async () => {
+    ec2.on(CreateImageCommand).resolves({ ImageId: 'ami-new' });
+    ec2.on(DescribeImagesCommand).rejects(awsError('InvalidAMIID.NotFound'));
+
+    const backup = await adapter().create(createRequest());
+
+    expect(backup).toEqual(pendingBackup('ami-new'));
+  });
+
+  it.each([
+    ['InvalidInstanceID.NotFound', `The instance ID '${INSTANCE}' does not exist`],
+    [
+      'IncorrectInstanceState',
+      `The instance '${INSTANCE}' is not in a state from which it can be imaged.`,
+    ],
+  ])('turns %s into a TargetError naming the instance and the code', async (code, message) => {
+    ec2.on(CreateImageCommand).rejects(awsError(code, message));
+
+    const error = await rejectionOf(adapter().create(createRequest()));
+
+    expect(error).toBeInstanceOf(TargetError);
+    expect(error.message).toContain(INSTANCE);
+    expect(error.message).toContain(code);
+    expect(error.cause).toBeInstanceOf(EC2ServiceException);
+    expect(ec2.commandCalls(DescribeImagesCommand)).toHaveLength(0);
+  });
+
+  it('throws a TargetError when CreateImage answers without an image id', async () => {
+    ec2.on(CreateImageCommand).resolves({});
+
+    const error = await rejectionOf(adapter().create(createRequest()));
+
+    expect(error).toBeInstanceOf(TargetError);
+    expect(error.message).toContain(INSTANCE);
+  });
+
+  it('throws a CancelledError without sending anything when the signal is already aborted', async () => {
+    ec2.on(CreateImageCommand).resolves({ ImageId: 'ami-new' });
+
+    const error = await rejectionOf(
+      adapter().create(createRequest({ signal: AbortSignal.abort() })),
+    );
+
+    expect(error).toBeInstanceOf(CancelledError);
+    expect(ec2.calls()).toHaveLength(0);
+  });
+});
+
+describe('Ec2ImageAdapter.waitUntilDone', () => {
+  it('returns a backup that is not pending at once, without calling AWS', async () => {
+    const done: Backup = { ...pendingBackup(), state: 'completed' };
+
+    const result = await adapter().waitUntilDone(done, { maxWaitSeconds: 60 });
+
+    expect(result).toBe(done);
+    expect(ec2.calls()).toHaveLength(0);
+  });
+
+  it('polls pending → available, returns it completed and tags its snapshots exactly once', async () => {
+    const tags = requestTags();
+    let polls = 0;
+    ec2.on(DescribeImagesCommand).callsFake(() => {
+      polls += 1;
+      return {
+        Images: [
+          polls === 1
+            ? image('ami-new', { State: 'pending', tags })
+            : image('ami-new', { State: 'available', tags, snapshots: ['snap-1', 'snap-2'] }),
+        ],
+      };
+    });
+    ec2.on(CreateTagsCommand).resolves({});
+    const images = adapter();
+
+    const result = await images.waitUntilDone(pendingBackup(), { maxWaitSeconds: 60 });
+
+    expect(result).toMatchObject({ id: 'ami-new', state: 'completed', sourceId: INSTANCE });
+    for (const call of ec2.commandCalls(DescribeImagesCommand)) {
+      expect(call.args[0].input.ImageIds).toEqual(['ami-new']);
+    }
+    const tagCalls = ec2.commandCalls(CreateTagsCommand);
+    expect(tagCalls).toHaveLength(1);
+    expect(tagCalls[0]?.args[0].input.Resources).toEqual(['snap-1', 'snap-2']);
+    expect(tagRecord(tagCalls[0]?.args[0].input.Tags)).toEqual(tags);
+
+    // Called again (with the pending record or the completed one): the snapshots are not re-tagged.
+    await images.waitUntilDone(pendingBackup(), { maxWaitSeconds: 60 });
+    await images.waitUntilDone(result, { maxWaitSeconds: 60 });
+    expect(ec2.commandCalls(CreateTagsCommand)).toHaveLength(1);
+  });
+
+  it('does not tag the snapshots again when create already tagged them', async () => {
+    const tags = requestTags();
+    ec2.on(CreateImageCommand).resolves({ ImageId: 'ami-new' });
+    ec2
+      .on(DescribeImagesCommand)
+      .resolvesOnce({
+        Images: [image('ami-new', { State: 'pending', tags, snapshots: ['snap-1'] })],
+      })
+      .resolves({
+        Images: [image('ami-new', { State: 'available', tags, snapshots: ['snap-1'] })],
+      });
+    ec2.on(CreateTagsCommand).resolves({});
+    const images = adapter();
+
+    const created = await images.create(createRequest());
+    const result = await images.waitUntilDone(created, { maxWaitSeconds: 60 });
+
+    expect(result.state).toBe('completed');
+    expect(ec2.commandCalls(CreateTagsCommand)).toHaveLength(1);
+  });
+
+  it('tags the snapshots once the image is available when tagging failed at create', async () => {
+    const tags = requestTags();
+    ec2.on(CreateImageCommand).resolves({ ImageId: 'ami-new' });
+    ec2
+      .on(DescribeImagesCommand)
+      .resolvesOnce({
+        Images: [image('ami-new', { State: 'pending', tags, snapshots: ['snap-1'] })],
+      })
+      .resolves({
+        Images: [image('ami-new', { State: 'available', tags, snapshots: ['snap-1'] })],
+      });
+    ec2
+      .on(CreateTagsCommand)
+      .rejectsOnce(awsError('RequestLimitExceeded', 'Request limit exceeded.', 503))
+      .resolves({});
+    const warn = vi.fn();
+    const images = adapter();
+
+    const created = await images.create(createRequest({ warn }));
+    const result = await images.waitUntilDone(created, { maxWaitSeconds: 60, warn });
+
+    expect(result.state).toBe('completed');
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(ec2.commandCalls(CreateTagsCommand)).toHaveLength(2);
+  });
+
+  it('returns a failed Backup with the StateReason message when the image fails', async () => {
+    ec2.on(DescribeImagesCommand).resolves({
+      Images: [
+        image('ami-new', {
+          State: 'failed',
+          tags: requestTags(),
+          snapshots: ['snap-1'],
+          StateReason: { Code: 'Server.InternalError', Message: 'Internal error.' },
+        }),
+      ],
+    });
+
+    const result = await adapter().waitUntilDone(pendingBackup(), { maxWaitSeconds: 60 });
+
+    expect(result).toMatchObject({
+      id: 'ami-new',
+      state: 'failed',
+      stateMessage: 'Internal error.',
+    });
+    expect(ec2.commandCalls(CreateTagsCommand)).toHaveLength(0);
+  });
+
+  it('fails pending → failed after a poll, with the StateReason message', async () => {
+    ec2
+      .on(DescribeImagesCommand)
+      .resolvesOnce({ Images: [image('ami-new', { State: 'pending', tags: requestTags() })] })
+      .resolves({
+        Images: [
+          image('ami-new', {
+            State: 'failed',
+            tags: requestTags(),
+            StateReason: { Code: 'Client.InvalidSnapshot', Message: 'Snapshot copy failed.' },
+          }),
+        ],
+      });
+
+    const result = await adapter().waitUntilDone(pendingBackup(), { maxWaitSeconds: 60 });
+
+    expect(result).toMatchObject({ state: 'failed', stateMessage: 'Snapshot copy failed.' });
+  });
+
+  it('throws a TargetError naming wait-timeout, leaving the image in place, when it stays pending', async () => {
+    ec2
+      .on(DescribeImagesCommand)
+      .resolves({ Images: [image('ami-new', { State: 'pending', tags: requestTags() })] });
+    const started = performance.now();
+
+    const error = await rejectionOf(
+      adapter().waitUntilDone(pendingBackup(), { maxWaitSeconds: 0.01 }),
+    );
+
+    expect(error).toBeInstanceOf(TargetError);
+    expect(error.message).toContain('ami-new');
+    expect(error.message).toContain(INSTANCE);
+    expect(error.message).toContain('wait-timeout');
+    expect(error.message).toMatch(/left in place/);
+    expect(performance.now() - started).toBeLessThan(3_000);
+    expect(ec2.commandCalls(DeregisterImageCommand)).toHaveLength(0);
+    expect(ec2.commandCalls(CreateTagsCommand)).toHaveLength(0);
+  });
+
+  it('throws a CancelledError promptly when the run is cancelled during the wait', async () => {
+    ec2
+      .on(DescribeImagesCommand)
+      .resolves({ Images: [image('ami-new', { State: 'pending', tags: requestTags() })] });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    const started = performance.now();
+
+    const error = await rejectionOf(
+      adapter().waitUntilDone(pendingBackup(), { maxWaitSeconds: 60, signal: controller.signal }),
+    );
+
+    expect(error).toBeInstanceOf(CancelledError);
+    expect(performance.now() - started).toBeLessThan(600);
+  });
+});
+
+describe('Ec2ImageAdapter.delete', () => {
+  /** An adapter that has listed `images` (so it knows their snapshots). */
+  async function listed(
+    ...images: Image[]
+  ): Promise<{ adapter: Ec2ImageAdapter; backups: Backup[] }> {
+    ec2.on(DescribeImagesCommand).resolvesOnce({ Images: images });
+    const fresh = adapter();
+    const backups = await fresh.listBackups(SET);
+    ec2.resetHistory();
+    return { adapter: fresh, backups };
+  }
+
+  it('deregisters the image first, then deletes each of its snapshots known from listBackups', async () => {
+    const { adapter: images, backups } = await listed(
+      image('ami-old', { snapshots: ['snap-1', 'snap-2'] }),
+    );
+    ec2.on(DeregisterImageCommand).resolves({});
+    ec2.on(DeleteSnapshotCommand).resolves({});
+
+    const outcome = await images.delete(backups[0]!);
+
+    expect(outcome.result).toBe('deleted');
+    expect(commandNames()).toEqual([
+      'DeregisterImageCommand',
+      'DeleteSnapshotCommand',
+      'DeleteSnapshotCommand',
+    ]);
+    expect(ec2.commandCalls(DeregisterImageCommand)[0]?.args[0].input.ImageId).toBe('ami-old');
+    expect(ec2.commandCalls(DeleteSnapshotCommand).map((c) => c.args[0].input.SnapshotId)).toEqual([
+      'snap-1',
+      'snap-2',
+    ]);
+  });
+
+  it('reads the image again when the listing named no snapshots, so none is left behind', async () => {
+    const { adapter: images, backups } = await listed(image('ami-old', { snapshots: [] }));
+    ec2.on(DescribeImagesCommand).resolves({
+      Images: [image('ami-old', { snapshots: ['snap-1'] })],
+    });
+    ec2.on(DeregisterImageCommand).resolves({});
+    ec2.on(DeleteSnapshotCommand).resolves({});
+
+    await images.delete(backups[0]!);
+
+    expect(commandNames()).toEqual([
+      'DescribeImagesCommand',
+      'DeregisterImageCommand',
+      'DeleteSnapshotCommand',
+    ]);
+  });
+
+  it('describes an image it never saw first, then deregisters it and deletes its snapshots', async () => {
+    ec2.on(DescribeImagesCommand).resolves({
+      Images: [image('ami-old', { snapshots: ['snap-1', 'snap-2'] })],
+    });
+    ec2.on(DeregisterImageCommand).resolves({});
+    ec2.on(DeleteSnapshotCommand).resolves({});
+
+    const outcome = await adapter().delete({ ...pendingBackup('ami-old'), state: 'completed' });
+
+    expect(outcome.result).toBe('deleted');
+    expect(commandNames()).toEqual([
+      'DescribeImagesCommand',
+      'DeregisterImageCommand',
+      'DeleteSnapshotCommand',
+      'DeleteSnapshotCommand',
+    ]);
+    const describeInput = ec2.commandCalls(DescribeImagesCommand)[0]?.args[0].input;
+    expect(describeInput?.ImageIds).toEqual(['ami-old']);
+    expect(describeInput?.IncludeDisabled).toBe(true);
+    expect(ec2.commandCalls(DeleteSnapshotCommand).map((c) => c.args[0].input.SnapshotId)).toEqual([
+      'snap-1',
+      'snap-2',
+    ]);
+  });
+
+  it('skips a snapshot still in use (InvalidSnapshot.InUse), names it in the message and deletes the others', async () => {
+    const { adapter: images, backups } = await listed(
+      image('ami-old', { snapshots: ['snap-shared', 'snap-2'] }),
+    );
+    ec2.on(DeregisterImageCommand).resolves({});
+    ec2
+      .on(DeleteSnapshotCommand, { SnapshotId: 'snap-shared' })
+      .rejects(awsError('InvalidSnapshot.InUse', 'snap-shared is in use by ami-other'));
+    ec2.on(DeleteSnapshotCommand, { SnapshotId: 'snap-2' }).resolves({});
+
+    const outcome = await images.delete(backups[0]!);
+
+    expect(outcome.result).toBe('deleted');
+    expect(outcome.message).toContain('snap-shared');
+    expect(outcome.message).toContain('InvalidSnapshot.InUse');
+    expect(ec2.commandCalls(DeleteSnapshotCommand).map((c) => c.args[0].input.SnapshotId)).toEqual([
+      'snap-shared',
+      'snap-2',
+    ]);
+  });
+
+  it.each(['enabled', 'enabled-with-cooldown', 'disabled-until 2026-11-23T00:00:00Z'])(
+    'skips an image with DeregistrationProtection %s, deregistering and deleting nothing',
+    async (protection) => {
+      const { adapter: images, backups } = await listed(
+        image('ami-old', { snapshots: ['snap-1'], DeregistrationProtection: protection }),
+      );
+
+      const outcome = await images.delete(backups[0]!);
+
+      expect(outcome.result).toBe('skipped');
+      expect(outcome.message).toContain('ami-old');
+      expect(outcome.message).toMatch(/deregistration protection/);
+      expect(ec2.calls()).toHaveLength(0);
+    },
+  );
+
+  it('checks deregistration protection of an image it never saw before deregistering', async () => {
+    ec2.on(DescribeImagesCommand).resolves({
+      Images: [image('ami-old', { snapshots: ['snap-1'], DeregistrationProtection: 'enabled' })],
+    });
+
+    const outcome = await adapter().delete(pendingBackup('ami-old'));
+
+    expect(outcome.result).toBe('skipped');
+    expect(ec2.commandCalls(DeregisterImageCommand)).toHaveLength(0);
+    expect(ec2.commandCalls(DeleteSnapshotCommand)).toHaveLength(0);
+  });
+
+  it('still deletes the snapshots and reports already-gone when DeregisterImage answers InvalidAMIID.NotFound', async () => {
+    const { adapter: images, backups } = await listed(
+      image('ami-old', { snapshots: ['snap-1', 'snap-2'] }),
+    );
+    ec2.on(DeregisterImageCommand).rejects(awsError('InvalidAMIID.NotFound'));
+    ec2.on(DeleteSnapshotCommand).resolves({});
+
+    const outcome = await images.delete(backups[0]!);
+
+    expect(outcome.result).toBe('already-gone');
+    expect(ec2.commandCalls(DeleteSnapshotCommand).map((c) => c.args[0].input.SnapshotId)).toEqual([
+      'snap-1',
+      'snap-2',
+    ]);
+  });
+
+  it('counts a snapshot that is already gone as done', async () => {
+    const { adapter: images, backups } = await listed(image('ami-old', { snapshots: ['snap-1'] }));
+    ec2.on(DeregisterImageCommand).resolves({});
+    ec2.on(DeleteSnapshotCommand).rejects(awsError('InvalidSnapshot.NotFound'));
+
+    const outcome = await images.delete(backups[0]!);
+
+    expect(outcome.result).toBe('deleted');
+    expect(outcome.message).toContain('snap-1');
+  });
+
+  it('turns a DeleteSnapshot failure after deregistering into a TargetError naming the snapshot left behind', async () => {
+    const { adapter: images, backups } = await listed(
+      image('ami-old', { snapshots: ['snap-1', 'snap-2'] }),
+    );
+    ec2.on(DeregisterImageCommand).resolves({});
+    ec2
+      .on(DeleteSnapshotCommand, { SnapshotId: 'snap-1' })
+      .rejects(awsError('AccessDenied', 'User is not authorized to perform ec2:DeleteSnapshot'));
+    ec2.on(DeleteSnapshotCommand, { SnapshotId: 'snap-2' }).resolves({});
+
+    const error = await rejectionOf(images.delete(backups[0]!));
+
+    expect(error).toBeInstanceOf(TargetError);
+    expect(error.message).toContain('ami-old');
+    expect(error.message).toContain('snap-1');
+    expect(error.message).toMatch(/left behind/);
+    expect(error.message).toContain('AccessDenied');
+    expect(ec2.commandCalls(DeregisterImageCommand)).toHaveLength(1);
+  });
+
+  it('turns a DeregisterImage AccessDenied into a TargetError and deletes no snapshot', async () => {
+    const { adapter: images, backups } = await listed(
+      image('ami-old', { snapshots: ['snap-1', 'snap-2'] }),
+    );
+    ec2
+      .on(DeregisterImageCommand)
+      .rejects(awsError('AccessDenied', 'User is not authorized to perform ec2:DeregisterImage'));
+    ec2.on(DeleteSnapshotCommand).resolves({});
+
+    const error = await rejectionOf(images.delete(backups[0]!));
+
+    expect(error).toBeInstanceOf(TargetError);
+    expect(error.message).toContain('ami-old');
+    expect(error.message).toContain('AccessDenied');
+    expect(ec2.commandCalls(DeleteSnapshotCommand)).toHaveLength(0);
+  });
+
+  it('reports already-gone for an image it never saw that no longer exists (DescribeImages InvalidAMIID.NotFound)', async () => {
+    ec2
+      .on(DescribeImagesCommand)
+      .rejects(awsError('InvalidAMIID.NotFound', "The image id '[ami-old]' does not exist"));
+    ec2.on(DeregisterImageCommand).rejects(awsError('InvalidAMIID.NotFound'));
+
+    const outcome = await adapter().delete(pendingBackup('ami-old'));
+
+    expect(outcome.result).toBe('already-gone');
+    expect(ec2.commandCalls(DeleteSnapshotCommand)).toHaveLength(0);
+  });
+});
+
+describe('imageName', () => {
+  it('is unique per millisecond and the same for the same instant', () => {
+    const at = new Date(CREATED_AT);
+    const next = new Date(at.getTime() + 1);
+
+    expect(imageName(SET, INSTANCE, at)).not.toBe(imageName(SET, INSTANCE, next));
+    expect(imageName(SET, INSTANCE, at)).toBe(imageName(SET, INSTANCE, new Date(CREATED_AT)));
+    expect(imageName(SET, INSTANCE, at)).not.toBe(imageName(SET, 'i-0fedcba9876543210', at));
+    expect(imageName(SET, INSTANCE, at)).not.toBe(imageName('weekly', INSTANCE, at));
+  });
+
+  it('uses only AMI-legal characters and names set, instance and time', () => {
+    const name = imageName(SET, INSTANCE, new Date('2026-11-22T12:34:56.789Z'));
+
+    expect(name).toMatch(AMI_NAME);
+    expect(name).toContain(SET);
+    expect(name).toContain(INSTANCE);
+    expect(name).toMatch(/^snapshot-rotation-/);
+    expect(name).toContain('20261122T123456.789Z');
+  });
+
+  it('stays within 128 characters and unique per millisecond with a 64-character set name', () => {
+    const longSet = 'S'.padEnd(64, 'et_name.with-dots9');
+    expect(longSet).toHaveLength(64);
+    const at = new Date(CREATED_AT);
+
+    const name = imageName(longSet, INSTANCE, at);
+    const next = imageName(longSet, INSTANCE, new Date(at.getTime() + 1));
+
+    expect(name.length).toBeLessThanOrEqual(128);
+    expect(name.length).toBeGreaterThanOrEqual(3);
+    expect(name).toMatch(AMI_NAME);
+    expect(next).toMatch(AMI_NAME);
+    expect(name).not.toBe(next);
+  });
+});
