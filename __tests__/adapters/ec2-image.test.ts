@@ -21,7 +21,8 @@ import {
 } from '@aws-sdk/client-ec2';
 import { TAGS } from '../../src/constants.js';
 import { CancelledError, TargetError } from '../../src/errors.js';
-import { Ec2ImageAdapter, imageName, type Ec2ImageOptions } from '../../src/targets/ec2-image.js';
+import { imageName } from '../../src/naming.js';
+import { Ec2ImageAdapter, type Ec2ImageOptions } from '../../src/targets/ec2-image.js';
 import type { Backup, CreateRequest } from '../../src/targets/target.js';
 
 const REGION = 'us-east-1';
@@ -889,42 +890,5 @@ describe('Ec2ImageAdapter.delete', () => {
 
     expect(outcome.result).toBe('already-gone');
     expect(ec2.commandCalls(DeleteSnapshotCommand)).toHaveLength(0);
-  });
-});
-
-describe('imageName', () => {
-  it('is unique per millisecond and the same for the same instant', () => {
-    const at = new Date(CREATED_AT);
-    const next = new Date(at.getTime() + 1);
-
-    expect(imageName(SET, INSTANCE, at)).not.toBe(imageName(SET, INSTANCE, next));
-    expect(imageName(SET, INSTANCE, at)).toBe(imageName(SET, INSTANCE, new Date(CREATED_AT)));
-    expect(imageName(SET, INSTANCE, at)).not.toBe(imageName(SET, 'i-0fedcba9876543210', at));
-    expect(imageName(SET, INSTANCE, at)).not.toBe(imageName('weekly', INSTANCE, at));
-  });
-
-  it('uses only AMI-legal characters and names set, instance and time', () => {
-    const name = imageName(SET, INSTANCE, new Date('2026-11-22T12:34:56.789Z'));
-
-    expect(name).toMatch(AMI_NAME);
-    expect(name).toContain(SET);
-    expect(name).toContain(INSTANCE);
-    expect(name).toMatch(/^snapshot-rotation-/);
-    expect(name).toContain('20261122T123456.789Z');
-  });
-
-  it('stays within 128 characters and unique per millisecond with a 64-character set name', () => {
-    const longSet = 'S'.padEnd(64, 'et_name.with-dots9');
-    expect(longSet).toHaveLength(64);
-    const at = new Date(CREATED_AT);
-
-    const name = imageName(longSet, INSTANCE, at);
-    const next = imageName(longSet, INSTANCE, new Date(at.getTime() + 1));
-
-    expect(name.length).toBeLessThanOrEqual(128);
-    expect(name.length).toBeGreaterThanOrEqual(3);
-    expect(name).toMatch(AMI_NAME);
-    expect(next).toMatch(AMI_NAME);
-    expect(name).not.toBe(next);
   });
 });

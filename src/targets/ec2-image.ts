@@ -16,6 +16,7 @@ import {
   type Image,
 } from '@aws-sdk/client-ec2';
 import { TAGS } from '../constants.js';
+import { imageName } from '../naming.js';
 import { awsErrorCode, CancelledError, describeAwsError, TargetError } from '../errors.js';
 import { createdAtOf, deleteSnapshot, findEc2Sources, fromEc2Tags, toEc2Tags } from './ec2.js';
 import type {
@@ -291,15 +292,6 @@ function imageState(state: string | undefined): BackupState | undefined {
     default:
       return 'pending';
   }
-}
-
-/**
- * A unique, valid AMI name (3–128 characters of letters, digits and `()[] ./-'@_`):
- * `snapshot-rotation-<set>-<instance>-<UTC time to the millisecond>`.
- */
-export function imageName(set: string, instanceId: string, createdAt: Date): string {
-  const stamp = createdAt.toISOString().replace(/[-:]/g, '');
-  return `snapshot-rotation-${set}-${instanceId}-${stamp}`.slice(0, 128);
 }
 
 async function* instancePages(ec2: EC2Client, filters: Filter[]) {
