@@ -8,7 +8,14 @@ import { INPUTS } from './constants.js';
 import { formatDuration } from './duration.js';
 import { CancelledError, InputError, isAbort } from './errors.js';
 import { readConfig, type Config, type InputLookup } from './inputs.js';
-import { composeTags, deletionBudgetError, planCreate, planPrune } from './plan.js';
+import {
+  checkQuota,
+  composeTags,
+  deletionBudgetError,
+  planCreate,
+  planPrune,
+  type CreateDecision,
+} from './plan.js';
 import {
   runStatus,
   writeReport,
@@ -67,6 +74,7 @@ interface TargetWork {
   source: Source;
   report: TargetReport;
   existing: Backup[];
+  decision?: CreateDecision;
   thisRun: Backup[];
   toDelete: { backup: Backup; entry: DeletedEntry }[];
   log: string[];
@@ -144,6 +152,18 @@ async function rotate(
   }
 
   const active = (): TargetWork[] => works.filter((work) => work.report.ok);
+  for (const work of active()) {
+    if (work.source.problem) {
+      fail(work, work.source.problem);
+      continue;
+    }
+    work.decision = planCreate(work.existing, {
+      now: now(),
+      ...(config.runId ? { runId: config.runId } : {}),
+      ...(config.minIntervalMs !== undefined ? { minIntervalMs: config.minIntervalMs } : {}),
+    });
+  }
+  await enforceQuota(active(), adapter, warnings);
   const waitDeadline = Date.now() + config.waitTimeoutMs;
   await Promise.all(
     active().map((work) =>
@@ -179,6 +199,29 @@ async function rotate(
   flushLogs(works, 'Prune');
   if (signal?.aborted) errors.push(new CancelledError().message);
   return finish();
+}
+
+/**
+ * Fails the creating targets that the account's backup quota has no room for (RDS: 100 manual
+ * snapshots by default), before anything is created, in target order.
+ */
+async function enforceQuota(
+  works: TargetWork[],
+  adapter: TargetAdapter,
+  warnings: string[],
+): Promise<void> {
+  const creating = works.filter((work) => work.decision?.action === 'create');
+  if (!adapter.quota || creating.length === 0) return;
+  let check;
+  try {
+    check = checkQuota(creating.length, await adapter.quota());
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    for (const work of creating) fail(work, message);
+    return;
+  }
+  if (check.warning) warnings.push(check.warning);
+  for (const work of creating.slice(check.allowed)) fail(work, check.refusal ?? 'Quota exceeded.');
 }
 
 function newWork(source: Source, region: string): TargetWork {
@@ -236,11 +279,7 @@ async function backUp(
     work.report.warnings.push(message);
     work.log.push(`Warning: ${message}`);
   };
-  const decision = planCreate(work.existing, {
-    now: now(),
-    ...(config.runId ? { runId: config.runId } : {}),
-    ...(config.minIntervalMs !== undefined ? { minIntervalMs: config.minIntervalMs } : {}),
-  });
+  const decision = work.decision ?? { action: 'create' };
   let backup: Backup;
   if (decision.action === 'skip') {
     work.report.outcome = 'skipped';

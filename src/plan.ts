@@ -115,6 +115,37 @@ export function planPrune(existing: readonly Backup[], context: PruneContext): R
   });
 }
 
+/** How many of the planned creates fit the quota, and what to say about it. */
+export interface QuotaCheck {
+  allowed: number;
+  /** Why the creates beyond `allowed` are refused. */
+  refusal?: string;
+  /** Less than 10% of the quota left after this run's creates. */
+  warning?: string;
+}
+
+/** Checks the planned number of new backups against an account quota (RDS manual snapshots). */
+export function checkQuota(
+  creates: number,
+  quota: { name: string; used: number; max: number },
+): QuotaCheck {
+  const room = Math.max(quota.max - quota.used, 0);
+  const allowed = Math.min(creates, room);
+  const left = room - allowed;
+  const usage = `${quota.used} of ${quota.max} used (quota ${quota.name})`;
+  return {
+    allowed,
+    ...(allowed < creates
+      ? {
+          refusal: `A new backup would exceed the account's snapshot quota: ${usage}. Nothing was created or deleted for this target; delete old manual snapshots or ask AWS for a higher quota.`,
+        }
+      : {}),
+    ...(left < quota.max * 0.1
+      ? { warning: `Only ${left} backups are left before the snapshot quota: ${usage}.` }
+      : {}),
+  };
+}
+
 /** The refusal message when a run would delete more than `max-deletions`, or undefined. */
 export function deletionBudgetError(wouldDelete: number, maxDeletions: number): string | undefined {
   if (wouldDelete <= maxDeletions) return undefined;

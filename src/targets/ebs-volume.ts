@@ -15,7 +15,8 @@ import {
 import { TAGS } from '../constants.js';
 import { awsErrorCode, CancelledError, describeAwsError, TargetError } from '../errors.js';
 import { sleep as realSleep, type Sleep } from '../sleep.js';
-import { createdAtOf, deleteSnapshot, findEc2Sources, fromEc2Tags, toEc2Tags } from './ec2.js';
+import { deleteSnapshot, findEc2Sources } from './ec2.js';
+import { createdAtOf, fromAwsTags, toAwsTags } from './tags.js';
 import { waitForBackup, type PollingOptions } from './wait.js';
 import type {
   Backup,
@@ -93,7 +94,7 @@ export class EbsVolumeAdapter implements TargetAdapter {
     const command = new CreateSnapshotCommand({
       VolumeId: source.id,
       Description: `snapshot-rotation backup-set=${set} source=${source.id}`,
-      TagSpecifications: [{ ResourceType: 'snapshot', Tags: toEc2Tags(tags) }],
+      TagSpecifications: [{ ResourceType: 'snapshot', Tags: toAwsTags(tags) }],
     });
     for (let attempt = 1; ; attempt += 1) {
       if (signal?.aborted) throw new CancelledError();
@@ -102,7 +103,7 @@ export class EbsVolumeAdapter implements TargetAdapter {
         // The tags were set by this very call; an answer without them still names our snapshot.
         const backup = this.toBackup({
           ...snapshot,
-          Tags: snapshot.Tags?.length ? snapshot.Tags : toEc2Tags(tags),
+          Tags: snapshot.Tags?.length ? snapshot.Tags : toAwsTags(tags),
         });
         if (!backup) throw new Error(`CreateSnapshot returned no snapshot id for ${source.id}`);
         return backup;
@@ -149,7 +150,7 @@ export class EbsVolumeAdapter implements TargetAdapter {
   }
 
   private toBackup(snapshot: Snapshot): Backup | undefined {
-    const tags = fromEc2Tags(snapshot.Tags);
+    const tags = fromAwsTags(snapshot.Tags);
     const sourceId = tags[TAGS.source];
     const set = tags[TAGS.backupSet];
     if (!snapshot.SnapshotId || !sourceId || !set) return undefined;

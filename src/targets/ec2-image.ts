@@ -18,7 +18,8 @@ import {
 import { TAGS } from '../constants.js';
 import { imageName } from '../naming.js';
 import { awsErrorCode, CancelledError, describeAwsError, TargetError } from '../errors.js';
-import { createdAtOf, deleteSnapshot, findEc2Sources, fromEc2Tags, toEc2Tags } from './ec2.js';
+import { deleteSnapshot, findEc2Sources } from './ec2.js';
+import { createdAtOf, fromAwsTags, toAwsTags } from './tags.js';
 import type {
   Backup,
   BackupState,
@@ -112,7 +113,7 @@ export class Ec2ImageAdapter implements TargetAdapter {
           Name: imageName(set, source.id, createdAt),
           Description: `snapshot-rotation backup-set=${set} source=${source.id}`,
           NoReboot: this.options.noReboot,
-          TagSpecifications: [{ ResourceType: 'image', Tags: toEc2Tags(tags) }],
+          TagSpecifications: [{ ResourceType: 'image', Tags: toAwsTags(tags) }],
         }),
         { abortSignal: signal },
       );
@@ -206,7 +207,7 @@ export class Ec2ImageAdapter implements TargetAdapter {
     if (snapshotIds.length === 0 || this.snapshotsTagged.has(image.id)) return;
     try {
       await this.ec2.send(
-        new CreateTagsCommand({ Resources: snapshotIds, Tags: toEc2Tags(image.tags) }),
+        new CreateTagsCommand({ Resources: snapshotIds, Tags: toAwsTags(image.tags) }),
         { abortSignal: signal },
       );
       this.snapshotsTagged.add(image.id);
@@ -245,7 +246,7 @@ export class Ec2ImageAdapter implements TargetAdapter {
   }
 
   private toBackup(image: Image): Backup | undefined {
-    const tags = fromEc2Tags(image.Tags);
+    const tags = fromAwsTags(image.Tags);
     const sourceId = tags[TAGS.source];
     const set = tags[TAGS.backupSet];
     const state = imageState(image.State);

@@ -1,31 +1,12 @@
-/** What the EC2-based adapters share: tag conversions, filters, snapshot deletion. */
+/** What the EC2-based adapters share: filters, source lookup, snapshot deletion. */
 import { DeleteSnapshotCommand, type EC2Client, type Filter, type Tag } from '@aws-sdk/client-ec2';
 import { awsErrorCode, CancelledError, describeAwsError, TargetError } from '../errors.js';
+import { fromAwsTags } from './tags.js';
 import type { DeleteOutcome, Source, SourceLookup } from './target.js';
-
-export function fromEc2Tags(tags: readonly Tag[] | undefined): Record<string, string> {
-  const record: Record<string, string> = {};
-  for (const { Key, Value } of tags ?? []) if (Key !== undefined) record[Key] = Value ?? '';
-  return record;
-}
-
-export function toEc2Tags(record: Readonly<Record<string, string>>): Tag[] {
-  return Object.entries(record).map(([Key, Value]) => ({ Key, Value }));
-}
 
 /** Server-side `tag:Key=Value` filters: a resource must carry all of them. */
 export function tagFilters(record: Readonly<Record<string, string>>): Filter[] {
   return Object.entries(record).map(([key, value]) => ({ Name: `tag:${key}`, Values: [value] }));
-}
-
-/**
- * The age reference of a backup: the `created-at` tag when valid, else AWS's time. With neither
- * (AWS always sends one) it counts as brand new, so that an unknown age never gets a backup deleted.
- */
-export function createdAtOf(tagValue: string | undefined, awsTime: Date | undefined): Date {
-  const tagged = tagValue ? new Date(tagValue) : undefined;
-  if (tagged && !Number.isNaN(tagged.getTime())) return tagged;
-  return awsTime ?? new Date();
 }
 
 /** Splits a list into chunks of at most `size` (EC2 takes at most 200 values per filter). */
@@ -89,7 +70,7 @@ export async function findEc2Sources(
     try {
       for await (const page of query.pages(filters)) {
         for (const { id, tags: resourceTags } of page) {
-          if (id) found.set(id, { id, tags: fromEc2Tags(resourceTags) });
+          if (id) found.set(id, { id, tags: fromAwsTags(resourceTags) });
         }
       }
     } catch (error) {

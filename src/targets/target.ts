@@ -29,6 +29,16 @@ export interface Source {
   id: string;
   /** The resource's own tags (copied onto the backup when `copy-tags` is on). */
   tags: Record<string, string>;
+  /** Why this resource cannot be backed up now (wrong state, wrong target type); fails the target. */
+  problem?: string;
+}
+
+/** An account quota on the number of backups, as the service reports it. */
+export interface BackupQuota {
+  /** The quota's name, for messages: `ManualSnapshots`. */
+  name: string;
+  used: number;
+  max: number;
 }
 
 /** What the adapter needs to create one backup; every tag is decided by the caller. */
@@ -78,4 +88,6 @@ export interface TargetAdapter {
   waitUntilDone(backup: Backup, options: WaitOptions): Promise<Backup>;
   /** Deletes one backup. Throws on errors that should fail the target. */
   delete(backup: Backup, signal?: AbortSignal): Promise<DeleteOutcome>;
+  /** The quota new backups count against, for services that have one (RDS manual snapshots). */
+  quota?(): Promise<BackupQuota>;
 }
