@@ -1,9 +1,10 @@
 /**
  * AWS client construction in one place: region, retries for throttling and the user agent.
  * Credentials and endpoints come from the SDK's default chain and environment
- * (`AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_EC2`), never from inputs.
+ * (`AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_EC2`, `AWS_ENDPOINT_URL_RDS`), never from inputs.
  */
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { RDSClient } from '@aws-sdk/client-rds';
 import { ACTION_NAME, ACTION_VERSION } from './constants.js';
 
 /**
@@ -22,4 +23,12 @@ const shared = {
 /** One EC2 client per region, reused by every target of the run. */
 export function ec2Client(region: string): EC2Client {
   return new EC2Client({ ...shared, region });
+}
+
+/**
+ * One RDS client per region. `maxAttempts` lowers the retries for advisory calls that have a
+ * fallback, such as reading the snapshot quota.
+ */
+export function rdsClient(region: string, maxAttempts = MAX_ATTEMPTS): RDSClient {
+  return new RDSClient({ ...shared, maxAttempts, region });
 }

@@ -60,11 +60,8 @@ export const OUTPUTS = {
 } as const;
 
 /** Target types this version implements. */
-export const TARGET_TYPES = ['ebs-volume', 'ec2-image'] as const;
+export const TARGET_TYPES = ['ebs-volume', 'ec2-image', 'rds-instance', 'rds-cluster'] as const;
 export type TargetType = (typeof TARGET_TYPES)[number];
-
-/** Target types of the contract that later versions add; named in the error for a clearer message. */
-export const PLANNED_TARGET_TYPES = ['rds-instance', 'rds-cluster'] as const;
 
 export const ACTION_NAME = 'aws-snapshot-rotation';
 export const ACTION_VERSION = '0.1.0';

@@ -39,6 +39,19 @@ export function awsErrorCode(error: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * True when the error carries one of the codes. RDS reports a code both as `DBSnapshotNotFound` and,
+ * as the SDK's exception name, `DBSnapshotNotFoundFault`: either form matches.
+ */
+export function hasAwsCode(error: unknown, ...codes: string[]): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const named = error as { name?: unknown; Code?: unknown; code?: unknown };
+  const found = [named.Code, named.code, named.name]
+    .filter((value): value is string => typeof value === 'string')
+    .map((value) => value.replace(/Fault$/, ''));
+  return codes.some((code) => found.includes(code.replace(/Fault$/, '')));
+}
+
 /** One sentence for an AWS error: `<what failed>: <AWS message> (<code>)`. */
 export function describeAwsError(what: string, error: unknown): string {
   if (error instanceof CancelledError || isAbort(error)) return `${what}: cancelled.`;

@@ -2,14 +2,7 @@
  * Reads and validates every input into a typed Config before anything touches AWS. Pure: the raw
  * values come from a lookup function, so tests need no environment.
  */
-import {
-  DEFAULTS,
-  INPUTS,
-  PLANNED_TARGET_TYPES,
-  TAG_PREFIX,
-  TARGET_TYPES,
-  type TargetType,
-} from './constants.js';
+import { DEFAULTS, INPUTS, TAG_PREFIX, TARGET_TYPES, type TargetType } from './constants.js';
 import { DURATION_HELP, parseDuration } from './duration.js';
 import { InputError } from './errors.js';
 import type { RetentionRules } from './retention.js';
@@ -43,6 +36,9 @@ const MAX_WAIT_TIMEOUT_MS = 6 * 3_600_000;
 const ID_PATTERNS: Record<TargetType, { pattern: RegExp; example: string }> = {
   'ebs-volume': { pattern: /^vol-(?:[0-9a-f]{8}|[0-9a-f]{17})$/, example: 'vol-0123456789abcdef0' },
   'ec2-image': { pattern: /^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$/, example: 'i-0123456789abcdef0' },
+  // RDS identifiers: 1–63 letters, digits or hyphens, a letter first, no `--`, no trailing hyphen.
+  'rds-instance': { pattern: /^[A-Za-z](?:-?[A-Za-z0-9]){0,62}$/, example: 'prod-db' },
+  'rds-cluster': { pattern: /^[A-Za-z](?:-?[A-Za-z0-9]){0,62}$/, example: 'prod-aurora' },
 };
 const REGION = /^[a-z]{2}(?:-[a-z0-9]+)+-\d{1,2}$/;
 const BACKUP_SET = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
@@ -141,12 +137,6 @@ function readTargetType(value: string): TargetType {
     throw new InputError(
       INPUTS.targetType,
       `Input '${INPUTS.targetType}' is required: one of ${TARGET_TYPES.join(', ')}.`,
-    );
-  }
-  if ((PLANNED_TARGET_TYPES as readonly string[]).includes(value)) {
-    throw new InputError(
-      INPUTS.targetType,
-      `Input '${INPUTS.targetType}' value '${value}' is not supported by this version yet; supported: ${TARGET_TYPES.join(', ')}.`,
     );
   }
   throw invalid(INPUTS.targetType, value, `one of ${TARGET_TYPES.join(', ')}`);

@@ -1,6 +1,6 @@
 /**
  * What the integration tests do to moto and to the action: run the bundled action as the runner
- * does, and read or make EC2 state directly through the SDK.
+ * does, and read or make EC2 and RDS state directly through the SDK.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,6 +16,17 @@ import {
   RunInstancesCommand,
   type Tag,
 } from '@aws-sdk/client-ec2';
+import {
+  AddTagsToResourceCommand,
+  CreateDBClusterCommand,
+  CreateDBClusterSnapshotCommand,
+  CreateDBInstanceCommand,
+  CreateDBSnapshotCommand,
+  DescribeDBClusterSnapshotsCommand,
+  DescribeDBSnapshotsCommand,
+  RDSClient,
+  type Tag as RdsTag,
+} from '@aws-sdk/client-rds';
 import { inject } from 'vitest';
 import { runAction as runActionProcess, type ActionRun } from '../../scripts/action-runner.mjs';
 import { resetMoto } from '../../scripts/moto.mjs';
@@ -323,4 +334,238 @@ export async function recordingEndpoint(): Promise<RecordingEndpoint> {
     requests,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// RDS. moto 5.2.5 makes DB instances, clusters and snapshots `available` at once, lower-cases
+// identifiers, gives every new instance and cluster one automated snapshot (`rds:<id>-<time>`),
+// returns every describe in one page, and does not implement DescribeAccountAttributes (HTTP 500).
+
+const rdsClients = new Map<string, RDSClient>();
+
+/** An RDS client of moto in `region`, with fake credentials. */
+export function rdsClient(region: string = REGION): RDSClient {
+  let client = rdsClients.get(region);
+  if (!client) {
+    client = new RDSClient({
+      region,
+      endpoint: motoEndpoint(),
+      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+    });
+    rdsClients.set(region, client);
+  }
+  return client;
+}
+
+function rdsTags(tags: Record<string, string>): RdsTag[] {
+  return Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+}
+
+function rdsTagRecord(tags: RdsTag[] | undefined): Record<string, string> {
+  return Object.fromEntries((tags ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? '']));
+}
+
+export interface DbInstanceOptions {
+  tags?: Record<string, string>;
+  region?: string;
+  /** Makes the instance a member of this Aurora cluster (its engine must match the cluster's). */
+  clusterId?: string;
+  /** Default `postgres`, or the cluster's engine for a member: `aurora-postgresql`. */
+  engine?: string;
+}
+
+/** Makes a DB instance (available at once in moto) and returns its identifier. */
+export async function createDbInstance(
+  id: string,
+  { tags = {}, region = REGION, clusterId, engine }: DbInstanceOptions = {},
+): Promise<string> {
+  const answer = await rdsClient(region).send(
+    new CreateDBInstanceCommand({
+      DBInstanceIdentifier: id,
+      DBInstanceClass: clusterId ? 'db.r6g.large' : 'db.t3.micro',
+      Tags: rdsTags(tags),
+      ...(clusterId
+        ? { DBClusterIdentifier: clusterId, Engine: engine ?? 'aurora-postgresql' }
+        : {
+            Engine: engine ?? 'postgres',
+            AllocatedStorage: 20,
+            MasterUsername: 'admin1',
+            MasterUserPassword: 'not-a-secret-1',
+          }),
+    }),
+  );
+  const made = answer.DBInstance?.DBInstanceIdentifier;
+  if (!made) throw new Error('moto returned no DBInstanceIdentifier');
+  return made;
+}
+
+export interface DbClusterOptions {
+  tags?: Record<string, string>;
+  region?: string;
+  /** `aurora-postgresql` (default) or `aurora-mysql`. */
+  engine?: string;
+}
+
+/** Makes an Aurora DB cluster (no members) and returns its identifier. */
+export async function createDbCluster(
+  id: string,
+  { tags = {}, region = REGION, engine = 'aurora-postgresql' }: DbClusterOptions = {},
+): Promise<string> {
+  const answer = await rdsClient(region).send(
+    new CreateDBClusterCommand({
+      DBClusterIdentifier: id,
+      Engine: engine,
+      MasterUsername: 'admin1',
+      MasterUserPassword: 'not-a-secret-1',
+      Tags: rdsTags(tags),
+    }),
+  );
+  const made = answer.DBCluster?.DBClusterIdentifier;
+  if (!made) throw new Error('moto returned no DBClusterIdentifier');
+  return made;
+}
+
+/** A DB snapshot or a DB cluster snapshot as the tests see it. */
+export interface RdsSnapshotInfo {
+  id: string;
+  arn: string;
+  /** The DB instance or DB cluster it was made from. */
+  sourceId: string;
+  /** `manual` or `automated` (moto makes no other type). */
+  type: string;
+  status: string;
+  createTime: Date | undefined;
+  tags: Record<string, string>;
+}
+
+function sortedByAge(snapshots: RdsSnapshotInfo[]): RdsSnapshotInfo[] {
+  const key = (snapshot: RdsSnapshotInfo): string =>
+    snapshot.tags['snapshot-rotation:created-at'] ?? snapshot.createTime?.toISOString() ?? '';
+  return snapshots.sort((a, b) => key(a).localeCompare(key(b)) || a.id.localeCompare(b.id));
+}
+
+/**
+ * Every DB snapshot moto holds in `region`, manual and automated (of one instance when
+ * `instanceId` is given), oldest first by the `snapshot-rotation:created-at` tag, then by creation
+ * time, then by id.
+ */
+export async function listDbSnapshots(
+  instanceId?: string,
+  region: string = REGION,
+): Promise<RdsSnapshotInfo[]> {
+  const answer = await rdsClient(region).send(
+    new DescribeDBSnapshotsCommand(instanceId ? { DBInstanceIdentifier: instanceId } : {}),
+  );
+  return sortedByAge(
+    (answer.DBSnapshots ?? []).map((snapshot) => ({
+      id: snapshot.DBSnapshotIdentifier ?? '',
+      arn: snapshot.DBSnapshotArn ?? '',
+      sourceId: snapshot.DBInstanceIdentifier ?? '',
+      type: snapshot.SnapshotType ?? '',
+      status: snapshot.Status ?? '',
+      createTime: snapshot.SnapshotCreateTime,
+      tags: rdsTagRecord(snapshot.TagList),
+    })),
+  );
+}
+
+/** Every DB cluster snapshot moto holds in `region` (of one cluster when given), oldest first. */
+export async function listClusterSnapshots(
+  clusterId?: string,
+  region: string = REGION,
+): Promise<RdsSnapshotInfo[]> {
+  const answer = await rdsClient(region).send(
+    new DescribeDBClusterSnapshotsCommand(clusterId ? { DBClusterIdentifier: clusterId } : {}),
+  );
+  return sortedByAge(
+    (answer.DBClusterSnapshots ?? []).map((snapshot) => ({
+      id: snapshot.DBClusterSnapshotIdentifier ?? '',
+      arn: snapshot.DBClusterSnapshotArn ?? '',
+      sourceId: snapshot.DBClusterIdentifier ?? '',
+      type: snapshot.SnapshotType ?? '',
+      status: snapshot.Status ?? '',
+      createTime: snapshot.SnapshotCreateTime,
+      tags: rdsTagRecord(snapshot.TagList),
+    })),
+  );
+}
+
+/** The manual DB snapshots of one backup set of one instance, oldest first. */
+export async function dbSnapshotsOfSet(
+  instanceId: string,
+  set = 'default',
+  region: string = REGION,
+): Promise<RdsSnapshotInfo[]> {
+  return (await listDbSnapshots(instanceId, region)).filter(
+    (snapshot) =>
+      snapshot.type === 'manual' && snapshot.tags['snapshot-rotation:backup-set'] === set,
+  );
+}
+
+/** The manual DB cluster snapshots of one backup set of one cluster, oldest first. */
+export async function clusterSnapshotsOfSet(
+  clusterId: string,
+  set = 'default',
+  region: string = REGION,
+): Promise<RdsSnapshotInfo[]> {
+  return (await listClusterSnapshots(clusterId, region)).filter(
+    (snapshot) =>
+      snapshot.type === 'manual' && snapshot.tags['snapshot-rotation:backup-set'] === set,
+  );
+}
+
+/**
+ * Makes a manual DB snapshot by hand (CreateDBSnapshot with exactly these tags, none when empty),
+ * as a person, another tool or an earlier run of the action would; returns its identifier.
+ */
+export async function createManualDbSnapshot(
+  instanceId: string,
+  snapshotId: string,
+  tags: Record<string, string> = {},
+  region: string = REGION,
+): Promise<string> {
+  const answer = await rdsClient(region).send(
+    new CreateDBSnapshotCommand({
+      DBInstanceIdentifier: instanceId,
+      DBSnapshotIdentifier: snapshotId,
+      Tags: rdsTags(tags),
+    }),
+  );
+  const made = answer.DBSnapshot?.DBSnapshotIdentifier;
+  if (!made) throw new Error('moto returned no DBSnapshotIdentifier');
+  return made;
+}
+
+/** Makes a manual DB cluster snapshot by hand; returns its identifier. */
+export async function createManualClusterSnapshot(
+  clusterId: string,
+  snapshotId: string,
+  tags: Record<string, string> = {},
+  region: string = REGION,
+): Promise<string> {
+  const answer = await rdsClient(region).send(
+    new CreateDBClusterSnapshotCommand({
+      DBClusterIdentifier: clusterId,
+      DBClusterSnapshotIdentifier: snapshotId,
+      Tags: rdsTags(tags),
+    }),
+  );
+  const made = answer.DBClusterSnapshot?.DBClusterSnapshotIdentifier;
+  if (!made) throw new Error('moto returned no DBClusterSnapshotIdentifier');
+  return made;
+}
+
+/**
+ * Adds (or overwrites) tags on an RDS resource by ARN, e.g. a snapshot's
+ * `arn:aws:rds:<region>:123456789012:snapshot:<id>` or `…:cluster-snapshot:<id>`. moto answers a
+ * missing resource with success, so a wrong ARN fails silently: read the tags back when it matters.
+ */
+export async function tagRdsResource(
+  arn: string,
+  tags: Record<string, string>,
+  region: string = REGION,
+): Promise<void> {
+  await rdsClient(region).send(
+    new AddTagsToResourceCommand({ ResourceName: arn, Tags: rdsTags(tags) }),
+  );
 }

@@ -92,7 +92,11 @@ describe('readConfig', () => {
   it.each([
     ['target-type', { 'target-type': '' }],
     ['target-type', { 'target-type': 'bogus' }],
-    ['target-type', { 'target-type': 'rds-instance' }],
+    ['target-type', { 'target-type': 'rds' }],
+    ['resource-id', { 'target-type': 'rds-instance', 'resource-id': '1db' }],
+    ['resource-id', { 'target-type': 'rds-instance', 'resource-id': 'db--x' }],
+    ['resource-id', { 'target-type': 'rds-cluster', 'resource-id': 'db-' }],
+    ['resource-id', { 'target-type': 'rds-cluster', 'resource-id': `a${'b'.repeat(63)}` }],
     ['resource-id', { 'target-type': 'ec2-image', 'resource-id': 'vol-0123456789abcdef0' }],
     ['no-reboot', { 'no-reboot': 'maybe' }],
     ['resource-id', { 'resource-id': 'i-0123456789abcdef0' }],

@@ -1,0 +1,87 @@
+/** `rds-cluster`: manual DB cluster snapshots of Aurora clusters (CreateDBClusterSnapshot). */
+import {
+  CreateDBClusterSnapshotCommand,
+  DeleteDBClusterSnapshotCommand,
+  DescribeDBClusterSnapshotsCommand,
+  paginateDescribeDBClusters,
+  paginateDescribeDBClusterSnapshots,
+  waitUntilDBClusterSnapshotAvailable,
+  type DBClusterSnapshot,
+  type RDSClient,
+} from '@aws-sdk/client-rds';
+import { RdsAdapter, type RdsFlavor, type RdsOptions, type RdsSnapshot } from './rds.js';
+
+const snapshot = (s: DBClusterSnapshot): RdsSnapshot => ({
+  id: s.DBClusterSnapshotIdentifier,
+  status: s.Status,
+  createdAt: s.SnapshotCreateTime,
+  tags: s.TagList,
+});
+
+export const rdsClusterFlavor: RdsFlavor = {
+  type: 'rds-cluster',
+  sourceNoun: 'DB cluster',
+  snapshotNoun: 'DB cluster snapshot',
+  idFilter: 'db-cluster-id',
+  maxIdentifierLength: 63,
+  quotaName: 'ManualClusterSnapshots',
+  defaultQuota: 100,
+  snapshotNotFound: 'DBClusterSnapshotNotFound',
+  async *sources(client, filters) {
+    for await (const page of paginateDescribeDBClusters({ client }, { Filters: filters })) {
+      yield (page.DBClusters ?? []).map((cluster) => ({
+        id: cluster.DBClusterIdentifier,
+        status: cluster.Status,
+        tags: cluster.TagList,
+      }));
+    }
+  },
+  async *manualSnapshots(client) {
+    // Manual only: automated and AWS Backup snapshots are never listed, so never touched.
+    const pages = paginateDescribeDBClusterSnapshots(
+      { client, pageSize: 100 },
+      { SnapshotType: 'manual' },
+    );
+    for await (const page of pages) yield (page.DBClusterSnapshots ?? []).map(snapshot);
+  },
+  async describeSnapshot(client, id, signal) {
+    const answer = await client.send(
+      new DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: id }),
+      { abortSignal: signal },
+    );
+    const found = answer.DBClusterSnapshots?.[0];
+    return found ? snapshot(found) : undefined;
+  },
+  async createSnapshot(client, { id, sourceId, tags }, signal) {
+    const answer = await client.send(
+      new CreateDBClusterSnapshotCommand({
+        DBClusterSnapshotIdentifier: id,
+        DBClusterIdentifier: sourceId,
+        Tags: tags,
+      }),
+      { abortSignal: signal },
+    );
+    return answer.DBClusterSnapshot ? snapshot(answer.DBClusterSnapshot) : undefined;
+  },
+  async deleteSnapshot(client, id, signal) {
+    await client.send(new DeleteDBClusterSnapshotCommand({ DBClusterSnapshotIdentifier: id }), {
+      abortSignal: signal,
+    });
+  },
+  waitUntilAvailable: (params, id) =>
+    waitUntilDBClusterSnapshotAvailable(params, { DBClusterSnapshotIdentifier: id }),
+  problem(cluster) {
+    if (cluster.status !== 'available') {
+      return `${cluster.id} is '${cluster.status ?? 'unknown'}'; a cluster snapshot needs the cluster to be 'available'.`;
+    }
+    return undefined;
+  },
+};
+
+export function rdsClusterAdapter(
+  rds: RDSClient,
+  region: string,
+  options?: RdsOptions,
+): RdsAdapter {
+  return new RdsAdapter(rds, region, rdsClusterFlavor, options);
+}

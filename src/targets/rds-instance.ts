@@ -1,0 +1,90 @@
+/** `rds-instance`: manual DB snapshots of RDS DB instances (CreateDBSnapshot). */
+import {
+  CreateDBSnapshotCommand,
+  DeleteDBSnapshotCommand,
+  DescribeDBSnapshotsCommand,
+  paginateDescribeDBInstances,
+  paginateDescribeDBSnapshots,
+  waitUntilDBSnapshotAvailable,
+  type DBSnapshot,
+  type RDSClient,
+} from '@aws-sdk/client-rds';
+import { RdsAdapter, type RdsFlavor, type RdsOptions, type RdsSnapshot } from './rds.js';
+
+const snapshot = (s: DBSnapshot): RdsSnapshot => ({
+  id: s.DBSnapshotIdentifier,
+  status: s.Status,
+  createdAt: s.SnapshotCreateTime,
+  tags: s.TagList,
+});
+
+export const rdsInstanceFlavor: RdsFlavor = {
+  type: 'rds-instance',
+  sourceNoun: 'DB instance',
+  snapshotNoun: 'DB snapshot',
+  idFilter: 'db-instance-id',
+  maxIdentifierLength: 255,
+  quotaName: 'ManualSnapshots',
+  defaultQuota: 100,
+  snapshotNotFound: 'DBSnapshotNotFound',
+  async *sources(client, filters) {
+    for await (const page of paginateDescribeDBInstances({ client }, { Filters: filters })) {
+      yield (page.DBInstances ?? []).map((db) => ({
+        id: db.DBInstanceIdentifier,
+        status: db.DBInstanceStatus,
+        tags: db.TagList,
+        clusterId: db.DBClusterIdentifier,
+      }));
+    }
+  },
+  async *manualSnapshots(client) {
+    // Manual only: automated and AWS Backup snapshots are never listed, so never touched.
+    const pages = paginateDescribeDBSnapshots(
+      { client, pageSize: 100 },
+      { SnapshotType: 'manual' },
+    );
+    for await (const page of pages) yield (page.DBSnapshots ?? []).map(snapshot);
+  },
+  async describeSnapshot(client, id, signal) {
+    const answer = await client.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: id }), {
+      abortSignal: signal,
+    });
+    const found = answer.DBSnapshots?.[0];
+    return found ? snapshot(found) : undefined;
+  },
+  async createSnapshot(client, { id, sourceId, tags }, signal) {
+    const answer = await client.send(
+      new CreateDBSnapshotCommand({
+        DBSnapshotIdentifier: id,
+        DBInstanceIdentifier: sourceId,
+        Tags: tags,
+      }),
+      { abortSignal: signal },
+    );
+    return answer.DBSnapshot ? snapshot(answer.DBSnapshot) : undefined;
+  },
+  async deleteSnapshot(client, id, signal) {
+    await client.send(new DeleteDBSnapshotCommand({ DBSnapshotIdentifier: id }), {
+      abortSignal: signal,
+    });
+  },
+  waitUntilAvailable: (params, id) =>
+    waitUntilDBSnapshotAvailable(params, { DBSnapshotIdentifier: id }),
+  problem(db) {
+    if (db.clusterId) {
+      return `${db.id} is a member of Aurora cluster ${db.clusterId}, whose storage is backed up by cluster snapshots: use 'target-type: rds-cluster' with 'resource-id: ${db.clusterId}'.`;
+    }
+    if (db.status !== 'available') {
+      return `${db.id} is '${db.status ?? 'unknown'}'; a DB snapshot needs the instance to be 'available'.`;
+    }
+    return undefined;
+  },
+};
+
+export function rdsInstanceAdapter(
+  rds: RDSClient,
+  region: string,
+  options?: RdsOptions,
+): RdsAdapter {
+  return new RdsAdapter(rds, region, rdsInstanceFlavor, options);
+}

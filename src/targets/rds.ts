@@ -1,0 +1,303 @@
+/**
+ * What `rds-instance` and `rds-cluster` share: one adapter over a small "flavor" that names the
+ * calls of DB snapshots or of DB cluster snapshots. RDS has no server-side tag filter, so the set's
+ * manual snapshots are found by listing manual snapshots once and reading the tags in the answer
+ * (never one ListTagsForResource call per snapshot).
+ */
+import {
+  DescribeAccountAttributesCommand,
+  type Filter,
+  type RDSClient,
+  type Tag,
+} from '@aws-sdk/client-rds';
+import { TAGS } from '../constants.js';
+import { CancelledError, describeAwsError, hasAwsCode, TargetError } from '../errors.js';
+import { rdsSnapshotIdentifier } from '../naming.js';
+import { createdAtOf, fromAwsTags, toAwsTags } from './tags.js';
+import type {
+  Backup,
+  BackupQuota,
+  BackupState,
+  CreateRequest,
+  DeleteOutcome,
+  Source,
+  SourceLookup,
+  TargetAdapter,
+  WaitOptions,
+} from './target.js';
+import { waitForBackup, type PollingOptions, type WaiterParams } from './wait.js';
+
+/** A DB instance or cluster as the adapter needs it. */
+export interface RdsSource {
+  id: string | undefined;
+  status: string | undefined;
+  tags: Tag[] | undefined;
+  /** For an instance: the Aurora cluster it belongs to. */
+  clusterId?: string | undefined;
+}
+
+/** A DB snapshot or DB cluster snapshot as the adapter needs it. */
+export interface RdsSnapshot {
+  id: string | undefined;
+  status: string | undefined;
+  createdAt: Date | undefined;
+  tags: Tag[] | undefined;
+}
+
+/** The calls and names that differ between DB snapshots and DB cluster snapshots. */
+export interface RdsFlavor {
+  type: 'rds-instance' | 'rds-cluster';
+  /** `DB instance`, `DB cluster`. */
+  sourceNoun: string;
+  /** `DB snapshot`, `DB cluster snapshot`. */
+  snapshotNoun: string;
+  /** The describe filter that selects sources by id. */
+  idFilter: string;
+  /** RDS identifier limit: 255 for DB snapshots, 63 for cluster snapshots. */
+  maxIdentifierLength: number;
+  /** DescribeAccountAttributes quota name, and AWS's default for it. */
+  quotaName: string;
+  defaultQuota: number;
+  /** Codes RDS answers for a snapshot that does not exist. */
+  snapshotNotFound: string;
+  sources(client: RDSClient, filters: Filter[]): AsyncIterable<RdsSource[]>;
+  manualSnapshots(client: RDSClient): AsyncIterable<RdsSnapshot[]>;
+  describeSnapshot(
+    client: RDSClient,
+    id: string,
+    signal?: AbortSignal,
+  ): Promise<RdsSnapshot | undefined>;
+  createSnapshot(
+    client: RDSClient,
+    input: { id: string; sourceId: string; tags: Tag[] },
+    signal?: AbortSignal,
+  ): Promise<RdsSnapshot | undefined>;
+  deleteSnapshot(client: RDSClient, id: string, signal?: AbortSignal): Promise<void>;
+  waitUntilAvailable(params: WaiterParams<RDSClient>, id: string): Promise<unknown>;
+  /** Why a source cannot be snapshotted now, or undefined when it can. */
+  problem(source: RdsSource): string | undefined;
+}
+
+export interface RdsOptions extends PollingOptions {
+  /** Client for the quota read, which falls back to counting: it need not retry for long. */
+  quotaClient?: RDSClient;
+}
+
+export class RdsAdapter implements TargetAdapter {
+  readonly type: RdsFlavor['type'];
+
+  constructor(
+    private readonly rds: RDSClient,
+    readonly region: string,
+    private readonly flavor: RdsFlavor,
+    private readonly options: RdsOptions = {},
+  ) {
+    this.type = flavor.type;
+  }
+
+  async findSources(
+    ids: readonly string[],
+    tags: Readonly<Record<string, string>>,
+  ): Promise<SourceLookup> {
+    const found = new Map<string, Source>();
+    const wanted = Object.entries(tags);
+    const collect = async (filters: Filter[], keep: (source: Source) => boolean, what: string) => {
+      try {
+        for await (const page of this.flavor.sources(this.rds, filters)) {
+          for (const raw of page) {
+            if (!raw.id) continue;
+            const problem = this.flavor.problem(raw);
+            const source: Source = {
+              id: raw.id,
+              tags: fromAwsTags(raw.tags),
+              ...(problem ? { problem } : {}),
+            };
+            if (keep(source)) found.set(source.id, source);
+          }
+        }
+      } catch (error) {
+        throw new TargetError(
+          describeAwsError(`Could not look up ${what} in ${this.region}`, error),
+          {
+            cause: error,
+          },
+        );
+      }
+    };
+    // RDS takes at most 100 values per filter; a filter returns what exists instead of failing.
+    for (let i = 0; i < ids.length; i += 100) {
+      const part = ids.slice(i, i + 100);
+      await collect([{ Name: this.flavor.idFilter, Values: part }], () => true, part.join(', '));
+    }
+    if (wanted.length > 0) {
+      // RDS cannot filter by tag: read every source once and match the tags in the answer.
+      const matches = (source: Source) =>
+        wanted.every(([key, value]) => source.tags[key] === value);
+      await collect([], matches, `${this.flavor.sourceNoun}s by tags`);
+    }
+    return {
+      found: [...found.values()].sort((a, b) => a.id.localeCompare(b.id)),
+      missing: ids.filter((id) => !found.has(id)),
+    };
+  }
+
+  async listBackups(set: string): Promise<Backup[]> {
+    const backups: Backup[] = [];
+    try {
+      for await (const page of this.flavor.manualSnapshots(this.rds)) {
+        for (const snapshot of page) {
+          const backup = this.toBackup(snapshot);
+          if (backup && backup.set === set) backups.push(backup);
+        }
+      }
+    } catch (error) {
+      throw new TargetError(
+        describeAwsError(
+          `Could not list the manual ${this.flavor.snapshotNoun}s of backup set '${set}' in ${this.region}`,
+          error,
+        ),
+        { cause: error },
+      );
+    }
+    return backups;
+  }
+
+  async quota(): Promise<BackupQuota> {
+    try {
+      const answer = await (this.options.quotaClient ?? this.rds).send(
+        new DescribeAccountAttributesCommand({}),
+      );
+      const quota = answer.AccountQuotas?.find((q) => q.AccountQuotaName === this.flavor.quotaName);
+      if (quota?.Used !== undefined && quota.Max !== undefined) {
+        return { name: this.flavor.quotaName, used: Number(quota.Used), max: Number(quota.Max) };
+      }
+    } catch {
+      // Not every endpoint (or policy) offers DescribeAccountAttributes: count instead, below.
+    }
+    let used = 0;
+    try {
+      for await (const page of this.flavor.manualSnapshots(this.rds)) used += page.length;
+    } catch (error) {
+      throw new TargetError(
+        describeAwsError(
+          `Could not count the manual ${this.flavor.snapshotNoun}s in ${this.region}`,
+          error,
+        ),
+        { cause: error },
+      );
+    }
+    return { name: this.flavor.quotaName, used, max: this.flavor.defaultQuota };
+  }
+
+  async create({ source, set, tags, signal }: CreateRequest): Promise<Backup> {
+    if (signal?.aborted) throw new CancelledError();
+    const createdAt = createdAtOf(tags[TAGS.createdAt], undefined);
+    const id = rdsSnapshotIdentifier(set, source.id, createdAt, this.flavor.maxIdentifierLength);
+    let snapshot: RdsSnapshot | undefined;
+    try {
+      // Tags given here replace RDS's own copying of the source's tags; the caller merged them in.
+      snapshot = await this.flavor.createSnapshot(
+        this.rds,
+        { id, sourceId: source.id, tags: toAwsTags(tags) },
+        signal,
+      );
+    } catch (error) {
+      if (signal?.aborted) throw new CancelledError();
+      const quota = hasAwsCode(error, 'SnapshotQuotaExceeded')
+        ? ' The account is at its manual snapshot quota; delete old manual snapshots or ask AWS for a higher quota.'
+        : '';
+      throw new TargetError(
+        `${describeAwsError(`Could not create a ${this.flavor.snapshotNoun} of ${source.id}`, error)}${quota}`,
+        { cause: error },
+      );
+    }
+    const made = this.toBackup({
+      id,
+      status: snapshot?.status ?? 'creating',
+      createdAt: snapshot?.createdAt,
+      // The tags were set by this very call; an answer without them still names our snapshot.
+      tags: snapshot?.tags?.length ? snapshot.tags : toAwsTags(tags),
+    });
+    if (!made) throw new TargetError(`RDS did not return the ${this.flavor.snapshotNoun} ${id}.`);
+    return made;
+  }
+
+  waitUntilDone(backup: Backup, options: WaitOptions): Promise<Backup> {
+    return waitForBackup(backup, options, {
+      client: this.rds,
+      polling: this.options,
+      waiter: (params) => this.flavor.waitUntilAvailable(params, backup.id),
+      describe: () => this.describe(backup.id, options.signal),
+      label: `${this.flavor.snapshotNoun} ${backup.id}`,
+    });
+  }
+
+  async delete(backup: Backup, signal?: AbortSignal): Promise<DeleteOutcome> {
+    try {
+      await this.flavor.deleteSnapshot(this.rds, backup.id, signal);
+      return { result: 'deleted' };
+    } catch (error) {
+      if (signal?.aborted) throw new CancelledError();
+      if (hasAwsCode(error, this.flavor.snapshotNotFound)) return { result: 'already-gone' };
+      if (hasAwsCode(error, 'InvalidDBSnapshotState', 'InvalidDBClusterSnapshotStateFault')) {
+        return {
+          result: 'skipped',
+          message: `${backup.id} cannot be deleted in its current state (for example while it is copied); left for a later run.`,
+        };
+      }
+      throw new TargetError(
+        describeAwsError(`Could not delete ${this.flavor.snapshotNoun} ${backup.id}`, error),
+        { cause: error },
+      );
+    }
+  }
+
+  private async describe(id: string, signal?: AbortSignal): Promise<Backup | undefined> {
+    try {
+      const snapshot = await this.flavor.describeSnapshot(this.rds, id, signal);
+      return snapshot ? this.toBackup(snapshot) : undefined;
+    } catch (error) {
+      if (hasAwsCode(error, this.flavor.snapshotNotFound)) return undefined;
+      throw error;
+    }
+  }
+
+  private toBackup(snapshot: RdsSnapshot): Backup | undefined {
+    const tags = fromAwsTags(snapshot.tags);
+    const sourceId = tags[TAGS.source];
+    const set = tags[TAGS.backupSet];
+    const state = snapshotState(snapshot.status);
+    if (!snapshot.id || !sourceId || !set || !state) return undefined;
+    return {
+      id: snapshot.id,
+      kind: this.type,
+      region: this.region,
+      sourceId,
+      set,
+      createdAt: createdAtOf(tags[TAGS.createdAt], snapshot.createdAt),
+      state,
+      ...(state === 'failed' && snapshot.status
+        ? { stateMessage: `status ${snapshot.status}` }
+        : {}),
+      tags,
+    };
+  }
+}
+
+/** RDS snapshot statuses as the core sees them; deleted ones no longer count. */
+function snapshotState(status: string | undefined): BackupState | undefined {
+  switch (status) {
+    case 'available':
+      return 'completed';
+    case 'deleting':
+    case 'deleted':
+      return undefined;
+    case 'failed':
+    case 'error':
+    case 'incompatible-restore':
+    case 'incompatible-parameters':
+      return 'failed';
+    default:
+      return 'pending';
+  }
+}
