@@ -16,7 +16,7 @@ import { TAGS } from '../constants.js';
 import { awsErrorCode, CancelledError, describeAwsError, TargetError } from '../errors.js';
 import { sleep as realSleep, type Sleep } from '../sleep.js';
 import { deleteSnapshot, findEc2Sources } from './ec2.js';
-import { createdAtOf, fromAwsTags, toAwsTags } from './tags.js';
+import { collectSet, ownedBackup, toAwsTags } from './tags.js';
 import { waitForBackup, type PollingOptions } from './wait.js';
 import type {
   Backup,
@@ -64,30 +64,17 @@ export class EbsVolumeAdapter implements TargetAdapter {
     });
   }
 
-  async listBackups(set: string): Promise<Backup[]> {
-    const backups: Backup[] = [];
-    const paginator = paginateDescribeSnapshots(
-      { client: this.ec2, pageSize: 1000 },
-      { OwnerIds: ['self'], Filters: [{ Name: `tag:${TAGS.backupSet}`, Values: [set] }] },
-    );
-    try {
-      for await (const page of paginator) {
-        for (const snapshot of page.Snapshots ?? []) {
-          const backup = this.toBackup(snapshot);
-          // Only snapshots that carry both ownership tags belong to the set (DESIGN §4).
-          if (backup && backup.set === set) backups.push(backup);
-        }
-      }
-    } catch (error) {
-      throw new TargetError(
-        describeAwsError(
-          `Could not list the snapshots of backup set '${set}' in ${this.region}`,
-          error,
-        ),
-        { cause: error },
+  listBackups(set: string): Promise<Backup[]> {
+    const ec2 = this.ec2;
+    const toBackup = (snapshot: Snapshot) => this.toBackup(snapshot);
+    async function* pages() {
+      const paginator = paginateDescribeSnapshots(
+        { client: ec2, pageSize: 1000 },
+        { OwnerIds: ['self'], Filters: [{ Name: `tag:${TAGS.backupSet}`, Values: [set] }] },
       );
+      for await (const page of paginator) yield (page.Snapshots ?? []).map(toBackup);
     }
-    return backups;
+    return collectSet(pages(), set, `the snapshots of backup set '${set}' in ${this.region}`);
   }
 
   async create({ source, set, tags, signal }: CreateRequest): Promise<Backup> {
@@ -150,21 +137,13 @@ export class EbsVolumeAdapter implements TargetAdapter {
   }
 
   private toBackup(snapshot: Snapshot): Backup | undefined {
-    const tags = fromAwsTags(snapshot.Tags);
-    const sourceId = tags[TAGS.source];
-    const set = tags[TAGS.backupSet];
-    if (!snapshot.SnapshotId || !sourceId || !set) return undefined;
-    return {
+    return ownedBackup(this.type, this.region, {
       id: snapshot.SnapshotId,
-      kind: this.type,
-      region: this.region,
-      sourceId,
-      set,
-      createdAt: createdAtOf(tags[TAGS.createdAt], snapshot.StartTime),
+      tags: snapshot.Tags,
       state: snapshotState(snapshot.State),
-      ...(snapshot.StateMessage ? { stateMessage: snapshot.StateMessage } : {}),
-      tags,
-    };
+      awsTime: snapshot.StartTime,
+      stateMessage: snapshot.StateMessage,
+    });
   }
 }
 

@@ -19,7 +19,7 @@ import { TAGS } from '../constants.js';
 import { imageName } from '../naming.js';
 import { awsErrorCode, CancelledError, describeAwsError, TargetError } from '../errors.js';
 import { deleteSnapshot, findEc2Sources } from './ec2.js';
-import { createdAtOf, fromAwsTags, toAwsTags } from './tags.js';
+import { collectSet, createdAtOf, ownedBackup, toAwsTags } from './tags.js';
 import type {
   Backup,
   BackupState,
@@ -71,35 +71,23 @@ export class Ec2ImageAdapter implements TargetAdapter {
     });
   }
 
-  async listBackups(set: string): Promise<Backup[]> {
-    const backups: Backup[] = [];
-    const paginator = paginateDescribeImages(
-      { client: this.ec2, pageSize: 1000 },
-      {
-        Owners: ['self'],
-        // Disabled and deprecated images still hold snapshots: list them so they are never orphaned.
-        IncludeDisabled: true,
-        IncludeDeprecated: true,
-        Filters: [{ Name: `tag:${TAGS.backupSet}`, Values: [set] }],
-      },
-    );
-    try {
-      for await (const page of paginator) {
-        for (const image of page.Images ?? []) {
-          const backup = this.toBackup(image);
-          if (backup && backup.set === set) backups.push(backup);
-        }
-      }
-    } catch (error) {
-      throw new TargetError(
-        describeAwsError(
-          `Could not list the images of backup set '${set}' in ${this.region}`,
-          error,
-        ),
-        { cause: error },
+  listBackups(set: string): Promise<Backup[]> {
+    const ec2 = this.ec2;
+    const toBackup = (image: Image) => this.toBackup(image);
+    async function* pages() {
+      const paginator = paginateDescribeImages(
+        { client: ec2, pageSize: 1000 },
+        {
+          Owners: ['self'],
+          // Disabled and deprecated images still hold snapshots: list them so none is orphaned.
+          IncludeDisabled: true,
+          IncludeDeprecated: true,
+          Filters: [{ Name: `tag:${TAGS.backupSet}`, Values: [set] }],
+        },
       );
+      for await (const page of paginator) yield (page.Images ?? []).map(toBackup);
     }
-    return backups;
+    return collectSet(pages(), set, `the images of backup set '${set}' in ${this.region}`);
   }
 
   async create({ source, set, tags, signal, warn }: CreateRequest): Promise<Backup> {
@@ -246,35 +234,25 @@ export class Ec2ImageAdapter implements TargetAdapter {
   }
 
   private toBackup(image: Image): Backup | undefined {
-    const tags = fromAwsTags(image.Tags);
-    const sourceId = tags[TAGS.source];
-    const set = tags[TAGS.backupSet];
-    const state = imageState(image.State);
-    if (!image.ImageId || !sourceId || !set || !state) return undefined;
-    this.details.set(image.ImageId, {
-      snapshotIds: (image.BlockDeviceMappings ?? [])
-        .map((mapping) => mapping.Ebs?.SnapshotId)
-        .filter((snapshotId): snapshotId is string => Boolean(snapshotId)),
-      // Anything but a plain `disabled` (e.g. a cooldown still running) may refuse deregistration.
-      deregistrationProtected:
-        image.DeregistrationProtection !== undefined &&
-        image.DeregistrationProtection !== 'disabled',
-    });
-    const reason = image.StateReason?.Message;
-    return {
+    const backup = ownedBackup(this.type, this.region, {
       id: image.ImageId,
-      kind: this.type,
-      region: this.region,
-      sourceId,
-      set,
-      createdAt: createdAtOf(
-        tags[TAGS.createdAt],
-        image.CreationDate ? new Date(image.CreationDate) : undefined,
-      ),
-      state,
-      ...(state === 'failed' && reason ? { stateMessage: reason } : {}),
-      tags,
-    };
+      tags: image.Tags,
+      state: imageState(image.State),
+      awsTime: image.CreationDate ? new Date(image.CreationDate) : undefined,
+      stateMessage: image.StateReason?.Message,
+    });
+    if (backup) {
+      this.details.set(backup.id, {
+        snapshotIds: (image.BlockDeviceMappings ?? [])
+          .map((mapping) => mapping.Ebs?.SnapshotId)
+          .filter((snapshotId): snapshotId is string => Boolean(snapshotId)),
+        // Anything but a plain `disabled` (e.g. a cooldown still running) may refuse deregistration.
+        deregistrationProtected:
+          image.DeregistrationProtection !== undefined &&
+          image.DeregistrationProtection !== 'disabled',
+      });
+    }
+    return backup;
   }
 }
 

@@ -13,7 +13,7 @@ import {
 import { TAGS } from '../constants.js';
 import { CancelledError, describeAwsError, hasAwsCode, TargetError } from '../errors.js';
 import { rdsSnapshotIdentifier } from '../naming.js';
-import { createdAtOf, fromAwsTags, toAwsTags } from './tags.js';
+import { collectSet, createdAtOf, fromAwsTags, ownedBackup, toAwsTags } from './tags.js';
 import type {
   Backup,
   BackupQuota,
@@ -141,25 +141,17 @@ export class RdsAdapter implements TargetAdapter {
     };
   }
 
-  async listBackups(set: string): Promise<Backup[]> {
-    const backups: Backup[] = [];
-    try {
-      for await (const page of this.flavor.manualSnapshots(this.rds)) {
-        for (const snapshot of page) {
-          const backup = this.toBackup(snapshot);
-          if (backup && backup.set === set) backups.push(backup);
-        }
-      }
-    } catch (error) {
-      throw new TargetError(
-        describeAwsError(
-          `Could not list the manual ${this.flavor.snapshotNoun}s of backup set '${set}' in ${this.region}`,
-          error,
-        ),
-        { cause: error },
-      );
+  listBackups(set: string): Promise<Backup[]> {
+    const { rds, flavor } = this;
+    const toBackup = (snapshot: RdsSnapshot) => this.toBackup(snapshot);
+    async function* pages() {
+      for await (const page of flavor.manualSnapshots(rds)) yield page.map(toBackup);
     }
-    return backups;
+    return collectSet(
+      pages(),
+      set,
+      `the manual ${flavor.snapshotNoun}s of backup set '${set}' in ${this.region}`,
+    );
   }
 
   async quota(): Promise<BackupQuota> {
@@ -263,24 +255,14 @@ export class RdsAdapter implements TargetAdapter {
   }
 
   private toBackup(snapshot: RdsSnapshot): Backup | undefined {
-    const tags = fromAwsTags(snapshot.tags);
-    const sourceId = tags[TAGS.source];
-    const set = tags[TAGS.backupSet];
     const state = snapshotState(snapshot.status);
-    if (!snapshot.id || !sourceId || !set || !state) return undefined;
-    return {
+    return ownedBackup(this.type, this.region, {
       id: snapshot.id,
-      kind: this.type,
-      region: this.region,
-      sourceId,
-      set,
-      createdAt: createdAtOf(tags[TAGS.createdAt], snapshot.createdAt),
+      tags: snapshot.tags,
       state,
-      ...(state === 'failed' && snapshot.status
-        ? { stateMessage: `status ${snapshot.status}` }
-        : {}),
-      tags,
-    };
+      awsTime: snapshot.createdAt,
+      stateMessage: `status ${snapshot.status}`,
+    });
   }
 }
 

@@ -1,4 +1,10 @@
-/** Tags as AWS lists them (EC2 and RDS share the `{ Key, Value }` shape) and as the core keeps them. */
+/**
+ * Tags as AWS lists them (EC2 and RDS share the `{ Key, Value }` shape) and as the core keeps them,
+ * and the ownership check that turns a listed backup into the core's record.
+ */
+import { TAGS, type TargetType } from '../constants.js';
+import { describeAwsError, TargetError } from '../errors.js';
+import type { Backup, BackupState } from './target.js';
 
 interface AwsTag {
   Key?: string | undefined;
@@ -25,4 +31,54 @@ export function createdAtOf(tagValue: string | undefined, awsTime: Date | undefi
   const tagged = tagValue ? new Date(tagValue) : undefined;
   if (tagged && !Number.isNaN(tagged.getTime())) return tagged;
   return awsTime ?? new Date();
+}
+
+/** What an adapter read of one backup, before ownership is checked. */
+export interface RawBackup {
+  id: string | undefined;
+  tags: readonly AwsTag[] | undefined;
+  /** Undefined for a backup that no longer counts (deleted, deregistered). */
+  state: BackupState | undefined;
+  /** AWS's creation time, the age reference when the `created-at` tag is missing. */
+  awsTime: Date | undefined;
+  stateMessage?: string | undefined;
+}
+
+/**
+ * The normalized record of a backup that carries both ownership tags (DESIGN §4), or undefined for
+ * anything else: a backup without them is never counted, so never deleted.
+ */
+export function ownedBackup(kind: TargetType, region: string, raw: RawBackup): Backup | undefined {
+  const tags = fromAwsTags(raw.tags);
+  const sourceId = tags[TAGS.source];
+  const set = tags[TAGS.backupSet];
+  if (!raw.id || !sourceId || !set || !raw.state) return undefined;
+  return {
+    id: raw.id,
+    kind,
+    region,
+    sourceId,
+    set,
+    createdAt: createdAtOf(tags[TAGS.createdAt], raw.awsTime),
+    state: raw.state,
+    ...(raw.state === 'failed' && raw.stateMessage ? { stateMessage: raw.stateMessage } : {}),
+    tags,
+  };
+}
+
+/** Collects the set's backups from a listing's pages; a listing error becomes one sentence. */
+export async function collectSet(
+  pages: AsyncIterable<(Backup | undefined)[]>,
+  set: string,
+  what: string,
+): Promise<Backup[]> {
+  const backups: Backup[] = [];
+  try {
+    for await (const page of pages) {
+      for (const backup of page) if (backup?.set === set) backups.push(backup);
+    }
+  } catch (error) {
+    throw new TargetError(describeAwsError(`Could not list ${what}`, error), { cause: error });
+  }
+  return backups;
 }
