@@ -143,11 +143,15 @@ function readTargetType(value: string): TargetType {
 }
 
 function readResourceIds(value: string, targetType: TargetType): string[] {
+  // RDS keeps identifiers in lower case and matches them regardless of case.
+  const normalize = targetType.startsWith('rds-')
+    ? (id: string) => id.toLowerCase()
+    : (id: string) => id;
   const ids = [
     ...new Set(
       value
         .split(/[\n,]/)
-        .map((id) => id.trim())
+        .map((id) => normalize(id.trim()))
         .filter((id) => id !== ''),
     ),
   ];

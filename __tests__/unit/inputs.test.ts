@@ -159,3 +159,13 @@ describe('readConfig for ec2-image', () => {
     expect(config.noReboot).toBe(false);
   });
 });
+
+describe('readConfig for RDS', () => {
+  it('reads DB identifiers in lower case, as RDS keeps them', () => {
+    const config = read({
+      'target-type': 'rds-instance',
+      'resource-id': 'Prod-DB, prod-db\nOrders',
+    });
+    expect(config.resourceIds).toEqual(['prod-db', 'orders']);
+  });
+});
