@@ -7,7 +7,6 @@ import {
   DescribeSnapshotsCommand,
   paginateDescribeSnapshots,
   paginateDescribeVolumes,
-  waitUntilSnapshotCompleted,
   type EC2Client,
   type Filter,
   type Snapshot,
@@ -116,9 +115,7 @@ export class EbsVolumeAdapter implements TargetAdapter {
 
   waitUntilDone(backup: Backup, options: WaitOptions): Promise<Backup> {
     return waitForBackup(backup, options, {
-      client: this.ec2,
       polling: this.polling,
-      waiter: (params) => waitUntilSnapshotCompleted(params, { SnapshotIds: [backup.id] }),
       describe: () => this.describe(backup.id, options.signal),
       label: `snapshot ${backup.id}`,
     });
@@ -129,11 +126,16 @@ export class EbsVolumeAdapter implements TargetAdapter {
   }
 
   private async describe(id: string, signal?: AbortSignal): Promise<Backup | undefined> {
-    const response = await this.ec2.send(new DescribeSnapshotsCommand({ SnapshotIds: [id] }), {
-      abortSignal: signal,
-    });
-    const snapshot = response.Snapshots?.[0];
-    return snapshot ? this.toBackup(snapshot) : undefined;
+    try {
+      const response = await this.ec2.send(new DescribeSnapshotsCommand({ SnapshotIds: [id] }), {
+        abortSignal: signal,
+      });
+      const snapshot = response.Snapshots?.[0];
+      return snapshot ? this.toBackup(snapshot) : undefined;
+    } catch (error) {
+      if (awsErrorCode(error) === 'InvalidSnapshot.NotFound') return undefined;
+      throw error;
+    }
   }
 
   private toBackup(snapshot: Snapshot): Backup | undefined {

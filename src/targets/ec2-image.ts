@@ -10,14 +10,19 @@ import {
   DescribeImagesCommand,
   paginateDescribeImages,
   paginateDescribeInstances,
-  waitUntilImageAvailable,
   type EC2Client,
   type Filter,
   type Image,
 } from '@aws-sdk/client-ec2';
 import { TAGS } from '../constants.js';
 import { imageName } from '../naming.js';
-import { awsErrorCode, CancelledError, describeAwsError, TargetError } from '../errors.js';
+import {
+  awsErrorCode,
+  CancelledError,
+  describeAwsError,
+  hasAwsCode,
+  TargetError,
+} from '../errors.js';
 import { deleteSnapshot, findEc2Sources } from './ec2.js';
 import { collectSet, createdAtOf, ownedBackup, toAwsTags } from './tags.js';
 import type {
@@ -131,9 +136,7 @@ export class Ec2ImageAdapter implements TargetAdapter {
 
   async waitUntilDone(backup: Backup, options: WaitOptions): Promise<Backup> {
     const done = await waitForBackup(backup, options, {
-      client: this.ec2,
       polling: this.options,
-      waiter: (params) => waitUntilImageAvailable(params, { ImageIds: [backup.id] }),
       describe: () => this.describe(backup.id, options.signal),
       label: `image ${backup.id}`,
     });
@@ -215,8 +218,6 @@ export class Ec2ImageAdapter implements TargetAdapter {
       await this.describe(id, signal);
     } catch (error) {
       if (signal?.aborted) throw new CancelledError();
-      const code = awsErrorCode(error);
-      if (code === 'InvalidAMIID.NotFound' || code === 'InvalidAMIID.Unavailable') return undefined;
       throw new TargetError(describeAwsError(`Could not read image ${id}`, error), {
         cause: error,
       });
@@ -225,12 +226,21 @@ export class Ec2ImageAdapter implements TargetAdapter {
   }
 
   private async describe(id: string, signal?: AbortSignal): Promise<Backup | undefined> {
-    const response = await this.ec2.send(
-      new DescribeImagesCommand({ ImageIds: [id], IncludeDisabled: true, IncludeDeprecated: true }),
-      { abortSignal: signal },
-    );
-    const image = response.Images?.[0];
-    return image ? this.toBackup(image) : undefined;
+    try {
+      const response = await this.ec2.send(
+        new DescribeImagesCommand({
+          ImageIds: [id],
+          IncludeDisabled: true,
+          IncludeDeprecated: true,
+        }),
+        { abortSignal: signal },
+      );
+      const image = response.Images?.[0];
+      return image ? this.toBackup(image) : undefined;
+    } catch (error) {
+      if (hasAwsCode(error, 'InvalidAMIID.NotFound', 'InvalidAMIID.Unavailable')) return undefined;
+      throw error;
+    }
   }
 
   private toBackup(image: Image): Backup | undefined {

@@ -5,7 +5,6 @@ import {
   DescribeDBClusterSnapshotsCommand,
   paginateDescribeDBClusters,
   paginateDescribeDBClusterSnapshots,
-  waitUntilDBClusterSnapshotAvailable,
   type DBClusterSnapshot,
   type RDSClient,
 } from '@aws-sdk/client-rds';
@@ -68,8 +67,6 @@ export const rdsClusterFlavor: RdsFlavor = {
       abortSignal: signal,
     });
   },
-  waitUntilAvailable: (params, id) =>
-    waitUntilDBClusterSnapshotAvailable(params, { DBClusterSnapshotIdentifier: id }),
   problem(cluster) {
     if (cluster.status !== 'available') {
       return `${cluster.id} is '${cluster.status ?? 'unknown'}'; a cluster snapshot needs the cluster to be 'available'.`;

@@ -5,7 +5,6 @@ import {
   DescribeDBSnapshotsCommand,
   paginateDescribeDBInstances,
   paginateDescribeDBSnapshots,
-  waitUntilDBSnapshotAvailable,
   type DBSnapshot,
   type RDSClient,
 } from '@aws-sdk/client-rds';
@@ -68,8 +67,6 @@ export const rdsInstanceFlavor: RdsFlavor = {
       abortSignal: signal,
     });
   },
-  waitUntilAvailable: (params, id) =>
-    waitUntilDBSnapshotAvailable(params, { DBSnapshotIdentifier: id }),
   problem(db) {
     if (db.clusterId) {
       return `${db.id} is a member of Aurora cluster ${db.clusterId}, whose storage is backed up by cluster snapshots: use 'target-type: rds-cluster' with 'resource-id: ${db.clusterId}'.`;

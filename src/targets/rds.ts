@@ -25,7 +25,7 @@ import type {
   TargetAdapter,
   WaitOptions,
 } from './target.js';
-import { waitForBackup, type PollingOptions, type WaiterParams } from './wait.js';
+import { waitForBackup, type PollingOptions } from './wait.js';
 
 /** A DB instance or cluster as the adapter needs it. */
 export interface RdsSource {
@@ -73,7 +73,6 @@ export interface RdsFlavor {
     signal?: AbortSignal,
   ): Promise<RdsSnapshot | undefined>;
   deleteSnapshot(client: RDSClient, id: string, signal?: AbortSignal): Promise<void>;
-  waitUntilAvailable(params: WaiterParams<RDSClient>, id: string): Promise<unknown>;
   /** Why a source cannot be snapshotted now, or undefined when it can. */
   problem(source: RdsSource): string | undefined;
 }
@@ -216,9 +215,7 @@ export class RdsAdapter implements TargetAdapter {
 
   waitUntilDone(backup: Backup, options: WaitOptions): Promise<Backup> {
     return waitForBackup(backup, options, {
-      client: this.rds,
       polling: this.options,
-      waiter: (params) => this.flavor.waitUntilAvailable(params, backup.id),
       describe: () => this.describe(backup.id, options.signal),
       label: `${this.flavor.snapshotNoun} ${backup.id}`,
     });
