@@ -33,6 +33,7 @@ export interface Config {
 export type InputLookup = (name: string) => string;
 
 const MAX_WAIT_TIMEOUT_MS = 6 * 3_600_000;
+const MAX_USER_TAGS = 46;
 const ID_PATTERNS: Record<TargetType, { pattern: RegExp; example: string }> = {
   'ebs-volume': { pattern: /^vol-(?:[0-9a-f]{8}|[0-9a-f]{17})$/, example: 'vol-0123456789abcdef0' },
   'ec2-image': { pattern: /^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$/, example: 'i-0123456789abcdef0' },
@@ -182,6 +183,10 @@ function readKeyValueLines(name: string, value: string, userTags: boolean): Reco
     }
     if (key in result) throw invalid(name, line, 'each key at most once');
     result[key] = tagValue;
+  }
+  // AWS allows 50 tags on a backup and the action sets up to 4 of its own.
+  if (userTags && Object.keys(result).length > MAX_USER_TAGS) {
+    throw invalid(name, `${Object.keys(result).length} tags`, `at most ${MAX_USER_TAGS} tags`);
   }
   return result;
 }

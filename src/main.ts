@@ -6,7 +6,7 @@ import * as core from '@actions/core';
 import pLimit from 'p-limit';
 import { INPUTS } from './constants.js';
 import { formatDuration } from './duration.js';
-import { CancelledError, InputError, isAbort } from './errors.js';
+import { CancelledError, InputError, isAbort, TargetError } from './errors.js';
 import { readConfig, type Config, type InputLookup } from './inputs.js';
 import {
   checkQuota,
@@ -245,6 +245,10 @@ function newWork(source: Source, region: string): TargetWork {
 
 function fail(work: TargetWork, message: string): void {
   work.report.ok = false;
+  // A backup that timed out or ended failed is no output of the run (it stays in the report).
+  if (work.report.outcome === 'created' || work.report.outcome === 'reused') {
+    work.report.outcome = 'failed';
+  }
   work.report.message = work.report.message ? `${work.report.message} ${message}` : message;
   work.log.push(`Failed: ${message}`);
 }
@@ -338,7 +342,12 @@ async function backUp(
   );
 
   if (config.wait && !config.dryRun && backup.state === 'pending') {
-    const remaining = Math.max((waitDeadline - Date.now()) / 1000, 1);
+    const remaining = (waitDeadline - Date.now()) / 1000;
+    if (remaining <= 0) {
+      throw new TargetError(
+        `${backup.id} was not waited for: the run's wait-timeout (${formatDuration(config.waitTimeoutMs)}) was used up by other targets; it is left in place and later runs will count it once it completes.`,
+      );
+    }
     work.log.push(
       `Waiting up to ${formatDuration(remaining * 1000)} for ${backup.id} to complete…`,
     );

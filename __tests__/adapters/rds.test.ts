@@ -35,7 +35,8 @@ import type { Backup, CreateRequest } from '../../src/targets/target.js';
 
 const REGION = 'us-east-1';
 const SET = 'nightly';
-const SNAPSHOT_TIME = new Date('2026-11-20T08:00:00Z');
+// AWS's creation time, a few seconds after the created-at tag that the action set just before.
+const SNAPSHOT_TIME = new Date('2026-11-22T12:00:05Z');
 const CREATED_AT = '2026-11-22T12:00:00.000Z';
 const POLLING = { minDelaySeconds: 1, maxDelaySeconds: 1 } as const;
 

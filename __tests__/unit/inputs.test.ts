@@ -122,6 +122,7 @@ describe('readConfig', () => {
     ['tags', { tags: 'A=1\nA=2' }],
     ['tags', { tags: `${'k'.repeat(129)}=v` }],
     ['copy-tags', { 'copy-tags': 'maybe' }],
+    ['tags', { tags: Array.from({ length: 47 }, (_, i) => `k${i}=v`).join('\n') }],
     ['wait', { wait: 'yes' }],
     ['wait-timeout', { 'wait-timeout': '7h' }],
     ['wait-timeout', { 'wait-timeout': 'forever' }],

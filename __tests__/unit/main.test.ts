@@ -24,6 +24,7 @@ class FakeAdapter implements TargetAdapter {
   inFlight = 0;
   maxInFlight = 0;
   failCreate = new Set<string>();
+  failWait = false;
   waitForever = false;
   private next = 0;
 
@@ -73,6 +74,7 @@ class FakeAdapter implements TargetAdapter {
         ),
       );
     }
+    if (this.failWait) return Promise.resolve({ ...made, state: 'failed', stateMessage: 'boom' });
     return Promise.resolve({ ...made, state: 'completed' });
   }
 
@@ -202,6 +204,31 @@ describe('run', () => {
     expect(report?.status).toBe('failed');
     expect(report?.errors.join(' ')).toMatch(/cancelled/);
     expect(adapter.mutations()).toEqual([`create ${A}`]);
+  });
+
+  it('does not prune a target whose backup ended failed, and does not output it as made', async () => {
+    const olds = [1, 2, 3].map((d) => backup(`snap-${d}`, d * DAY, { sourceId: A }));
+    const adapter = new FakeAdapter(olds, [A]);
+    adapter.failWait = true;
+    const report = await runWith(adapter, { 'resource-id': A, generations: '1' });
+    expect(report?.status).toBe('failed');
+    expect(adapter.mutations()).toEqual([`create ${A}`]);
+    expect(report?.targets[0]?.outcome).toBe('failed');
+    expect(report?.targets[0]?.message).toContain('failed state: boom');
+  });
+
+  it('predicts in a dry run that max-deletions would refuse, and fails like the real run', async () => {
+    const olds = [1, 2, 3, 4].map((d) => backup(`snap-${d}`, d * DAY, { sourceId: A }));
+    const adapter = new FakeAdapter(olds, [A]);
+    const report = await runWith(adapter, {
+      'resource-id': A,
+      generations: '1',
+      'max-deletions': '2',
+      'dry-run': 'true',
+    });
+    expect(report?.status).toBe('failed');
+    expect(report?.errors[0]).toMatch(/more than max-deletions \(2\)/);
+    expect(adapter.mutations()).toEqual([]);
   });
 
   it('fails the run with no AWS call when an input is invalid', async () => {

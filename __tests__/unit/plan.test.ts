@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TAGS } from '../../src/constants.js';
 import {
+  checkQuota,
   composeTags,
   deletionBudgetError,
   MAX_TAGS,
@@ -110,5 +111,24 @@ describe('deletionBudgetError', () => {
     expect(deletionBudgetError(3, 2)).toMatch(
       /delete 3 backups, more than max-deletions \(2\).*max-deletions: 3/,
     );
+  });
+});
+
+describe('checkQuota', () => {
+  const quota = { name: 'ManualSnapshots', used: 98, max: 100 };
+
+  it('allows the creates that fit and refuses the rest with a quota message', () => {
+    const check = checkQuota(3, quota);
+    expect(check.allowed).toBe(2);
+    expect(check.refusal).toMatch(/quota: 98 of 100 used \(quota ManualSnapshots\)/);
+  });
+
+  it('warns when less than 10% of the quota is left after the run', () => {
+    expect(checkQuota(1, { ...quota, used: 80 })).toEqual({ allowed: 1 });
+    expect(checkQuota(1, { ...quota, used: 90 }).warning).toMatch(/Only 9 backups are left/);
+  });
+
+  it('allows nothing at the quota', () => {
+    expect(checkQuota(1, { ...quota, used: 100 }).allowed).toBe(0);
   });
 });

@@ -170,17 +170,26 @@ export class Ec2ImageAdapter implements TargetAdapter {
       gone = true;
     }
     // Deregistering never removes the snapshots behind the image: delete them, or they stay forever.
+    // Once the image is gone nothing lists them again, so every one is tried, even after a
+    // cancellation (no abort signal here), and the failures are reported together.
     const notes: string[] = [];
+    const leftBehind: string[] = [];
     for (const snapshotId of details?.snapshotIds ?? []) {
-      const outcome = await deleteSnapshot(this.ec2, snapshotId, signal).catch((error: unknown) => {
-        if (error instanceof CancelledError) throw error;
-        throw new TargetError(
-          `Image ${backup.id} was deregistered, but its snapshot ${snapshotId} could not be deleted and is left behind: ${error instanceof Error ? error.message : String(error)}`,
-          { cause: error },
+      try {
+        const outcome = await deleteSnapshot(this.ec2, snapshotId);
+        if (outcome.result === 'skipped') notes.push(outcome.message);
+        else
+          notes.push(`${snapshotId} ${outcome.result === 'deleted' ? 'deleted' : 'already gone'}`);
+      } catch (error) {
+        leftBehind.push(
+          `${snapshotId} (${error instanceof Error ? error.message : String(error)})`,
         );
-      });
-      if (outcome.result === 'skipped') notes.push(outcome.message);
-      else notes.push(`${snapshotId} ${outcome.result === 'deleted' ? 'deleted' : 'already gone'}`);
+      }
+    }
+    if (leftBehind.length > 0) {
+      throw new TargetError(
+        `Image ${backup.id} was deregistered, but these of its snapshots could not be deleted and are left behind; delete them by hand: ${leftBehind.join('; ')}`,
+      );
     }
     const message = notes.length > 0 ? `snapshots: ${notes.join('; ')}` : undefined;
     return gone

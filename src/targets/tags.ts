@@ -29,9 +29,15 @@ export function toAwsTags(
  */
 export function createdAtOf(tagValue: string | undefined, awsTime: Date | undefined): Date {
   const tagged = tagValue ? new Date(tagValue) : undefined;
-  if (tagged && !Number.isNaN(tagged.getTime())) return tagged;
+  // A tag later than AWS's own creation time (a typo, a clock far off) would make the backup look
+  // newest forever and stop min-interval from ever creating again: AWS's time wins then.
+  const future = tagged && awsTime && tagged.getTime() > awsTime.getTime() + CLOCK_SKEW_MS;
+  if (tagged && !Number.isNaN(tagged.getTime()) && !future) return tagged;
   return awsTime ?? new Date();
 }
+
+/** How far a `created-at` tag may run ahead of AWS's creation time (clocks differ a little). */
+const CLOCK_SKEW_MS = 15 * 60_000;
 
 /** What an adapter read of one backup, before ownership is checked. */
 export interface RawBackup {

@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { createdAtOf } from '../../src/targets/tags.js';
+
+describe('createdAtOf', () => {
+  const aws = new Date('2026-11-22T12:00:00Z');
+
+  it('takes the created-at tag, which a copy carries from its original', () => {
+    expect(createdAtOf('2026-10-01T00:00:00.000Z', aws)).toEqual(new Date('2026-10-01T00:00:00Z'));
+  });
+
+  it('takes AWS time when the tag is missing, invalid or far in the future', () => {
+    expect(createdAtOf(undefined, aws)).toEqual(aws);
+    expect(createdAtOf('yesterday', aws)).toEqual(aws);
+    expect(createdAtOf('2030-01-01T00:00:00.000Z', aws)).toEqual(aws);
+  });
+
+  it('allows a few minutes of clock skew', () => {
+    expect(createdAtOf('2026-11-22T12:05:00.000Z', aws)).toEqual(new Date('2026-11-22T12:05:00Z'));
+  });
+});
