@@ -372,11 +372,10 @@ async function backUp(
 /** Retention for one target: fills the report's kept list and the deletions to make. */
 function decide(work: TargetWork, config: Config, now: Date): void {
   const decisions = planPrune(work.existing, { now, rules: config.rules, thisRun: work.thisRun });
-  const hypothetical = new Set(
-    work.thisRun.filter((backup) => backup.id.startsWith('(')).map((backup) => backup.id),
-  );
+  // In a dry run, this run's only backup is the stand-in for the one a real run would make.
+  const standIn = work.report.outcome === 'would-create' ? work.thisRun[0]?.id : undefined;
   for (const { backup, keep, reasons } of decisions) {
-    if (hypothetical.has(backup.id)) continue;
+    if (backup.id === standIn) continue;
     if (keep) {
       work.report.kept.push({ ...ref(backup), reasons });
     } else {

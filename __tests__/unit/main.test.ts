@@ -173,6 +173,8 @@ describe('run', () => {
     const report = await runWith(adapter, { 'resource-id': A, 'dry-run': 'true' });
     expect(adapter.mutations()).toEqual([]);
     expect(report?.targets[0]).toMatchObject({ outcome: 'would-create' });
+    // The stand-in for the new backup counts in retention but is not reported as a kept backup.
+    expect(report?.targets[0]?.kept.map((k) => k.id)).toEqual(['snap-1']);
     expect(report?.targets[0]?.deleted.map((d) => [d.id, d.result])).toEqual([
       ['snap-2', 'would-delete'],
       ['snap-3', 'would-delete'],
