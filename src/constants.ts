@@ -33,6 +33,10 @@ export const INPUTS = {
   maxDeletions: 'max-deletions',
   dryRun: 'dry-run',
   noReboot: 'no-reboot',
+  copyToRegions: 'copy-to-regions',
+  copyGenerations: 'copy-generations',
+  copyKeepWithin: 'copy-keep-within',
+  copyKmsKeyId: 'copy-kms-key-id',
 } as const;
 
 /** Defaults of the inputs that have one; action.yml declares the same values (a test checks). */
@@ -52,6 +56,7 @@ export const DEFAULTS = {
 export const OUTPUTS = {
   backupId: 'backup-id',
   backupIds: 'backup-ids',
+  copies: 'copies',
   deletedIds: 'deleted-ids',
   deletedCount: 'deleted-count',
   status: 'status',
@@ -62,6 +67,17 @@ export const OUTPUTS = {
 /** Target types this version implements. */
 export const TARGET_TYPES = ['ebs-volume', 'ec2-image', 'rds-instance', 'rds-cluster'] as const;
 export type TargetType = (typeof TARGET_TYPES)[number];
+
+/**
+ * Copies in flight that one destination region takes at once (EBS snapshots, the snapshots of an
+ * AMI included, and RDS DB snapshots: 20; Aurora cluster snapshots: 5). The rest wait for a later run.
+ */
+export const COPY_LIMITS: Record<TargetType, number> = {
+  'ebs-volume': 20,
+  'ec2-image': 20,
+  'rds-instance': 20,
+  'rds-cluster': 5,
+};
 
 export const ACTION_NAME = 'aws-snapshot-rotation';
 export const ACTION_VERSION = '0.1.0';

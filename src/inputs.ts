@@ -27,13 +27,25 @@ export interface Config {
   noReboot: boolean;
   /** `GITHUB_RUN_ID`, used for the run tag and re-run idempotency. */
   runId?: string;
+  /** Disaster-recovery copies; absent when `copy-to-regions` is empty. */
+  copy?: CopyConfig;
+}
+
+/** Where each backup is copied and how long the copies are kept there. */
+export interface CopyConfig {
+  regions: string[];
+  /** Retention in each destination region: `copy-generations` / `copy-keep-within`, else the source's. */
+  rules: RetentionRules;
+  /** KMS key per destination region for encrypted backups; a region without one uses AWS's default. */
+  kmsKeyIds: Record<string, string>;
 }
 
 /** Returns the raw value of an input ('' when unset), as `core.getInput` does. */
 export type InputLookup = (name: string) => string;
 
 const MAX_WAIT_TIMEOUT_MS = 6 * 3_600_000;
-const MAX_USER_TAGS = 46;
+// AWS allows 50 tags on a backup; the action sets up to 6 of its own (4, and 2 more on copies).
+const MAX_USER_TAGS = 44;
 const ID_PATTERNS: Record<TargetType, { pattern: RegExp; example: string }> = {
   'ebs-volume': { pattern: /^vol-(?:[0-9a-f]{8}|[0-9a-f]{17})$/, example: 'vol-0123456789abcdef0' },
   'ec2-image': { pattern: /^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$/, example: 'i-0123456789abcdef0' },
@@ -103,6 +115,7 @@ export function readConfig(input: InputLookup, env: NodeJS.ProcessEnv): Config {
     );
   }
 
+  const copy = readCopyConfig(read, region, rules);
   const runId = env.GITHUB_RUN_ID?.trim();
   return {
     targetType,
@@ -122,7 +135,108 @@ export function readConfig(input: InputLookup, env: NodeJS.ProcessEnv): Config {
     dryRun: readBoolean(INPUTS.dryRun, read(INPUTS.dryRun)),
     noReboot: readBoolean(INPUTS.noReboot, read(INPUTS.noReboot)),
     ...(runId ? { runId } : {}),
+    ...(copy ? { copy } : {}),
   };
+}
+
+/** A KMS key id, alias or ARN (of a key or an alias). */
+const KMS_KEY =
+  /^(?:arn:aws[a-z-]*:kms:([a-z]{2}(?:-[a-z0-9]+)+-\d{1,2}):\d{12}:(?:key|alias)\/[A-Za-z0-9/_+=.@-]+|alias\/[A-Za-z0-9/_-]+|(?:mrk-)?[0-9a-f]{32}|[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12})$/;
+
+/** The `copy-*` inputs; undefined when `copy-to-regions` is empty (the others must be too). */
+function readCopyConfig(
+  read: (name: string) => string,
+  region: string,
+  sourceRules: RetentionRules,
+): CopyConfig | undefined {
+  const regions = [
+    ...new Set(
+      read(INPUTS.copyToRegions)
+        .split(/[\n,]/)
+        .map((value) => value.trim())
+        .filter((value) => value !== ''),
+    ),
+  ];
+  if (regions.length === 0) {
+    for (const name of [INPUTS.copyGenerations, INPUTS.copyKeepWithin, INPUTS.copyKmsKeyId]) {
+      if (read(name) !== '') {
+        throw new InputError(
+          name,
+          `Input '${name}' is set but '${INPUTS.copyToRegions}' is empty: name the regions to copy to, or remove '${name}'.`,
+        );
+      }
+    }
+    return undefined;
+  }
+  for (const destination of regions) {
+    if (!REGION.test(destination)) {
+      throw invalid(INPUTS.copyToRegions, destination, 'region names such as us-east-1');
+    }
+    if (destination === region) {
+      throw invalid(
+        INPUTS.copyToRegions,
+        destination,
+        `regions other than the source region ${region} (a copy in the same region is no disaster recovery)`,
+      );
+    }
+  }
+  const copyRules: RetentionRules = {
+    generations: readInteger(INPUTS.copyGenerations, read(INPUTS.copyGenerations), 1, 1000),
+    keepWithinMs: readDuration(INPUTS.copyKeepWithin, read(INPUTS.copyKeepWithin)),
+  };
+  const own = copyRules.generations !== undefined || copyRules.keepWithinMs !== undefined;
+  return {
+    regions,
+    rules: own ? copyRules : { ...sourceRules },
+    kmsKeyIds: readKmsKeys(read(INPUTS.copyKmsKeyId), regions),
+  };
+}
+
+/** `copy-kms-key-id`: one key for every destination, or `region=key` lines. */
+function readKmsKeys(value: string, regions: readonly string[]): Record<string, string> {
+  const name = INPUTS.copyKmsKeyId;
+  const lines = value
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
+  const keys: Record<string, string> = {};
+  const check = (destination: string, key: string, line: string): void => {
+    if (!KMS_KEY.test(key)) {
+      throw invalid(name, line, 'a KMS key id, key ARN, alias/NAME or alias ARN');
+    }
+    // A key lives in one region: an ARN of another region cannot encrypt a copy in this one.
+    const keyRegion = KMS_KEY.exec(key)?.[1];
+    if (keyRegion && keyRegion !== destination) {
+      throw invalid(
+        name,
+        line,
+        `a key of the destination region ${destination} (this ARN is of ${keyRegion}); use 'region=key' lines for several regions`,
+      );
+    }
+    keys[destination] = key;
+  };
+  if (lines.length === 1 && !/^[a-z]{2}(?:-[a-z0-9]+)+-\d{1,2}\s*=/.test(lines[0] ?? '')) {
+    for (const destination of regions) check(destination, lines[0] ?? '', lines[0] ?? '');
+    return keys;
+  }
+  for (const line of lines) {
+    const eq = line.indexOf('=');
+    const destination = eq > 0 ? line.slice(0, eq).trim() : '';
+    const key = eq > 0 ? line.slice(eq + 1).trim() : '';
+    if (destination === '' || key === '') {
+      throw invalid(name, line, "one key for every region, or one 'region=key' line per region");
+    }
+    if (!regions.includes(destination)) {
+      throw invalid(
+        name,
+        line,
+        `regions listed in '${INPUTS.copyToRegions}' (${regions.join(', ')})`,
+      );
+    }
+    if (destination in keys) throw invalid(name, line, 'each region at most once');
+    check(destination, key, line);
+  }
+  return keys;
 }
 
 function invalid(name: string, value: string, allowed: string): InputError {
@@ -184,7 +298,6 @@ function readKeyValueLines(name: string, value: string, userTags: boolean): Reco
     if (key in result) throw invalid(name, line, 'each key at most once');
     result[key] = tagValue;
   }
-  // AWS allows 50 tags on a backup and the action sets up to 4 of its own.
   if (userTags && Object.keys(result).length > MAX_USER_TAGS) {
     throw invalid(name, `${Object.keys(result).length} tags`, `at most ${MAX_USER_TAGS} tags`);
   }

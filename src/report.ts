@@ -31,6 +31,30 @@ export interface DeletedEntry extends BackupRef {
 
 export type CreateOutcome = 'created' | 'reused' | 'skipped' | 'would-create' | 'failed';
 
+/**
+ * What became of one backup that the copy retention wants in a destination region: `copied` (this
+ * run started the copy), `exists` (a copy was already there), `queued` (the destination's in-flight
+ * limit was reached; a later run copies it), `would-copy` (dry run) or `failed`.
+ */
+export type CopyResult = 'copied' | 'exists' | 'queued' | 'would-copy' | 'failed';
+
+export interface CopyEntry {
+  /** The backup in the source region. */
+  of: string;
+  result: CopyResult;
+  /** The copy in the destination, when there is one. */
+  copy?: BackupRef;
+  message?: string;
+}
+
+/** One target's copies in one destination region, and their retention there. */
+export interface DestinationReport {
+  region: string;
+  copies: CopyEntry[];
+  kept: KeptEntry[];
+  deleted: DeletedEntry[];
+}
+
 export interface TargetReport {
   sourceId: string;
   region: string;
@@ -42,6 +66,8 @@ export interface TargetReport {
   ok: boolean;
   kept: KeptEntry[];
   deleted: DeletedEntry[];
+  /** One entry per `copy-to-regions` region (empty without copies). */
+  destinations: DestinationReport[];
   warnings: string[];
 }
 
@@ -52,6 +78,9 @@ export interface RunReport {
   region: string;
   backupSet: string;
   rules: string;
+  /** Destination regions and the copies' retention there (absent without copies). */
+  copyRegions?: string[];
+  copyRules?: string;
   startedAt: string;
   finishedAt: string;
   /** Source ids that were found (by id or by tags): what a fan-out matrix runs over. */
@@ -78,14 +107,24 @@ export function renderOutputs(report: RunReport): Record<string, string> {
   const made = (target: TargetReport): string | undefined =>
     target.outcome === 'created' || target.outcome === 'reused' ? target.backup?.id : undefined;
   const deleted = report.targets.flatMap((target) =>
-    target.deleted
-      .filter((entry) => entry.result === 'deleted' || entry.result === 'would-delete')
-      .map((entry) => ({ region: entry.region, id: entry.id })),
+    [target, ...target.destinations].flatMap((place) =>
+      place.deleted.filter(removed).map((entry) => ({ region: entry.region, id: entry.id })),
+    ),
+  );
+  const copies = report.targets.flatMap((target) =>
+    target.destinations.flatMap((destination) =>
+      destination.copies.flatMap((entry) =>
+        entry.copy && (entry.result === 'copied' || entry.result === 'exists')
+          ? [{ region: destination.region, id: entry.copy.id, 'source-id': entry.of }]
+          : [],
+      ),
+    ),
   );
   const first = report.targets[0];
   return {
     [OUTPUTS.backupId]: (first && made(first)) ?? '',
     [OUTPUTS.backupIds]: JSON.stringify(report.targets.map(made).filter((id) => id !== undefined)),
+    [OUTPUTS.copies]: JSON.stringify(copies),
     [OUTPUTS.deletedIds]: JSON.stringify(deleted),
     [OUTPUTS.deletedCount]: String(deleted.length),
     [OUTPUTS.status]: report.status,
@@ -93,6 +132,19 @@ export function renderOutputs(report: RunReport): Record<string, string> {
     [OUTPUTS.report]: JSON.stringify(report),
   };
 }
+
+/** Deleted, or would be in a dry run: what `deleted-ids` lists and the summary counts. */
+function removed(entry: DeletedEntry): boolean {
+  return entry.result === 'deleted' || entry.result === 'would-delete';
+}
+
+const COPY_TEXT: Record<CopyResult, string> = {
+  copied: 'copied',
+  exists: 'already copied',
+  queued: 'queued for a later run',
+  'would-copy': 'would copy',
+  failed: 'copy failed',
+};
 
 const OUTCOME_TEXT: Record<CreateOutcome, string> = {
   created: 'created',
@@ -136,20 +188,20 @@ export function renderSummary(report: RunReport): string {
     `<table><thead><tr><th>Source</th><th>Backup</th><th>Outcome</th><th>Kept</th><th>${deleteHeader}</th><th>Notes</th></tr></thead><tbody>`,
   );
   for (const target of report.targets) {
-    const removed = target.deleted.filter(
-      (entry) => entry.result === 'deleted' || entry.result === 'would-delete',
-    ).length;
     const notes = [target.message, ...target.warnings].filter((note) => note !== undefined);
     lines.push(
       `<tr><td><code>${e(target.sourceId)}</code></td><td>${target.backup ? `<code>${e(target.backup.id)}</code>` : ''}</td>` +
-        `<td>${target.ok ? '' : '❌ '}${e(OUTCOME_TEXT[target.outcome])}</td><td>${target.kept.length}</td><td>${removed}</td>` +
+        `<td>${target.ok ? '' : '❌ '}${e(OUTCOME_TEXT[target.outcome])}</td><td>${target.kept.length}</td><td>${target.deleted.filter(removed).length}</td>` +
         `<td>${notes.map(e).join('<br>')}</td></tr>`,
     );
   }
   lines.push('</tbody></table>');
+  lines.push(...renderCopies(report, deleteHeader));
 
   const deleted = report.targets.flatMap((target) =>
-    target.deleted.map((entry) => ({ target, entry })),
+    [target, ...target.destinations].flatMap((place) =>
+      place.deleted.map((entry) => ({ target, entry })),
+    ),
   );
   if (deleted.length > 0) {
     lines.push(
@@ -158,24 +210,60 @@ export function renderSummary(report: RunReport): string {
     for (const { target, entry } of deleted) {
       const detail = [entry.reasons.join('; '), entry.message].filter(Boolean).join(' — ');
       lines.push(
-        `<li><code>${e(entry.id)}</code> of <code>${e(target.sourceId)}</code> (${e(entry.createdAt)}): ${e(DELETE_TEXT[entry.result])}, ${e(detail)}</li>`,
+        `<li><code>${e(entry.id)}</code> of <code>${e(target.sourceId)}</code> in ${e(entry.region)} (${e(entry.createdAt)}): ${e(DELETE_TEXT[entry.result])}, ${e(detail)}</li>`,
       );
     }
     lines.push('</ul></details>');
   }
-  const kept = report.targets.flatMap((target) => target.kept.map((entry) => ({ target, entry })));
+  const kept = report.targets.flatMap((target) =>
+    [target, ...target.destinations].flatMap((place) =>
+      place.kept.map((entry) => ({ target, entry })),
+    ),
+  );
   if (kept.length > 0) {
     lines.push(
       `<details><summary>Kept: ${kept.length} backup${kept.length === 1 ? '' : 's'}</summary><ul>`,
     );
     for (const { target, entry } of kept) {
       lines.push(
-        `<li><code>${e(entry.id)}</code> of <code>${e(target.sourceId)}</code> (${e(entry.createdAt)}, ${e(entry.state)}): ${e(entry.reasons.join('; '))}</li>`,
+        `<li><code>${e(entry.id)}</code> of <code>${e(target.sourceId)}</code> in ${e(entry.region)} (${e(entry.createdAt)}, ${e(entry.state)}): ${e(entry.reasons.join('; '))}</li>`,
       );
     }
     lines.push('</ul></details>');
   }
   return lines.join('\n') + '\n';
+}
+
+/** The copies table: one row per destination region and target. */
+function renderCopies(report: RunReport, deleteHeader: string): string[] {
+  const e = (value: string): string => escape(value);
+  const rows = (report.copyRegions ?? []).flatMap((region) =>
+    report.targets.flatMap((target) => {
+      const destination = target.destinations.find((place) => place.region === region);
+      return destination ? [{ target, destination }] : [];
+    }),
+  );
+  if (rows.length === 0) return [];
+  const lines = [
+    `<h3>Copies</h3><p>Retention in ${e((report.copyRegions ?? []).join(', '))}: ${e(report.copyRules ?? '')}.</p>`,
+    `<table><thead><tr><th>Region</th><th>Source</th><th>Copies</th><th>Kept</th><th>${deleteHeader}</th><th>Notes</th></tr></thead><tbody>`,
+  ];
+  for (const { target, destination } of rows) {
+    const copies = destination.copies.map(
+      (entry) =>
+        `${entry.result === 'failed' ? '❌ ' : ''}<code>${e(entry.of)}</code> → ${entry.copy ? `<code>${e(entry.copy.id)}</code> ` : ''}${e(COPY_TEXT[entry.result])}`,
+    );
+    const notes = destination.copies
+      .map((entry) => entry.message)
+      .filter((note) => note !== undefined);
+    lines.push(
+      `<tr><td><code>${e(destination.region)}</code></td><td><code>${e(target.sourceId)}</code></td>` +
+        `<td>${copies.join('<br>')}</td><td>${destination.kept.length}</td><td>${destination.deleted.filter(removed).length}</td>` +
+        `<td>${notes.map(e).join('<br>')}</td></tr>`,
+    );
+  }
+  lines.push('</tbody></table>');
+  return lines;
 }
 
 /** Hands outputs and summary to the runner. A missing summary file (a local run) is a warning. */

@@ -21,6 +21,8 @@ export interface RetentionContext {
   now: Date;
   /** Ids of backups created or reused by this run: always kept. */
   thisRun?: ReadonlySet<string>;
+  /** Backups kept for a reason outside the rules (a copy of it is in flight), by id. */
+  pinned?: ReadonlyMap<string, string>;
 }
 
 export interface RetentionDecision {
@@ -63,7 +65,7 @@ export function decideRetention(
 function decideGroup(
   sorted: readonly Backup[],
   rules: RetentionRules,
-  { now, thisRun }: RetentionContext,
+  { now, thisRun, pinned }: RetentionContext,
 ): RetentionDecision[] {
   let generation = 0;
   return sorted.map((backup) => {
@@ -76,6 +78,8 @@ function decideGroup(
         : { backup, keep: false, reasons: [failedReason(backup)] };
     }
     if (thisRun?.has(backup.id)) reasons.push('made in this run');
+    const pin = pinned?.get(backup.id);
+    if (pin) reasons.push(pin);
     if (backup.state === 'pending') {
       reasons.push('pending (in progress backups are never deleted)');
       return { backup, keep: true, reasons };

@@ -5,6 +5,7 @@ import { run } from '../../src/main.js';
 import type { RunReport } from '../../src/report.js';
 import type {
   Backup,
+  CopyRequest,
   CreateRequest,
   DeleteOutcome,
   TargetAdapter,
@@ -19,7 +20,6 @@ const C = 'vol-0cccccccccccccccc';
 /** An in-memory adapter that records every call, for orchestration tests without AWS. */
 class FakeAdapter implements TargetAdapter {
   readonly type = 'ebs-volume' as const;
-  readonly region = 'us-east-1';
   readonly calls: string[] = [];
   inFlight = 0;
   maxInFlight = 0;
@@ -31,6 +31,7 @@ class FakeAdapter implements TargetAdapter {
   constructor(
     public backups: Backup[],
     readonly volumes: string[],
+    readonly region = 'us-east-1',
   ) {}
 
   findSources(ids: readonly string[]) {
@@ -78,6 +79,25 @@ class FakeAdapter implements TargetAdapter {
     return Promise.resolve({ ...made, state: 'completed' });
   }
 
+  copy({ original, tags }: CopyRequest): Promise<Backup> {
+    this.calls.push(`copy ${original.id} to ${this.region}`);
+    const made: Backup = {
+      ...original,
+      id: `snap-copy-${(this.next += 1)}`,
+      region: this.region,
+      state: 'pending',
+      tags,
+      copyOf: original.id,
+      sourceRegion: original.region,
+    };
+    this.backups.push(made);
+    return Promise.resolve(made);
+  }
+
+  copySlots(): number {
+    return 1;
+  }
+
   delete(target: Backup): Promise<DeleteOutcome> {
     this.calls.push(`delete ${target.id}`);
     this.backups = this.backups.filter((b) => b.id !== target.id);
@@ -85,7 +105,7 @@ class FakeAdapter implements TargetAdapter {
   }
 
   mutations(): string[] {
-    return this.calls.filter((call) => call.startsWith('create') || call.startsWith('delete'));
+    return this.calls.filter((call) => /^(create|copy|delete) /.test(call));
   }
 }
 

@@ -37,6 +37,7 @@ const target = (overrides: Partial<TargetReport> = {}): TargetReport => ({
       result: 'deleted',
     },
   ],
+  destinations: [],
   warnings: [],
   ...overrides,
 });

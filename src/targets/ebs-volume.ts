@@ -3,6 +3,7 @@
  * list the set once with a server-side tag filter, delete one snapshot at a time.
  */
 import {
+  CopySnapshotCommand,
   CreateSnapshotCommand,
   DescribeSnapshotsCommand,
   paginateDescribeSnapshots,
@@ -15,11 +16,12 @@ import { TAGS } from '../constants.js';
 import { awsErrorCode, CancelledError, describeAwsError, TargetError } from '../errors.js';
 import { sleep as realSleep, type Sleep } from '../sleep.js';
 import { deleteSnapshot, findEc2Sources } from './ec2.js';
-import { collectSet, ownedBackup, toAwsTags } from './tags.js';
+import { acceptedCopy, collectSet, ownedBackup, toAwsTags } from './tags.js';
 import { waitForBackup, type PollingOptions } from './wait.js';
 import type {
   Backup,
   BackupState,
+  CopyRequest,
   CreateRequest,
   DeleteOutcome,
   SourceLookup,
@@ -113,6 +115,39 @@ export class EbsVolumeAdapter implements TargetAdapter {
     }
   }
 
+  /**
+   * CopySnapshot, called in this (the destination) region; the SDK presigns the request for the
+   * source region. An encrypted snapshot is copied with the given key, else the region's default.
+   */
+  async copy({ original, tags, kmsKeyId, signal }: CopyRequest): Promise<Backup> {
+    if (signal?.aborted) throw new CancelledError();
+    const encrypted = original.encrypted === true;
+    try {
+      const answer = await this.ec2.send(
+        new CopySnapshotCommand({
+          SourceRegion: original.region,
+          SourceSnapshotId: original.id,
+          Description: `snapshot-rotation copy of ${original.id} from ${original.region} (source=${original.sourceId})`,
+          ...(encrypted && kmsKeyId ? { Encrypted: true, KmsKeyId: kmsKeyId } : {}),
+          TagSpecifications: [{ ResourceType: 'snapshot', Tags: toAwsTags(tags) }],
+        }),
+        { abortSignal: signal },
+      );
+      return acceptedCopy(this.type, this.region, answer.SnapshotId, tags, original.encrypted);
+    } catch (error) {
+      if (signal?.aborted) throw new CancelledError();
+      if (error instanceof TargetError) throw error;
+      throw new TargetError(
+        describeAwsError(`Could not copy snapshot ${original.id} to ${this.region}`, error),
+        { cause: error },
+      );
+    }
+  }
+
+  copySlots(): number {
+    return 1;
+  }
+
   waitUntilDone(backup: Backup, options: WaitOptions): Promise<Backup> {
     return waitForBackup(backup, options, {
       polling: this.polling,
@@ -145,6 +180,7 @@ export class EbsVolumeAdapter implements TargetAdapter {
       state: snapshotState(snapshot.State),
       awsTime: snapshot.StartTime,
       stateMessage: snapshot.StateMessage,
+      encrypted: snapshot.Encrypted,
     });
   }
 }

@@ -4,6 +4,7 @@
  * the image, then deletes the snapshots that backed it.
  */
 import {
+  CopyImageCommand,
   CreateImageCommand,
   CreateTagsCommand,
   DeregisterImageCommand,
@@ -24,10 +25,18 @@ import {
   TargetError,
 } from '../errors.js';
 import { deleteSnapshot, findEc2Sources } from './ec2.js';
-import { collectSet, createdAtOf, ownedBackup, toAwsTags } from './tags.js';
+import {
+  acceptedCopy,
+  collectSet,
+  createdAtOf,
+  fromAwsTags,
+  ownedBackup,
+  toAwsTags,
+} from './tags.js';
 import type {
   Backup,
   BackupState,
+  CopyRequest,
   CreateRequest,
   DeleteOutcome,
   SourceLookup,
@@ -134,6 +143,73 @@ export class Ec2ImageAdapter implements TargetAdapter {
     return current ?? backup;
   }
 
+  /**
+   * CopyImage, called in this (the destination) region, tagged at creation. An endpoint that drops
+   * the image's tags (moto does) gets them in a CreateTags call at once, so the copy is never
+   * unowned; its snapshots are tagged like those of a new image.
+   */
+  async copy({
+    original,
+    tags,
+    kmsKeyId,
+    clientToken,
+    signal,
+    warn,
+  }: CopyRequest): Promise<Backup> {
+    if (signal?.aborted) throw new CancelledError();
+    const encrypted = original.encrypted === true;
+    let imageId: string | undefined;
+    try {
+      const answer = await this.ec2.send(
+        new CopyImageCommand({
+          SourceRegion: original.region,
+          SourceImageId: original.id,
+          Name: imageName(original.set, original.sourceId, original.createdAt),
+          Description: `snapshot-rotation copy of ${original.id} from ${original.region} (source=${original.sourceId})`,
+          ClientToken: clientToken,
+          ...(encrypted && kmsKeyId ? { Encrypted: true, KmsKeyId: kmsKeyId } : {}),
+          TagSpecifications: [{ ResourceType: 'image', Tags: toAwsTags(tags) }],
+        }),
+        { abortSignal: signal },
+      );
+      imageId = answer.ImageId;
+    } catch (error) {
+      if (signal?.aborted) throw new CancelledError();
+      throw new TargetError(
+        describeAwsError(`Could not copy image ${original.id} to ${this.region}`, error),
+        { cause: error },
+      );
+    }
+    const copy = acceptedCopy(this.type, this.region, imageId, tags, original.encrypted);
+    const image = await this.describeImage(copy.id, signal).catch(() => undefined);
+    if (image && !this.toBackup(image)) {
+      try {
+        await this.ec2.send(
+          new CreateTagsCommand({ Resources: [copy.id], Tags: toAwsTags(tags) }),
+          { abortSignal: signal },
+        );
+      } catch (error) {
+        if (signal?.aborted) throw new CancelledError();
+        throw new TargetError(
+          describeAwsError(
+            `Image ${copy.id} (a copy of ${original.id} in ${this.region}) came without its tags and could not be tagged, so no run will count it; deregister it by hand`,
+            error,
+          ),
+          { cause: error },
+        );
+      }
+    }
+    const current = image
+      ? this.toBackup({ ...image, Tags: toAwsTags({ ...fromAwsTags(image.Tags), ...tags }) })
+      : undefined;
+    if (current) await this.tagSnapshots(current, warn, signal);
+    return current ?? copy;
+  }
+
+  copySlots(backup: Backup): number {
+    return Math.max(this.details.get(backup.id)?.snapshotIds.length ?? 1, 1);
+  }
+
   async waitUntilDone(backup: Backup, options: WaitOptions): Promise<Backup> {
     const done = await waitForBackup(backup, options, {
       polling: this.options,
@@ -235,6 +311,11 @@ export class Ec2ImageAdapter implements TargetAdapter {
   }
 
   private async describe(id: string, signal?: AbortSignal): Promise<Backup | undefined> {
+    const image = await this.describeImage(id, signal);
+    return image ? this.toBackup(image) : undefined;
+  }
+
+  private async describeImage(id: string, signal?: AbortSignal): Promise<Image | undefined> {
     try {
       const response = await this.ec2.send(
         new DescribeImagesCommand({
@@ -244,8 +325,7 @@ export class Ec2ImageAdapter implements TargetAdapter {
         }),
         { abortSignal: signal },
       );
-      const image = response.Images?.[0];
-      return image ? this.toBackup(image) : undefined;
+      return response.Images?.[0];
     } catch (error) {
       if (hasAwsCode(error, 'InvalidAMIID.NotFound', 'InvalidAMIID.Unavailable')) return undefined;
       throw error;
@@ -259,6 +339,7 @@ export class Ec2ImageAdapter implements TargetAdapter {
       state: imageState(image.State),
       awsTime: image.CreationDate ? new Date(image.CreationDate) : undefined,
       stateMessage: image.StateReason?.Message,
+      encrypted: imageEncrypted(image),
     });
     if (backup) {
       this.details.set(backup.id, {
@@ -273,6 +354,14 @@ export class Ec2ImageAdapter implements TargetAdapter {
     }
     return backup;
   }
+}
+
+/** True when any of the image's snapshots is encrypted; undefined when no mapping says. */
+function imageEncrypted(image: Image): boolean | undefined {
+  const flags = (image.BlockDeviceMappings ?? [])
+    .map((mapping) => mapping.Ebs?.Encrypted)
+    .filter((flag): flag is boolean => flag !== undefined);
+  return flags.length > 0 ? flags.includes(true) : undefined;
 }
 
 /** Image states as the core sees them; deregistered images no longer count at all. */

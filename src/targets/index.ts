@@ -7,21 +7,16 @@ import { rdsClusterAdapter } from './rds-cluster.js';
 import { rdsInstanceAdapter } from './rds-instance.js';
 import type { TargetAdapter } from './target.js';
 
-export function createAdapter(config: Config): TargetAdapter {
+/** The adapter of the run's target type in `region`: the source region, or a copy destination. */
+export function createAdapter(config: Config, region: string = config.region): TargetAdapter {
   switch (config.targetType) {
     case 'ebs-volume':
-      return new EbsVolumeAdapter(ec2Client(config.region), config.region);
+      return new EbsVolumeAdapter(ec2Client(region), region);
     case 'ec2-image':
-      return new Ec2ImageAdapter(ec2Client(config.region), config.region, {
-        noReboot: config.noReboot,
-      });
+      return new Ec2ImageAdapter(ec2Client(region), region, { noReboot: config.noReboot });
     case 'rds-instance':
-      return rdsInstanceAdapter(rdsClient(config.region), config.region, {
-        quotaClient: rdsClient(config.region, 2),
-      });
+      return rdsInstanceAdapter(rdsClient(region), region, { quotaClient: rdsClient(region, 2) });
     case 'rds-cluster':
-      return rdsClusterAdapter(rdsClient(config.region), config.region, {
-        quotaClient: rdsClient(config.region, 2),
-      });
+      return rdsClusterAdapter(rdsClient(region), region, { quotaClient: rdsClient(region, 2) });
   }
 }

@@ -1,5 +1,6 @@
 /** `rds-cluster`: manual DB cluster snapshots of Aurora clusters (CreateDBClusterSnapshot). */
 import {
+  CopyDBClusterSnapshotCommand,
   CreateDBClusterSnapshotCommand,
   DeleteDBClusterSnapshotCommand,
   DescribeDBClusterSnapshotsCommand,
@@ -15,6 +16,8 @@ const snapshot = (s: DBClusterSnapshot): RdsSnapshot => ({
   status: s.Status,
   createdAt: s.SnapshotCreateTime,
   tags: s.TagList,
+  arn: s.DBClusterSnapshotArn,
+  encrypted: s.StorageEncrypted,
 });
 
 export const rdsClusterFlavor: RdsFlavor = {
@@ -26,12 +29,14 @@ export const rdsClusterFlavor: RdsFlavor = {
   quotaName: 'ManualClusterSnapshots',
   defaultQuota: 100,
   snapshotNotFound: 'DBClusterSnapshotNotFound',
+  snapshotExists: 'DBClusterSnapshotAlreadyExistsFault',
   async *sources(client, filters) {
     for await (const page of paginateDescribeDBClusters({ client }, { Filters: filters })) {
       yield (page.DBClusters ?? []).map((cluster) => ({
         id: cluster.DBClusterIdentifier,
         status: cluster.Status,
         tags: cluster.TagList,
+        encrypted: cluster.StorageEncrypted,
       }));
     }
   },
@@ -57,6 +62,18 @@ export const rdsClusterFlavor: RdsFlavor = {
         DBClusterSnapshotIdentifier: id,
         DBClusterIdentifier: sourceId,
         Tags: tags,
+      }),
+      { abortSignal: signal },
+    );
+    return answer.DBClusterSnapshot ? snapshot(answer.DBClusterSnapshot) : undefined;
+  },
+  async copySnapshot(client, { sourceArn, id, tags, kmsKeyId }, signal) {
+    const answer = await client.send(
+      new CopyDBClusterSnapshotCommand({
+        SourceDBClusterSnapshotIdentifier: sourceArn,
+        TargetDBClusterSnapshotIdentifier: id,
+        Tags: tags,
+        ...(kmsKeyId ? { KmsKeyId: kmsKeyId } : {}),
       }),
       { abortSignal: signal },
     );

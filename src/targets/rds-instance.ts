@@ -1,5 +1,6 @@
 /** `rds-instance`: manual DB snapshots of RDS DB instances (CreateDBSnapshot). */
 import {
+  CopyDBSnapshotCommand,
   CreateDBSnapshotCommand,
   DeleteDBSnapshotCommand,
   DescribeDBSnapshotsCommand,
@@ -15,6 +16,8 @@ const snapshot = (s: DBSnapshot): RdsSnapshot => ({
   status: s.Status,
   createdAt: s.SnapshotCreateTime,
   tags: s.TagList,
+  arn: s.DBSnapshotArn,
+  encrypted: s.Encrypted,
 });
 
 export const rdsInstanceFlavor: RdsFlavor = {
@@ -26,6 +29,7 @@ export const rdsInstanceFlavor: RdsFlavor = {
   quotaName: 'ManualSnapshots',
   defaultQuota: 100,
   snapshotNotFound: 'DBSnapshotNotFound',
+  snapshotExists: 'DBSnapshotAlreadyExists',
   async *sources(client, filters) {
     for await (const page of paginateDescribeDBInstances({ client }, { Filters: filters })) {
       yield (page.DBInstances ?? []).map((db) => ({
@@ -33,6 +37,7 @@ export const rdsInstanceFlavor: RdsFlavor = {
         status: db.DBInstanceStatus,
         tags: db.TagList,
         clusterId: db.DBClusterIdentifier,
+        encrypted: db.StorageEncrypted,
       }));
     }
   },
@@ -57,6 +62,18 @@ export const rdsInstanceFlavor: RdsFlavor = {
         DBSnapshotIdentifier: id,
         DBInstanceIdentifier: sourceId,
         Tags: tags,
+      }),
+      { abortSignal: signal },
+    );
+    return answer.DBSnapshot ? snapshot(answer.DBSnapshot) : undefined;
+  },
+  async copySnapshot(client, { sourceArn, id, tags, kmsKeyId }, signal) {
+    const answer = await client.send(
+      new CopyDBSnapshotCommand({
+        SourceDBSnapshotIdentifier: sourceArn,
+        TargetDBSnapshotIdentifier: id,
+        Tags: tags,
+        ...(kmsKeyId ? { KmsKeyId: kmsKeyId } : {}),
       }),
       { abortSignal: signal },
     );

@@ -18,6 +18,7 @@ import type {
   Backup,
   BackupQuota,
   BackupState,
+  CopyRequest,
   CreateRequest,
   DeleteOutcome,
   Source,
@@ -34,6 +35,7 @@ export interface RdsSource {
   tags: Tag[] | undefined;
   /** For an instance: the Aurora cluster it belongs to. */
   clusterId?: string | undefined;
+  encrypted: boolean | undefined;
 }
 
 /** A DB snapshot or DB cluster snapshot as the adapter needs it. */
@@ -42,6 +44,8 @@ export interface RdsSnapshot {
   status: string | undefined;
   createdAt: Date | undefined;
   tags: Tag[] | undefined;
+  arn?: string | undefined;
+  encrypted?: boolean | undefined;
 }
 
 /** The calls and names that differ between DB snapshots and DB cluster snapshots. */
@@ -58,8 +62,9 @@ export interface RdsFlavor {
   /** DescribeAccountAttributes quota name, and AWS's default for it. */
   quotaName: string;
   defaultQuota: number;
-  /** Codes RDS answers for a snapshot that does not exist. */
+  /** Codes RDS answers for a snapshot that does not exist, and for a name already taken. */
   snapshotNotFound: string;
+  snapshotExists: string;
   sources(client: RDSClient, filters: Filter[]): AsyncIterable<RdsSource[]>;
   manualSnapshots(client: RDSClient): AsyncIterable<RdsSnapshot[]>;
   describeSnapshot(
@@ -70,6 +75,12 @@ export interface RdsFlavor {
   createSnapshot(
     client: RDSClient,
     input: { id: string; sourceId: string; tags: Tag[] },
+    signal?: AbortSignal,
+  ): Promise<RdsSnapshot | undefined>;
+  /** Copies a snapshot of another region (named by its ARN) into the client's region. */
+  copySnapshot(
+    client: RDSClient,
+    input: { sourceArn: string; id: string; tags: Tag[]; kmsKeyId?: string },
     signal?: AbortSignal,
   ): Promise<RdsSnapshot | undefined>;
   deleteSnapshot(client: RDSClient, id: string, signal?: AbortSignal): Promise<void>;
@@ -110,6 +121,7 @@ export class RdsAdapter implements TargetAdapter {
               id: raw.id,
               tags: fromAwsTags(raw.tags),
               ...(problem ? { problem } : {}),
+              ...(raw.encrypted !== undefined ? { encrypted: raw.encrypted } : {}),
             };
             if (keep(source)) found.set(source.id, source);
           }
@@ -194,23 +206,72 @@ export class RdsAdapter implements TargetAdapter {
       );
     } catch (error) {
       if (signal?.aborted) throw new CancelledError();
-      const quota = hasAwsCode(error, 'SnapshotQuotaExceeded')
-        ? ' The account is at its manual snapshot quota; delete old manual snapshots or ask AWS for a higher quota.'
-        : '';
-      throw new TargetError(
-        `${describeAwsError(`Could not create a ${this.flavor.snapshotNoun} of ${source.id}`, error)}${quota}`,
-        { cause: error },
-      );
+      throw this.failure(`Could not create a ${this.flavor.snapshotNoun} of ${source.id}`, error);
     }
+    return this.accepted(id, snapshot, tags);
+  }
+
+  /**
+   * CopyDBSnapshot / CopyDBClusterSnapshot, called in this (the destination) region under the
+   * original's identifier. The source is named by its ARN, from which the SDK presigns the request
+   * for the source region (the v3 form of the other SDKs' `SourceRegion`).
+   * An encrypted original needs a key of this region (checked before the run changes anything).
+   */
+  async copy({ original, tags, kmsKeyId, signal }: CopyRequest): Promise<Backup> {
+    if (signal?.aborted) throw new CancelledError();
+    const what = `Could not copy ${this.flavor.snapshotNoun} ${original.id} to ${this.region}`;
+    if (!original.arn) throw new TargetError(`${what}: RDS named no ARN for it.`);
+    let snapshot: RdsSnapshot | undefined;
+    try {
+      snapshot = await this.flavor.copySnapshot(
+        this.rds,
+        {
+          sourceArn: original.arn,
+          id: original.id,
+          tags: toAwsTags(tags),
+          ...(original.encrypted === true && kmsKeyId ? { kmsKeyId } : {}),
+        },
+        signal,
+      );
+    } catch (error) {
+      if (signal?.aborted) throw new CancelledError();
+      throw this.failure(what, error);
+    }
+    return this.accepted(original.id, { encrypted: original.encrypted, ...snapshot }, tags);
+  }
+
+  copySlots(): number {
+    return 1;
+  }
+
+  /** The record of a snapshot RDS has just accepted (created or copied) under `id`. */
+  private accepted(
+    id: string,
+    snapshot: Partial<RdsSnapshot> | undefined,
+    tags: Record<string, string>,
+  ): Backup {
     const made = this.toBackup({
       id,
       status: snapshot?.status ?? 'creating',
       createdAt: snapshot?.createdAt,
+      arn: snapshot?.arn,
+      encrypted: snapshot?.encrypted,
       // The tags were set by this very call; an answer without them still names our snapshot.
       tags: snapshot?.tags?.length ? snapshot.tags : toAwsTags(tags),
     });
     if (!made) throw new TargetError(`RDS did not return the ${this.flavor.snapshotNoun} ${id}.`);
     return made;
+  }
+
+  /** A create or copy error as one sentence, with what to do about the usual causes. */
+  private failure(what: string, error: unknown): TargetError {
+    let hint = '';
+    if (hasAwsCode(error, 'SnapshotQuotaExceeded')) {
+      hint = ` The account is at its manual snapshot quota in ${this.region}; delete old manual snapshots or ask AWS for a higher quota.`;
+    } else if (hasAwsCode(error, this.flavor.snapshotExists)) {
+      hint = ` Another ${this.flavor.snapshotNoun} in ${this.region} already has this identifier and is not one this backup set counts; rename or delete it.`;
+    }
+    return new TargetError(`${describeAwsError(what, error)}${hint}`, { cause: error });
   }
 
   waitUntilDone(backup: Backup, options: WaitOptions): Promise<Backup> {
@@ -259,6 +320,8 @@ export class RdsAdapter implements TargetAdapter {
       state,
       awsTime: snapshot.createdAt,
       stateMessage: `status ${snapshot.status}`,
+      encrypted: snapshot.encrypted,
+      arn: snapshot.arn,
     });
   }
 }

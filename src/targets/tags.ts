@@ -48,6 +48,8 @@ export interface RawBackup {
   /** AWS's creation time, the age reference when the `created-at` tag is missing. */
   awsTime: Date | undefined;
   stateMessage?: string | undefined;
+  encrypted?: boolean | undefined;
+  arn?: string | undefined;
 }
 
 /**
@@ -69,7 +71,33 @@ export function ownedBackup(kind: TargetType, region: string, raw: RawBackup): B
     state: raw.state,
     ...(raw.state === 'failed' && raw.stateMessage ? { stateMessage: raw.stateMessage } : {}),
     tags,
+    ...(tags[TAGS.copyOf] ? { copyOf: tags[TAGS.copyOf] } : {}),
+    ...(tags[TAGS.sourceRegion] ? { sourceRegion: tags[TAGS.sourceRegion] } : {}),
+    ...(raw.encrypted !== undefined ? { encrypted: raw.encrypted } : {}),
+    ...(raw.arn ? { arn: raw.arn } : {}),
   };
+}
+
+/**
+ * The record of a copy that AWS has just accepted: pending, in `region`, owned through the tags it
+ * was given (the original's `created-at` is its age).
+ */
+export function acceptedCopy(
+  kind: TargetType,
+  region: string,
+  id: string | undefined,
+  tags: Readonly<Record<string, string>>,
+  encrypted: boolean | undefined,
+): Backup {
+  const copy = ownedBackup(kind, region, {
+    id,
+    tags: toAwsTags(tags),
+    state: 'pending',
+    awsTime: undefined,
+    encrypted,
+  });
+  if (!copy) throw new TargetError(`AWS accepted a copy into ${region} but named no copy id.`);
+  return copy;
 }
 
 /** Collects the set's backups from a listing's pages; a listing error becomes one sentence. */

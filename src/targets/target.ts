@@ -22,6 +22,13 @@ export interface Backup {
   /** AWS's own explanation of a failed state, when it gives one. */
   stateMessage?: string;
   tags: Record<string, string>;
+  /** For a copy: the backup it was copied from (`copy-of` tag) and that backup's region. */
+  copyOf?: string;
+  sourceRegion?: string;
+  /** Whether AWS stores it encrypted; undefined when the answer does not say. */
+  encrypted?: boolean;
+  /** The ARN, where the service names backups by ARN across regions (RDS). */
+  arn?: string;
 }
 
 /** A source resource that was found and can be backed up. */
@@ -31,6 +38,8 @@ export interface Source {
   tags: Record<string, string>;
   /** Why this resource cannot be backed up now (wrong state, wrong target type); fails the target. */
   problem?: string;
+  /** Whether its storage is encrypted (RDS says so; EC2 sources leave it undefined). */
+  encrypted?: boolean;
 }
 
 /** An account quota on the number of backups, as the service reports it. */
@@ -49,6 +58,20 @@ export interface CreateRequest {
   tags: Record<string, string>;
   signal?: AbortSignal;
   /** Reports a problem that does not fail the backup (shown in the summary). */
+  warn?: (message: string) => void;
+}
+
+/** What the destination region's adapter needs to copy one backup from another region into it. */
+export interface CopyRequest {
+  /** A completed backup in another region. */
+  original: Backup;
+  /** Complete tag set for the copy (`copy-of`, `source-region` and the original `created-at`). */
+  tags: Record<string, string>;
+  /** KMS key in the destination for an encrypted original; AWS's default key when absent. */
+  kmsKeyId?: string;
+  /** Makes a repeated request (a retry, a re-run) return the same copy where the API allows. */
+  clientToken: string;
+  signal?: AbortSignal;
   warn?: (message: string) => void;
 }
 
@@ -90,4 +113,11 @@ export interface TargetAdapter {
   delete(backup: Backup, signal?: AbortSignal): Promise<DeleteOutcome>;
   /** The quota new backups count against, for services that have one (RDS manual snapshots). */
   quota?(): Promise<BackupQuota>;
+  /** Starts a copy of a backup of another region into this adapter's region. */
+  copy(request: CopyRequest): Promise<Backup>;
+  /**
+   * How many of the destination's in-flight copy slots a copy of this backup takes: an AMI's
+   * snapshots each count; anything else is 1.
+   */
+  copySlots(backup: Backup): number;
 }
