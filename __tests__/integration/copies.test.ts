@@ -1,20 +1,38 @@
 /**
- * Cross-region copies against moto, for every target type: the copies a destination region holds
- * after runs of the bundled action, their tags, and their own retention there.
+ * Cross-region copies against moto for every target type: what the destination region holds after
+ * runs of the bundled action, how the copies are tagged, and their own retention there.
  */
+import { CopySnapshotCommand, DeleteSnapshotCommand } from '@aws-sdk/client-ec2';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
+  createDbCluster,
+  createDbInstance,
+  createInstance,
+  createKmsKey,
   createVolume,
+  dbSnapshotsOfSet,
+  clusterSnapshotsOfSet,
+  ec2Client,
+  errorLines,
+  imagesOfSet,
   jsonOutput,
+  listClusterSnapshots,
+  listDbSnapshots,
+  listImages,
+  listSnapshots,
   reset,
   runAction,
   snapshotsOfSet,
-  listSnapshots,
   type ActionRun,
 } from './helpers.js';
 
 const HOME = 'ap-northeast-1';
 const DR = 'us-east-1';
+const SET = 'snapshot-rotation:backup-set';
+const COPY_OF = 'snapshot-rotation:copy-of';
+const SOURCE_REGION = 'snapshot-rotation:source-region';
+const CREATED_AT = 'snapshot-rotation:created-at';
+const SOURCE = 'snapshot-rotation:source';
 
 function expectSuccess(run: ActionRun): void {
   expect(
@@ -23,33 +41,312 @@ function expectSuccess(run: ActionRun): void {
   ).toEqual({ code: 0, status: 'success' });
 }
 
+/** Runs the action once per run id, each expected to succeed; returns the runs. */
+async function runTimes(inputs: Record<string, string>, runIds: string[]): Promise<ActionRun[]> {
+  const runs: ActionRun[] = [];
+  for (const runId of runIds) {
+    const run = await runAction(inputs, { runId, region: HOME });
+    expectSuccess(run);
+    runs.push(run);
+  }
+  return runs;
+}
+
+/** The snapshots of the set in `region` that are copies (carry `copy-of`). */
+async function snapshotCopies(region: string) {
+  return (await listSnapshots(undefined, region)).filter(
+    (snapshot) => snapshot.tags[SET] === 'default' && snapshot.tags[COPY_OF],
+  );
+}
+
 beforeEach(reset);
 
 describe('ebs-volume copies', () => {
-  it('after two runs the DR region holds exactly one copy, of the newest backup', async () => {
+  const inputsFor = (volume: string): Record<string, string> => ({
+    'target-type': 'ebs-volume',
+    'resource-id': volume,
+    region: HOME,
+    generations: '2',
+    'copy-to-regions': DR,
+    'copy-generations': '1',
+  });
+
+  it('holds exactly one copy of the newest backup in the destination after two runs, tagged with its source', async () => {
     const volume = await createVolume(HOME, { Name: 'data' });
+    const [first, second] = await runTimes(inputsFor(volume), ['11', '12']);
+    const newest = second?.outputs['backup-id'] ?? '';
+
+    const copies = await snapshotCopies(DR);
+    expect(copies).toHaveLength(1);
+    const [copy] = copies;
+    const [original] = (await snapshotsOfSet(volume, 'default', HOME)).filter(
+      (snapshot) => snapshot.id === newest,
+    );
+    expect(copy?.tags).toMatchObject({
+      [COPY_OF]: newest,
+      [SOURCE_REGION]: HOME,
+      [SOURCE]: volume,
+      [SET]: 'default',
+      [CREATED_AT]: original?.tags[CREATED_AT],
+      'snapshot-rotation:run': '12',
+      Name: 'data',
+    });
+    expect(jsonOutput(second!, 'copies')).toEqual([
+      { region: DR, id: copy?.id, 'source-id': newest },
+    ]);
+    // The first run's copy was deleted in the destination, and said so.
+    const firstCopy = jsonOutput<{ id: string }[]>(first!, 'copies')[0]?.id;
+    expect(jsonOutput(second!, 'deleted-ids')).toEqual([{ region: DR, id: firstCopy }]);
+    // The source region keeps its own retention: two generations.
+    const home = await snapshotsOfSet(volume, 'default', HOME);
+    expect(home.map((snapshot) => snapshot.id)).toEqual([first?.outputs['backup-id'], newest]);
+    expect(second?.summary).toContain('<h3>Copies</h3>');
+    expect(second?.summary).toContain(`<code>${DR}</code>`);
+  });
+
+  it('never deletes a copy made by hand in the destination, with or without the set’s tags', async () => {
+    const volume = await createVolume(HOME);
+    const [first] = await runTimes(inputsFor(volume), ['21']);
+    const original = first?.outputs['backup-id'] ?? '';
+    const byHand = async (tags: Record<string, string>) => {
+      const answer = await ec2Client(DR).send(
+        new CopySnapshotCommand({
+          SourceRegion: HOME,
+          SourceSnapshotId: original,
+          Description: 'copied by hand',
+          ...(Object.keys(tags).length > 0
+            ? {
+                TagSpecifications: [
+                  {
+                    ResourceType: 'snapshot',
+                    Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+                  },
+                ],
+              }
+            : {}),
+        }),
+      );
+      return answer.SnapshotId ?? '';
+    };
+    const plain = await byHand({});
+    // As a console copy with "copy tags" would be: the set's tags, an old age, but no copy-of.
+    const withTags = await byHand({
+      [SET]: 'default',
+      [SOURCE]: volume,
+      [CREATED_AT]: '2020-01-01T00:00:00.000Z',
+    });
+    await runTimes(inputsFor(volume), ['22', '23']);
+    const ids = (await listSnapshots(undefined, DR)).map((snapshot) => snapshot.id);
+    expect(ids).toEqual(expect.arrayContaining([plain, withTags]));
+    expect(await snapshotCopies(DR)).toHaveLength(1);
+  });
+
+  it('copies the newest backup again when its copy was deleted, without a new backup', async () => {
+    const volume = await createVolume(HOME);
+    const [first] = await runTimes(inputsFor(volume), ['31']);
+    const copyId = jsonOutput<{ id: string }[]>(first!, 'copies')[0]?.id ?? '';
+    await ec2Client(DR).send(new DeleteSnapshotCommand({ SnapshotId: copyId }));
+
+    const [second] = await runTimes({ ...inputsFor(volume), 'min-interval': '1d' }, ['32']);
+    expect(second?.outputs['backup-id']).toBe('');
+    const copies = await snapshotCopies(DR);
+    expect(copies.map((copy) => copy.tags[COPY_OF])).toEqual([first?.outputs['backup-id']]);
+    expect(copies[0]?.id).not.toBe(copyId);
+  });
+
+  it('leaves copies of another source region alone', async () => {
+    const other = await createVolume('eu-west-1');
+    await runTimes(
+      {
+        'target-type': 'ebs-volume',
+        'resource-id': other,
+        region: 'eu-west-1',
+        generations: '1',
+        'copy-to-regions': DR,
+      },
+      ['41'],
+    );
+    const volume = await createVolume(HOME);
+    await runTimes(inputsFor(volume), ['42', '43', '44']);
+    const regions = (await snapshotCopies(DR)).map((copy) => copy.tags[SOURCE_REGION]).sort();
+    expect(regions).toEqual(['ap-northeast-1', 'eu-west-1']);
+  });
+
+  it('copies nothing in a dry run and reports what it would copy', async () => {
+    const volume = await createVolume(HOME);
+    const run = await runAction(
+      { ...inputsFor(volume), 'dry-run': 'true' },
+      { runId: '51', region: HOME },
+    );
+    expectSuccess(run);
+    expect(await listSnapshots(undefined, DR)).toEqual([]);
+    expect(jsonOutput(run, 'copies')).toEqual([]);
+    const report = jsonOutput<{
+      targets: { destinations: { region: string; copies: { result: string }[] }[] }[];
+    }>(run, 'report');
+    expect(report.targets[0]?.destinations).toEqual([
+      expect.objectContaining({
+        region: DR,
+        copies: [expect.objectContaining({ result: 'would-copy' })],
+      }),
+    ]);
+  });
+
+  it('refuses a destination that is the source region before any AWS call', async () => {
+    const volume = await createVolume(HOME);
+    const run = await runAction(
+      { ...inputsFor(volume), 'copy-to-regions': `${DR}\n${HOME}` },
+      { runId: '61', region: HOME },
+    );
+    expect(run.code).not.toBe(0);
+    expect(errorLines(run)).toHaveLength(1);
+    expect(errorLines(run)[0]).toContain('copy-to-regions');
+    expect(await listSnapshots(undefined, HOME)).toEqual([]);
+  });
+});
+
+describe('ec2-image copies', () => {
+  it('keeps one copied AMI with its snapshot in the destination, and deletes the older copy with its snapshot', async () => {
+    const instance = await createInstance(HOME, { Name: 'web' });
     const inputs = {
-      'target-type': 'ebs-volume',
-      'resource-id': volume,
+      'target-type': 'ec2-image',
+      'resource-id': instance,
       region: HOME,
-      generations: '3',
+      generations: '2',
       'copy-to-regions': DR,
       'copy-generations': '1',
     };
-    const first = await runAction(inputs, { runId: '1', region: HOME });
-    expectSuccess(first);
-    const second = await runAction(inputs, { runId: '2', region: HOME });
-    expectSuccess(second);
-    console.log(second.stdout);
-    const home = await snapshotsOfSet(volume, 'default', HOME);
-    expect(home).toHaveLength(2);
-    const copies = (await listSnapshots(undefined, DR)).filter(
-      (s) => s.tags['snapshot-rotation:backup-set'] === 'default',
-    );
+    const [first, second] = await runTimes(inputs, ['71', '72']);
+    const copies = (await listImages(undefined, DR)).filter((image) => image.tags[COPY_OF]);
     expect(copies).toHaveLength(1);
-    expect(copies[0]?.tags['snapshot-rotation:copy-of']).toBe(second.outputs['backup-id']);
-    expect(jsonOutput(second, 'copies')).toEqual([
-      { region: DR, id: copies[0]?.id, 'source-id': second.outputs['backup-id'] },
+    const [copy] = copies;
+    expect(copy?.tags).toMatchObject({
+      [COPY_OF]: second?.outputs['backup-id'],
+      [SOURCE_REGION]: HOME,
+      [SOURCE]: instance,
+      Name: 'web',
+    });
+    expect(copy?.state).toBe('available');
+    // The copy's snapshots carry the same tags, so the policy in the README covers them.
+    const drSnapshots = await listSnapshots(undefined, DR);
+    const copySnapshots = drSnapshots.filter((snapshot) => copy?.snapshotIds.includes(snapshot.id));
+    expect(copySnapshots.length).toBeGreaterThan(0);
+    for (const snapshot of copySnapshots) expect(snapshot.tags[COPY_OF]).toBe(copy?.tags[COPY_OF]);
+    // The first copy went with its snapshots.
+    const firstCopy = jsonOutput<{ id: string }[]>(first!, 'copies')[0]?.id;
+    expect(jsonOutput(second!, 'deleted-ids')).toEqual([{ region: DR, id: firstCopy }]);
+    expect(drSnapshots.map((snapshot) => snapshot.id).sort()).toEqual(
+      copySnapshots.map((snapshot) => snapshot.id).sort(),
+    );
+    expect(await imagesOfSet(instance, 'default', HOME)).toHaveLength(2);
+  });
+});
+
+describe('rds-instance copies', () => {
+  it('keeps one copy of the newest DB snapshot in the destination, under the same identifier', async () => {
+    const db = await createDbInstance('orders', { region: HOME });
+    const inputs = {
+      'target-type': 'rds-instance',
+      'resource-id': db,
+      region: HOME,
+      'keep-within': '50d',
+      'copy-to-regions': DR,
+      'copy-generations': '1',
+    };
+    const [, second] = await runTimes(inputs, ['81', '82']);
+    const newest = second?.outputs['backup-id'] ?? '';
+    const copies = (await listDbSnapshots(undefined, DR)).filter((s) => s.tags[COPY_OF]);
+    expect(copies.map((copy) => copy.id)).toEqual([newest]);
+    expect(copies[0]?.tags).toMatchObject({
+      [COPY_OF]: newest,
+      [SOURCE_REGION]: HOME,
+      [SOURCE]: db,
+    });
+    expect(await dbSnapshotsOfSet(db, 'default', HOME)).toHaveLength(2);
+  });
+
+  it('fails an encrypted instance with no key for the destination before anything is created', async () => {
+    const db = await createDbInstance('secure', { region: HOME, encrypted: true });
+    const plain = await createDbInstance('plain', { region: HOME });
+    const run = await runAction(
+      {
+        'target-type': 'rds-instance',
+        'resource-id': `${db}, ${plain}`,
+        region: HOME,
+        generations: '3',
+        'copy-to-regions': DR,
+      },
+      { runId: '91', region: HOME },
+    );
+    expect(run.code).not.toBe(0);
+    expect(run.outputs.status).toBe('partial');
+    expect(errorLines(run).join('\n')).toContain('copy-kms-key-id');
+    expect(await dbSnapshotsOfSet(db, 'default', HOME)).toEqual([]);
+    // The unencrypted one was backed up and copied; nothing of the encrypted one reached DR.
+    expect(await dbSnapshotsOfSet(plain, 'default', HOME)).toHaveLength(1);
+    expect((await listDbSnapshots(undefined, DR)).map((s) => s.tags[SOURCE])).toEqual([plain]);
+  });
+
+  it('copies an encrypted instance’s snapshot with the destination’s key', async () => {
+    const key = await createKmsKey(DR);
+    const db = await createDbInstance('vault', { region: HOME, encrypted: true });
+    const [run] = await runTimes(
+      {
+        'target-type': 'rds-instance',
+        'resource-id': db,
+        region: HOME,
+        generations: '3',
+        'copy-to-regions': DR,
+        'copy-kms-key-id': `${DR}=${key}`,
+      },
+      ['101'],
+    );
+    expect(jsonOutput(run!, 'copies')).toEqual([
+      { region: DR, id: run?.outputs['backup-id'], 'source-id': run?.outputs['backup-id'] },
     ]);
+  });
+
+  it('reports AWS’s message when the destination key cannot be used, and keeps the backup', async () => {
+    const db = await createDbInstance('vault', { region: HOME, encrypted: true });
+    const missingKey = `arn:aws:kms:${DR}:123456789012:key/00000000-0000-0000-0000-000000000000`;
+    const run = await runAction(
+      {
+        'target-type': 'rds-instance',
+        'resource-id': db,
+        region: HOME,
+        generations: '3',
+        'copy-to-regions': DR,
+        'copy-kms-key-id': missingKey,
+      },
+      { runId: '111', region: HOME },
+    );
+    expect(run.code).not.toBe(0);
+    expect(run.outputs.status).toBe('failed');
+    expect(errorLines(run).join('\n')).toMatch(
+      /Could not copy DB snapshot .* to us-east-1: .*KMS/i,
+    );
+    expect(run.outputs['backup-id']).not.toBe('');
+    expect(await dbSnapshotsOfSet(db, 'default', HOME)).toHaveLength(1);
+    expect((await listDbSnapshots(undefined, DR)).filter((s) => s.tags[COPY_OF])).toEqual([]);
+  });
+});
+
+describe('rds-cluster copies', () => {
+  it('keeps one copy of the newest cluster snapshot in the destination', async () => {
+    const cluster = await createDbCluster('ledger', { region: HOME });
+    const inputs = {
+      'target-type': 'rds-cluster',
+      'resource-id': cluster,
+      region: HOME,
+      generations: '2',
+      'copy-to-regions': DR,
+      'copy-generations': '1',
+    };
+    const [, second] = await runTimes(inputs, ['121', '122']);
+    const newest = second?.outputs['backup-id'] ?? '';
+    const copies = (await listClusterSnapshots(undefined, DR)).filter((s) => s.tags[COPY_OF]);
+    expect(copies.map((copy) => copy.id)).toEqual([newest]);
+    expect(copies[0]?.tags).toMatchObject({ [SOURCE_REGION]: HOME, [SOURCE]: cluster });
+    expect(await clusterSnapshotsOfSet(cluster, 'default', HOME)).toHaveLength(2);
   });
 });

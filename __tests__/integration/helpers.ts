@@ -368,6 +368,8 @@ function rdsTagRecord(tags: RdsTag[] | undefined): Record<string, string> {
 export interface DbInstanceOptions {
   tags?: Record<string, string>;
   region?: string;
+  /** Encrypted storage (its snapshots are encrypted too). */
+  encrypted?: boolean;
   /** Makes the instance a member of this Aurora cluster (its engine must match the cluster's). */
   clusterId?: string;
   /** Default `postgres`, or the cluster's engine for a member: `aurora-postgresql`. */
@@ -377,13 +379,14 @@ export interface DbInstanceOptions {
 /** Makes a DB instance (available at once in moto) and returns its identifier. */
 export async function createDbInstance(
   id: string,
-  { tags = {}, region = REGION, clusterId, engine }: DbInstanceOptions = {},
+  { tags = {}, region = REGION, clusterId, engine, encrypted }: DbInstanceOptions = {},
 ): Promise<string> {
   const answer = await rdsClient(region).send(
     new CreateDBInstanceCommand({
       DBInstanceIdentifier: id,
       DBInstanceClass: clusterId ? 'db.r6g.large' : 'db.t3.micro',
       Tags: rdsTags(tags),
+      ...(encrypted ? { StorageEncrypted: true } : {}),
       ...(clusterId
         ? { DBClusterIdentifier: clusterId, Engine: engine ?? 'aurora-postgresql' }
         : {
@@ -568,4 +571,24 @@ export async function tagRdsResource(
   await rdsClient(region).send(
     new AddTagsToResourceCommand({ ResourceName: arn, Tags: rdsTags(tags) }),
   );
+}
+
+/**
+ * Makes a KMS key in moto's `region` and returns its ARN. The project has no KMS client: moto reads
+ * the service and region from the credential scope and does not check the signature.
+ */
+export async function createKmsKey(region: string = REGION): Promise<string> {
+  const response = await fetch(`${motoEndpoint()}/`, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/x-amz-json-1.1',
+      'X-Amz-Target': 'TrentService.CreateKey',
+      Authorization: `AWS4-HMAC-SHA256 Credential=testing/20260101/${region}/kms/aws4_request, SignedHeaders=host, Signature=0`,
+    },
+    body: JSON.stringify({ Description: 'disaster-recovery copies' }),
+  });
+  const body = (await response.json()) as { KeyMetadata?: { Arn?: string } };
+  const arn = body.KeyMetadata?.Arn;
+  if (!response.ok || !arn) throw new Error(`moto made no KMS key: HTTP ${response.status}`);
+  return arn;
 }
