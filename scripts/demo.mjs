@@ -1,7 +1,8 @@
 /**
  * `npm run demo`: the bundled action rotating the snapshots of one EBS volume in a local moto
- * server, four runs in a row with `generations: 3`, showing after each run what a workflow would
- * see (outputs, job summary) and what EC2 then holds. No AWS account is needed.
+ * server, four runs in a row with `generations: 3`, each copied to a disaster-recovery region that
+ * keeps one copy, showing after each run what a workflow would see (outputs, job summary) and what
+ * EC2 then holds in both regions. No AWS account is needed.
  */
 import {
   CreateSnapshotCommand,
@@ -16,6 +17,7 @@ import { startMoto } from './moto.mjs';
 const REGION = 'us-east-1';
 const RUNS = 4;
 const GENERATIONS = '3';
+const DR_REGION = 'eu-west-1';
 
 /**
  * The job summary (HTML) as readable plain text: headings and rows on their own lines, list items
@@ -69,16 +71,16 @@ function wrap(text, width = 96) {
 }
 
 /**
- * The snapshots of the demo's backup set, oldest first.
+ * The snapshots of the demo's backup set (of one volume, or in the DR region all), oldest first.
  *
  * @param {EC2Client} ec2
- * @param {string} volumeId
+ * @param {string} [volumeId]
  */
 async function setSnapshots(ec2, volumeId) {
   const { Snapshots = [] } = await ec2.send(
     new DescribeSnapshotsCommand({
       Filters: [
-        { Name: 'volume-id', Values: [volumeId] },
+        ...(volumeId ? [{ Name: 'volume-id', Values: [volumeId] }] : []),
         { Name: 'tag:snapshot-rotation:backup-set', Values: ['default'] },
       ],
     }),
@@ -89,6 +91,7 @@ async function setSnapshots(ec2, volumeId) {
     id: snapshot.SnapshotId ?? '',
     createdAt: tag(snapshot, 'snapshot-rotation:created-at'),
     run: tag(snapshot, 'snapshot-rotation:run'),
+    copyOf: tag(snapshot, 'snapshot-rotation:copy-of'),
     state: snapshot.State ?? '',
   })).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
 }
@@ -101,6 +104,11 @@ async function main() {
   try {
     const ec2 = new EC2Client({
       region: REGION,
+      endpoint: moto.endpoint,
+      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+    });
+    const drEc2 = new EC2Client({
+      region: DR_REGION,
       endpoint: moto.endpoint,
       credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
     });
@@ -121,13 +129,20 @@ async function main() {
     console.log(`\nCreated volume ${volumeId} (Name=demo-data) in moto, ${REGION},`);
     console.log(`and a snapshot of it by hand, ${handMade}, which the action must leave alone.`);
     console.log(
-      `Each run: target-type: ebs-volume, resource-id: ${volumeId}, generations: ${GENERATIONS}\n`,
+      `Each run: target-type: ebs-volume, resource-id: ${volumeId}, generations: ${GENERATIONS},\n` +
+        `          copy-to-regions: ${DR_REGION}, copy-generations: 1\n`,
     );
 
     let failures = 0;
     for (let n = 1; n <= RUNS; n++) {
       const run = await runAction({
-        inputs: { 'target-type': 'ebs-volume', 'resource-id': volumeId, generations: GENERATIONS },
+        inputs: {
+          'target-type': 'ebs-volume',
+          'resource-id': volumeId,
+          generations: GENERATIONS,
+          'copy-to-regions': DR_REGION,
+          'copy-generations': '1',
+        },
         endpoint: moto.endpoint,
         region: REGION,
         runId: String(9000 + n),
@@ -137,12 +152,17 @@ async function main() {
       console.log(`  exit code:   ${run.code}`);
       console.log(`  status:      ${run.outputs.status ?? '(not set)'}`);
       console.log(`  backup-id:   ${run.outputs['backup-id'] || '(none)'}`);
+      console.log(`  copies:      ${run.outputs.copies ?? '(not set)'}`);
       console.log(`  deleted-ids: ${run.outputs['deleted-ids'] ?? '(not set)'}`);
       const snapshots = await setSnapshots(ec2, volumeId);
       console.log(`  snapshots of the set in moto now (${snapshots.length}, oldest first):`);
       for (const s of snapshots) {
         console.log(`    ${s.id}  created-at ${s.createdAt}  run ${s.run}  ${s.state}`);
       }
+      const copies = await setSnapshots(drEc2);
+      console.log(`  copies in ${DR_REGION} now (${copies.length}):`);
+      for (const s of copies) console.log(`    ${s.id}  copy of ${s.copyOf}  ${s.state}`);
+      if (copies.length !== 1 || copies[0]?.copyOf !== run.outputs['backup-id']) failures++;
       console.log('  job summary:');
       console.log(indent(summaryToText(run.summary) || '(empty)'));
       if (run.code !== 0) {
@@ -163,7 +183,9 @@ async function main() {
           `volume, creation time, workflow run), then applied the retention rule "generations: ` +
           `${GENERATIONS}" to the snapshots of that backup set only. The first ${GENERATIONS} runs ` +
           `only added snapshots; from then on each run deleted the oldest, so the ${GENERATIONS} ` +
-          `newest remain. The snapshot made by hand is not the action's and was never touched, ` +
+          `newest remain. Each run also copied its new snapshot to ${DR_REGION} and, with ` +
+          `"copy-generations: 1", deleted the previous copy there, so the disaster-recovery ` +
+          `region holds one copy, of the newest snapshot. The snapshot made by hand is not the action's and was never touched, ` +
           `nor would be the snapshots of another backup set. Try a re-run with the same ` +
           `GITHUB_RUN_ID (it reuses its snapshot), 'dry-run: true' (changes nothing and reports ` +
           `what it would do) or 'min-interval: 20h' (skips a run that comes too soon).`,
