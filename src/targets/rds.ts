@@ -237,7 +237,9 @@ export class RdsAdapter implements TargetAdapter {
       if (signal?.aborted) throw new CancelledError();
       throw this.failure(what, error);
     }
-    return this.accepted(original.id, { encrypted: original.encrypted, ...snapshot }, tags);
+    // The flavor's mapping always has an `encrypted` key: undefined when RDS did not say.
+    const encrypted = snapshot?.encrypted ?? original.encrypted;
+    return this.accepted(original.id, { ...snapshot, encrypted }, tags);
   }
 
   copySlots(): number {
