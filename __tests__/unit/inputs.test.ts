@@ -170,3 +170,146 @@ describe('readConfig for RDS', () => {
     expect(config.resourceIds).toEqual(['prod-db', 'orders']);
   });
 });
+
+describe('readConfig for copies', () => {
+  const KEY = '1234abcd-12ab-34cd-56ef-1234567890ab';
+  const EU_ARN = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+  const AP_ARN = 'arn:aws:kms:ap-northeast-1:123456789012:key/mrk-0123456789abcdef0123456789abcdef';
+  const regions = 'eu-west-1\nap-northeast-1';
+
+  it('has no copy config without copy-to-regions', () => {
+    expect(read({}).copy).toBeUndefined();
+  });
+
+  it('splits copy-to-regions on commas and newlines, trims and removes duplicates', () => {
+    const config = read({ 'copy-to-regions': ' eu-west-1,\nap-northeast-1\n\neu-west-1 ,' });
+    expect(config.copy?.regions).toEqual(['eu-west-1', 'ap-northeast-1']);
+  });
+
+  it('keeps copies by the source rules when neither copy-generations nor copy-keep-within is set', () => {
+    const config = read({ 'copy-to-regions': 'eu-west-1', 'keep-within': '50d' });
+    expect(config.copy).toEqual({
+      regions: ['eu-west-1'],
+      rules: { generations: 5, keepWithinMs: 50 * 86_400_000 },
+      kmsKeyIds: {},
+    });
+  });
+
+  it('keeps copies by their own rules alone when one of them is set', () => {
+    expect(read({ 'copy-to-regions': 'eu-west-1', 'copy-keep-within': '1d' }).copy?.rules).toEqual({
+      generations: undefined,
+      keepWithinMs: 86_400_000,
+    });
+    expect(read({ 'copy-to-regions': 'eu-west-1', 'copy-generations': '2' }).copy?.rules).toEqual({
+      generations: 2,
+      keepWithinMs: undefined,
+    });
+  });
+
+  it('uses a single copy-kms-key-id for every destination region', () => {
+    const config = read({ 'copy-to-regions': regions, 'copy-kms-key-id': ` ${KEY} ` });
+    expect(config.copy?.kmsKeyIds).toEqual({ 'eu-west-1': KEY, 'ap-northeast-1': KEY });
+    const alias = read({ 'copy-to-regions': regions, 'copy-kms-key-id': 'alias/backup' });
+    expect(alias.copy?.kmsKeyIds).toEqual({
+      'eu-west-1': 'alias/backup',
+      'ap-northeast-1': 'alias/backup',
+    });
+  });
+
+  it('accepts a single key ARN when it is of the only destination region', () => {
+    const config = read({ 'copy-to-regions': 'eu-west-1', 'copy-kms-key-id': EU_ARN });
+    expect(config.copy?.kmsKeyIds).toEqual({ 'eu-west-1': EU_ARN });
+  });
+
+  it('reads region=key lines, and leaves a region without a line to the default key', () => {
+    const both = read({
+      'copy-to-regions': regions,
+      'copy-kms-key-id': `eu-west-1=${EU_ARN}\n ap-northeast-1 = ${AP_ARN}\n`,
+    });
+    expect(both.copy?.kmsKeyIds).toEqual({ 'eu-west-1': EU_ARN, 'ap-northeast-1': AP_ARN });
+    const one = read({ 'copy-to-regions': regions, 'copy-kms-key-id': 'ap-northeast-1=alias/dr' });
+    expect(one.copy?.kmsKeyIds).toEqual({ 'ap-northeast-1': 'alias/dr' });
+  });
+
+  it.each([
+    ['copy-to-regions', { 'copy-to-regions': 'eu-west-1,Mars' }],
+    ['copy-to-regions', { 'copy-to-regions': 'eu-west' }],
+    ['copy-generations', { 'copy-generations': '2' }],
+    ['copy-keep-within', { 'copy-keep-within': '1d' }],
+    ['copy-kms-key-id', { 'copy-kms-key-id': KEY }],
+    ['copy-generations', { 'copy-to-regions': 'eu-west-1', 'copy-generations': '0' }],
+    ['copy-generations', { 'copy-to-regions': 'eu-west-1', 'copy-generations': 'two' }],
+    ['copy-keep-within', { 'copy-to-regions': 'eu-west-1', 'copy-keep-within': '1 day' }],
+    ['copy-kms-key-id', { 'copy-to-regions': 'eu-west-1', 'copy-kms-key-id': 'not-a-key' }],
+    ['copy-kms-key-id', { 'copy-to-regions': regions, 'copy-kms-key-id': 'eu-west-1=' }],
+    ['copy-kms-key-id', { 'copy-to-regions': regions, 'copy-kms-key-id': `${KEY}\n${KEY}` }],
+    ['copy-kms-key-id', { 'copy-to-regions': regions, 'copy-kms-key-id': 'eu-west-1=bad key' }],
+    [
+      'copy-kms-key-id',
+      { 'copy-to-regions': regions, 'copy-kms-key-id': 'eu-west-1=alias/a\neu-west-1=alias/b' },
+    ],
+  ])('refuses a bad %s (%j) with an error naming it', (input, values) => {
+    const error = errorOf(values);
+    expect(error).toBeInstanceOf(InputError);
+    expect(error.input).toBe(input);
+    expect(error.message).toContain(`'${input}'`);
+  });
+
+  it('refuses a copy-* input without copy-to-regions and names copy-to-regions', () => {
+    const error = errorOf({ 'copy-keep-within': '1d' });
+    expect(error.input).toBe('copy-keep-within');
+    expect(error.message).toBe(
+      "Input 'copy-keep-within' is set but 'copy-to-regions' is empty: name the regions to copy to, or remove 'copy-keep-within'.",
+    );
+  });
+
+  it('refuses the source region as a destination', () => {
+    const error = errorOf({ region: 'eu-west-1', 'copy-to-regions': 'us-east-1\neu-west-1' });
+    expect(error.input).toBe('copy-to-regions');
+    expect(error.message).toMatch(
+      /^Input 'copy-to-regions' has an invalid value 'eu-west-1': expected regions other than the source region eu-west-1/,
+    );
+  });
+
+  it('refuses a region=key line for a region that is not in copy-to-regions, and lists them', () => {
+    const error = errorOf({
+      'copy-to-regions': regions,
+      'copy-kms-key-id': `eu-west-1=${EU_ARN}\nus-west-2=alias/dr`,
+    });
+    expect(error.input).toBe('copy-kms-key-id');
+    expect(error.message).toBe(
+      "Input 'copy-kms-key-id' has an invalid value 'us-west-2=alias/dr': expected regions listed in 'copy-to-regions' (eu-west-1, ap-northeast-1).",
+    );
+  });
+
+  it('refuses a key ARN of another region than its destination', () => {
+    const single = errorOf({ 'copy-to-regions': regions, 'copy-kms-key-id': EU_ARN });
+    expect(single.input).toBe('copy-kms-key-id');
+    expect(single.message).toContain(
+      'expected a key of the destination region ap-northeast-1 (this ARN is of eu-west-1)',
+    );
+    const line = errorOf({
+      'copy-to-regions': regions,
+      'copy-kms-key-id': `ap-northeast-1=${EU_ARN}`,
+    });
+    expect(line.input).toBe('copy-kms-key-id');
+    expect(line.message).toContain(`'ap-northeast-1=${EU_ARN}'`);
+    expect(line.message).toContain('this ARN is of eu-west-1');
+  });
+});
+
+describe('readConfig tags limit', () => {
+  const lines = (n: number) => Array.from({ length: n }, (_, i) => `k${i}=v`).join('\n');
+
+  it('accepts 44 user tags, leaving room for the 6 tags the action sets on a copy', () => {
+    expect(Object.keys(read({ tags: lines(44) }).tags)).toHaveLength(44);
+  });
+
+  it('refuses 45 user tags and names the limit', () => {
+    const error = errorOf({ tags: lines(45) });
+    expect(error.input).toBe('tags');
+    expect(error.message).toBe(
+      "Input 'tags' has an invalid value '45 tags': expected at most 44 tags.",
+    );
+  });
+});

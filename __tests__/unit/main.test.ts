@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } fr
 import { TAGS } from '../../src/constants.js';
 import { TargetError } from '../../src/errors.js';
 import { run } from '../../src/main.js';
-import type { RunReport } from '../../src/report.js';
+import { renderOutputs, type RunReport } from '../../src/report.js';
 import type {
   Backup,
   CopyRequest,
@@ -11,7 +11,7 @@ import type {
   TargetAdapter,
   WaitOptions,
 } from '../../src/targets/target.js';
-import { backup, DAY, NOW } from './fixtures.js';
+import { backup, DAY, HOUR, NOW } from './fixtures.js';
 
 const A = 'vol-0aaaaaaaaaaaaaaaa';
 const B = 'vol-0bbbbbbbbbbbbbbbb';
@@ -25,7 +25,14 @@ class FakeAdapter implements TargetAdapter {
   maxInFlight = 0;
   failCreate = new Set<string>();
   failWait = false;
+  failWaitMessage = 'boom';
   waitForever = false;
+  /** Source ids whose copies into this region are refused. */
+  failCopy = new Set<string>();
+  failList = false;
+  /** Sources report encrypted storage (as RDS does). */
+  encrypted = false;
+  readonly copyRequests: CopyRequest[] = [];
   private next = 0;
 
   constructor(
@@ -39,13 +46,18 @@ class FakeAdapter implements TargetAdapter {
     return Promise.resolve({
       found: ids
         .filter((id) => this.volumes.includes(id))
-        .map((id) => ({ id, tags: { Name: id } })),
+        .map((id) => ({ id, tags: { Name: id }, ...(this.encrypted ? { encrypted: true } : {}) })),
       missing: ids.filter((id) => !this.volumes.includes(id)),
     });
   }
 
   listBackups(set: string) {
     this.calls.push('listBackups');
+    if (this.failList) {
+      return Promise.reject(
+        new TargetError(`Could not list snapshots in ${this.region}: Access denied.`),
+      );
+    }
     return Promise.resolve(this.backups.filter((b) => b.set === set));
   }
 
@@ -75,12 +87,22 @@ class FakeAdapter implements TargetAdapter {
         ),
       );
     }
-    if (this.failWait) return Promise.resolve({ ...made, state: 'failed', stateMessage: 'boom' });
-    return Promise.resolve({ ...made, state: 'completed' });
+    const done: Backup = this.failWait
+      ? { ...made, state: 'failed', stateMessage: this.failWaitMessage }
+      : { ...made, state: 'completed' };
+    this.backups = this.backups.map((b) => (b.id === made.id ? done : b));
+    return Promise.resolve(done);
   }
 
-  copy({ original, tags }: CopyRequest): Promise<Backup> {
+  copy(request: CopyRequest): Promise<Backup> {
+    const { original, tags } = request;
     this.calls.push(`copy ${original.id} to ${this.region}`);
+    this.copyRequests.push(request);
+    if (this.failCopy.has(original.sourceId)) {
+      return Promise.reject(
+        new TargetError(`Could not copy ${original.id} to ${this.region}: Access denied.`),
+      );
+    }
     const made: Backup = {
       ...original,
       id: `snap-copy-${(this.next += 1)}`,
@@ -260,5 +282,449 @@ describe('run', () => {
     expect(stdout.mock.calls.map(([line]) => String(line)).join('')).toMatch(
       /^::error::Input 'generations'/m,
     );
+  });
+});
+
+const HOME = 'us-east-1';
+const EU = 'eu-west-1';
+const AP = 'ap-northeast-1';
+
+/** A copy in `region` of `of`, made by a run in `sourceRegion` (the home region unless given). */
+function copyIn(
+  region: string,
+  id: string,
+  of: string,
+  ageMs: number,
+  options: { sourceId?: string; state?: Backup['state']; sourceRegion?: string } = {},
+): Backup {
+  const sourceRegion = options.sourceRegion ?? HOME;
+  return backup(id, ageMs, {
+    sourceId: options.sourceId ?? A,
+    region,
+    state: options.state ?? 'completed',
+    copyOf: of,
+    sourceRegion,
+    tags: { [TAGS.copyOf]: of, [TAGS.sourceRegion]: sourceRegion },
+  });
+}
+
+/** Runs with one FakeAdapter per region (the first one is the home region's). */
+async function runIn(
+  adapters: FakeAdapter[],
+  inputs: Record<string, string>,
+  options: { signal?: AbortSignal; now?: Date; runId?: string } = {},
+) {
+  const byRegion = new Map(adapters.map((adapter) => [adapter.region, adapter]));
+  let captured: RunReport | undefined;
+  const values: Record<string, string> = {
+    'target-type': 'ebs-volume',
+    generations: '2',
+    ...inputs,
+  };
+  await run({
+    input: (name) => values[name] ?? '',
+    env: { AWS_REGION: HOME, GITHUB_RUN_ID: options.runId ?? '100' },
+    now: () => options.now ?? NOW,
+    adapterFor: (_config, region) => {
+      const adapter = byRegion.get(region);
+      if (!adapter) throw new Error(`no adapter for ${region}`);
+      return adapter;
+    },
+    ...(options.signal ? { signal: options.signal } : {}),
+    report: (report) => {
+      captured = report;
+      return Promise.resolve();
+    },
+  });
+  if (!captured) throw new Error('the run wrote no report');
+  return captured;
+}
+
+describe('run with copy-to-regions', () => {
+  it('copies this run’s backup to every destination with the copy tags, and outputs the copies', async () => {
+    const home = new FakeAdapter([], [A]);
+    const eu = new FakeAdapter([], [], EU);
+    const ap = new FakeAdapter([], [], AP);
+    const report = await runIn([home, eu, ap], {
+      'resource-id': A,
+      'copy-to-regions': `${EU}\n${AP}`,
+    });
+    expect(report.status).toBe('success');
+    expect(home.mutations()).toEqual([`create ${A}`]);
+    expect(eu.mutations()).toEqual([`copy snap-new-1 to ${EU}`]);
+    expect(ap.mutations()).toEqual([`copy snap-new-1 to ${AP}`]);
+    expect(eu.calls).toContain('wait snap-copy-1');
+    expect(eu.backups[0]?.tags).toEqual({
+      Name: A,
+      [TAGS.backupSet]: 'default',
+      [TAGS.source]: A,
+      [TAGS.createdAt]: NOW.toISOString(),
+      [TAGS.run]: '100',
+      [TAGS.copyOf]: 'snap-new-1',
+      [TAGS.sourceRegion]: HOME,
+    });
+    expect(report.targets[0]?.destinations[0]).toMatchObject({
+      region: EU,
+      copies: [
+        {
+          of: 'snap-new-1',
+          result: 'copied',
+          copy: { id: 'snap-copy-1', region: EU, state: 'completed' },
+        },
+      ],
+      deleted: [],
+    });
+    expect(JSON.parse(renderOutputs(report).copies ?? '')).toEqual([
+      { region: EU, id: 'snap-copy-1', 'source-id': 'snap-new-1' },
+      { region: AP, id: 'snap-copy-1', 'source-id': 'snap-new-1' },
+    ]);
+  });
+
+  it('deletes the older copy in the destination only, by copy-generations', async () => {
+    const home = new FakeAdapter([backup('snap-1', DAY, { sourceId: A })], [A]);
+    const eu = new FakeAdapter([copyIn(EU, 'snap-copy-old', 'snap-1', DAY)], [], EU);
+    const report = await runIn([home, eu], {
+      'resource-id': A,
+      'copy-to-regions': EU,
+      'copy-generations': '1',
+    });
+    expect(report.status).toBe('success');
+    expect(home.mutations()).toEqual([`create ${A}`]);
+    expect(eu.mutations()).toEqual([`copy snap-new-1 to ${EU}`, 'delete snap-copy-old']);
+    expect(report.targets[0]?.kept.map((k) => k.id)).toEqual(['snap-new-1', 'snap-1']);
+    expect(report.targets[0]?.destinations[0]?.kept.map((k) => k.id)).toEqual(['snap-copy-1']);
+    expect(JSON.parse(renderOutputs(report)['deleted-ids'] ?? '')).toEqual([
+      { region: EU, id: 'snap-copy-old' },
+    ]);
+  });
+
+  it('leaves alone the copies that runs of other regions made, at home and in a destination', async () => {
+    const home = new FakeAdapter(
+      [
+        backup('snap-1', DAY, { sourceId: A }),
+        copyIn(HOME, 'snap-from-ap', 'snap-ap-1', 5 * DAY, { sourceRegion: AP }),
+      ],
+      [A],
+    );
+    const eu = new FakeAdapter(
+      [copyIn(EU, 'snap-eu-from-ap', 'snap-ap-2', 5 * DAY, { sourceRegion: AP })],
+      [],
+      EU,
+    );
+    const report = await runIn([home, eu], {
+      'resource-id': A,
+      generations: '1',
+      'copy-to-regions': EU,
+    });
+    expect(home.mutations()).toEqual([`create ${A}`, 'delete snap-1']);
+    expect(eu.mutations()).toEqual([`copy snap-new-1 to ${EU}`]);
+    const target = report.targets[0];
+    expect([...(target?.kept ?? []), ...(target?.deleted ?? [])].map((b) => b.id)).toEqual([
+      'snap-new-1',
+      'snap-1',
+    ]);
+    expect(target?.destinations[0]?.kept.map((k) => k.id)).toEqual(['snap-copy-1']);
+  });
+
+  it('keeps a backup at home while its copy is in flight, and says why', async () => {
+    const home = new FakeAdapter(
+      [backup('snap-1', DAY, { sourceId: A }), backup('snap-2', 2 * DAY, { sourceId: A })],
+      [A],
+    );
+    const eu = new FakeAdapter(
+      [copyIn(EU, 'snap-copy-p', 'snap-2', 2 * DAY, { state: 'pending' })],
+      [],
+      EU,
+    );
+    const report = await runIn([home, eu], {
+      'resource-id': A,
+      generations: '1',
+      'copy-to-regions': EU,
+    });
+    expect(report.status).toBe('success');
+    expect(home.mutations()).toEqual([`create ${A}`, 'delete snap-1']);
+    expect(eu.mutations()).toEqual([`copy snap-new-1 to ${EU}`]);
+    const pinned = report.targets[0]?.kept.find((k) => k.id === 'snap-2');
+    expect(pinned?.reasons).toEqual([`its copy snap-copy-p to ${EU} is in progress`]);
+  });
+
+  it('copies at most 20 at once into a destination and reports the rest as queued without failing', async () => {
+    const volumes = Array.from({ length: 25 }, (_, i) => `vol-${i.toString(16).padStart(17, '0')}`);
+    const home = new FakeAdapter([], volumes);
+    const eu = new FakeAdapter([], [], EU);
+    const report = await runIn([home, eu], {
+      'resource-id': volumes.join(','),
+      'copy-to-regions': EU,
+    });
+    expect(report.status).toBe('success');
+    expect(process.exitCode).toBeUndefined();
+    const made = report.targets.map((target) => target.backup?.id);
+    expect(eu.mutations().sort()).toEqual(
+      made
+        .slice(0, 20)
+        .map((id) => `copy ${id} to ${EU}`)
+        .sort(),
+    );
+    const copies = report.targets.map((target) => target.destinations[0]?.copies);
+    expect(copies.slice(0, 20).map((list) => list?.map((c) => c.result))).toEqual(
+      Array.from({ length: 20 }, () => ['copied']),
+    );
+    expect(copies.slice(20)).toEqual(
+      made.slice(20).map((id) => [
+        {
+          of: id,
+          result: 'queued',
+          message: `${id} waits for a later run: ${EU} takes at most 20 copies in flight.`,
+        },
+      ]),
+    );
+    expect(JSON.parse(renderOutputs(report).copies ?? '')).toHaveLength(20);
+  });
+
+  it('counts the copies already in flight into a destination, from any source, against the limit', async () => {
+    const home = new FakeAdapter(
+      [backup('snap-1', DAY, { sourceId: A }), backup('snap-2', 2 * DAY, { sourceId: A })],
+      [A],
+    );
+    const busy = Array.from({ length: 19 }, (_, i) =>
+      copyIn(EU, `snap-busy-${i}`, `snap-x-${i}`, HOUR, {
+        sourceId: B,
+        state: 'pending',
+        sourceRegion: AP,
+      }),
+    );
+    const eu = new FakeAdapter(busy, [], EU);
+    const report = await runIn([home, eu], {
+      'resource-id': A,
+      generations: '3',
+      'copy-to-regions': EU,
+    });
+    expect(report.status).toBe('success');
+    expect(eu.mutations()).toEqual([`copy snap-new-1 to ${EU}`]);
+    expect(report.targets[0]?.destinations[0]?.copies.map((c) => [c.of, c.result])).toEqual([
+      ['snap-new-1', 'copied'],
+      ['snap-1', 'queued'],
+      ['snap-2', 'queued'],
+    ]);
+  });
+
+  it('fails the target whose copy cannot be started, after its backup and pruning went ahead', async () => {
+    const home = new FakeAdapter(
+      [
+        backup('snap-a-old', 9 * DAY, { sourceId: A }),
+        backup('snap-a-older', 10 * DAY, { sourceId: A }),
+        backup('snap-b-old', 9 * DAY, { sourceId: B }),
+        backup('snap-b-older', 10 * DAY, { sourceId: B }),
+      ],
+      [A, B],
+    );
+    const eu = new FakeAdapter([], [], EU);
+    eu.failCopy.add(A);
+    const report = await runIn([home, eu], {
+      'resource-id': `${A},${B}`,
+      'copy-to-regions': EU,
+      'copy-generations': '1',
+    });
+    expect(report.status).toBe('partial');
+    expect(process.exitCode).toBe(1);
+    const [a, b] = report.targets;
+    const madeA = a?.backup?.id ?? '';
+    const madeB = b?.backup?.id ?? '';
+    expect(home.mutations().sort()).toEqual(
+      [`create ${A}`, `create ${B}`, 'delete snap-a-older', 'delete snap-b-older'].sort(),
+    );
+    expect(eu.mutations().sort()).toEqual(
+      [`copy ${madeA} to ${EU}`, `copy ${madeB} to ${EU}`].sort(),
+    );
+    const error = `Could not copy ${madeA} to ${EU}: Access denied.`;
+    expect(a).toMatchObject({ ok: false, outcome: 'created', message: `Copies: ${error}` });
+    expect(a?.destinations[0]?.copies).toEqual([{ of: madeA, result: 'failed', message: error }]);
+    expect(b).toMatchObject({ ok: true, outcome: 'created' });
+    const outputs = renderOutputs(report);
+    expect(outputs['backup-id']).toBe(madeA);
+    expect(JSON.parse(outputs['backup-ids'] ?? '')).toEqual([madeA, madeB]);
+    expect(JSON.parse(outputs.copies ?? '')).toEqual([
+      { region: EU, id: 'snap-copy-1', 'source-id': madeB },
+    ]);
+  });
+
+  it('reports a copy that ended failed with AWS’s message, and fails the target', async () => {
+    const home = new FakeAdapter([], [A]);
+    const eu = new FakeAdapter([], [], EU);
+    eu.failWait = true;
+    eu.failWaitMessage = 'The KMS key is disabled';
+    const report = await runIn([home, eu], { 'resource-id': A, 'copy-to-regions': EU });
+    expect(report.status).toBe('failed');
+    const message = `Copy snap-copy-1 of snap-new-1 in ${EU} ended in a failed state: The KMS key is disabled.`;
+    expect(report.targets[0]).toMatchObject({ ok: false, message: `Copies: ${message}` });
+    expect(report.targets[0]?.destinations[0]?.copies).toEqual([
+      {
+        of: 'snap-new-1',
+        result: 'failed',
+        message,
+        copy: { id: 'snap-copy-1', region: EU, createdAt: NOW.toISOString(), state: 'failed' },
+      },
+    ]);
+    expect(renderOutputs(report).copies).toBe('[]');
+    expect(renderOutputs(report)['backup-id']).toBe('snap-new-1');
+    // A failed copy is deleted like any failed backup, so the next run copies again.
+    expect(eu.mutations()).toEqual([`copy snap-new-1 to ${EU}`, 'delete snap-copy-1']);
+    expect(report.targets[0]?.destinations[0]?.deleted.map((d) => [d.id, d.reasons])).toEqual([
+      ['snap-copy-1', ['failed state: The KMS key is disabled']],
+    ]);
+  });
+
+  it('makes no copy in a dry run and reports what would be copied and deleted', async () => {
+    const home = new FakeAdapter([backup('snap-1', DAY, { sourceId: A })], [A]);
+    const eu = new FakeAdapter([copyIn(EU, 'snap-copy-old', 'snap-1', DAY)], [], EU);
+    const report = await runIn([home, eu], {
+      'resource-id': A,
+      'copy-to-regions': EU,
+      'copy-generations': '1',
+      'dry-run': 'true',
+    });
+    expect(report.status).toBe('success');
+    expect([...home.mutations(), ...eu.mutations()]).toEqual([]);
+    expect(eu.copyRequests).toEqual([]);
+    const destination = report.targets[0]?.destinations[0];
+    expect(destination?.copies).toEqual([{ of: `(new backup of ${A})`, result: 'would-copy' }]);
+    expect(destination?.kept).toEqual([]);
+    expect(destination?.deleted.map((d) => [d.id, d.result])).toEqual([
+      ['snap-copy-old', 'would-delete'],
+    ]);
+    expect(JSON.parse(renderOutputs(report)['deleted-ids'] ?? '')).toEqual([
+      { region: EU, id: 'snap-copy-old' },
+    ]);
+  });
+
+  it('does not wait for copies with wait false, and copies today’s backup in the next run', async () => {
+    const home = new FakeAdapter([backup('snap-1', DAY, { sourceId: A })], [A]);
+    const eu = new FakeAdapter([], [], EU);
+    const first = await runIn([home, eu], {
+      'resource-id': A,
+      'copy-to-regions': EU,
+      wait: 'false',
+    });
+    expect(first.status).toBe('success');
+    expect(eu.mutations()).toEqual([`copy snap-1 to ${EU}`]);
+    expect([...home.calls, ...eu.calls].filter((call) => call.startsWith('wait'))).toEqual([]);
+    expect(first.targets[0]?.destinations[0]?.copies).toMatchObject([
+      { of: 'snap-1', result: 'copied', copy: { id: 'snap-copy-1', state: 'pending' } },
+    ]);
+
+    // The next day: today's backup has completed, the copy of snap-1 is still in flight.
+    home.backups = home.backups.map((b) => ({ ...b, state: 'completed' }));
+    const second = await runIn(
+      [home, eu],
+      { 'resource-id': A, 'copy-to-regions': EU, wait: 'false' },
+      { now: new Date(NOW.getTime() + DAY), runId: '101' },
+    );
+    expect(second.status).toBe('success');
+    expect(eu.mutations()).toEqual([`copy snap-1 to ${EU}`, `copy snap-new-1 to ${EU}`]);
+    expect(second.targets[0]?.destinations[0]?.copies.map((c) => [c.of, c.result])).toEqual([
+      ['snap-1', 'exists'],
+      ['snap-new-1', 'copied'],
+    ]);
+  });
+
+  it('fails the run and deletes nothing anywhere when a destination cannot be listed', async () => {
+    const home = new FakeAdapter(
+      [backup('snap-1', DAY, { sourceId: A }), backup('snap-2', 2 * DAY, { sourceId: A })],
+      [A],
+    );
+    const eu = new FakeAdapter([copyIn(EU, 'snap-copy-old', 'snap-2', 2 * DAY)], [], EU);
+    const ap = new FakeAdapter([], [], AP);
+    ap.failList = true;
+    const report = await runIn([home, eu, ap], {
+      'resource-id': A,
+      generations: '1',
+      'copy-to-regions': `${EU},${AP}`,
+    });
+    expect(report.status).toBe('failed');
+    expect(report.errors).toEqual([
+      `Could not list snapshots in ${AP}: Access denied. No copies were made to ${AP}.`,
+      'A destination region could not be listed, so nothing was deleted in this run.',
+    ]);
+    expect(home.mutations()).toEqual([`create ${A}`]);
+    expect(eu.mutations()).toEqual([`copy snap-new-1 to ${EU}`]);
+    expect(ap.mutations()).toEqual([]);
+    expect(report.targets[0]?.deleted.map((d) => [d.id, d.result])).toEqual([
+      ['snap-1', 'not-attempted'],
+      ['snap-2', 'not-attempted'],
+    ]);
+    expect(report.targets[0]?.destinations[0]?.deleted.map((d) => [d.id, d.result])).toEqual([
+      ['snap-copy-old', 'not-attempted'],
+    ]);
+    expect(renderOutputs(report)['deleted-count']).toBe('0');
+  });
+
+  it('counts deletions in the destinations against max-deletions', async () => {
+    const setup = () => ({
+      home: new FakeAdapter([backup('snap-1', DAY, { sourceId: A })], [A]),
+      eu: new FakeAdapter(
+        [
+          copyIn(EU, 'snap-copy-x', 'snap-gone-x', 2 * DAY),
+          copyIn(EU, 'snap-copy-y', 'snap-gone-y', 3 * DAY),
+        ],
+        [],
+        EU,
+      ),
+    });
+    const inputs = { 'resource-id': A, generations: '1', 'copy-to-regions': EU };
+    const refused = setup();
+    const report = await runIn([refused.home, refused.eu], { ...inputs, 'max-deletions': '2' });
+    expect(report.status).toBe('failed');
+    expect(report.errors[0]).toMatch(/would delete 3 backups, more than max-deletions \(2\)/);
+    expect(refused.home.mutations()).toEqual([`create ${A}`]);
+    expect(refused.eu.mutations()).toEqual([`copy snap-new-1 to ${EU}`]);
+
+    const allowed = setup();
+    const ok = await runIn([allowed.home, allowed.eu], { ...inputs, 'max-deletions': '3' });
+    expect(ok.status).toBe('success');
+    expect(allowed.home.mutations()).toEqual([`create ${A}`, 'delete snap-1']);
+    expect(allowed.eu.mutations()).toEqual([
+      `copy snap-new-1 to ${EU}`,
+      'delete snap-copy-y',
+      'delete snap-copy-x',
+    ]);
+  });
+
+  it('stops waiting for copies on cancellation and deletes nothing', async () => {
+    const olds = [1, 2, 3].map((d) => backup(`snap-${d}`, d * DAY, { sourceId: A }));
+    const home = new FakeAdapter(olds, [A]);
+    const eu = new FakeAdapter([copyIn(EU, 'snap-copy-old', 'snap-3', 3 * DAY)], [], EU);
+    eu.waitForever = true;
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 20);
+    const report = await runIn(
+      [home, eu],
+      { 'resource-id': A, generations: '1', 'copy-to-regions': EU },
+      { signal: controller.signal },
+    );
+    expect(report.status).toBe('failed');
+    expect(report.errors.join(' ')).toMatch(/cancelled.*Nothing was deleted/);
+    expect(home.mutations()).toEqual([`create ${A}`]);
+    expect(eu.mutations()).toEqual([`copy snap-new-1 to ${EU}`]);
+    expect(report.targets[0]?.message).toBe('Copies: Cancelled before the copies finished.');
+  });
+
+  it('fails an encrypted RDS source without a key for a destination before creating anything', async () => {
+    const home = new FakeAdapter([], ['prod-db']);
+    home.encrypted = true;
+    const eu = new FakeAdapter([], [], EU);
+    const inputs = {
+      'target-type': 'rds-instance',
+      'resource-id': 'prod-db',
+      'copy-to-regions': EU,
+    };
+    const report = await runIn([home, eu], inputs);
+    expect(report.status).toBe('failed');
+    expect([...home.mutations(), ...eu.mutations()]).toEqual([]);
+    expect(report.targets[0]?.message).toContain(`set 'copy-kms-key-id' for ${EU}`);
+
+    const keyed = await runIn([home, eu], { ...inputs, 'copy-kms-key-id': 'alias/dr' });
+    expect(keyed.status).toBe('success');
+    expect(home.mutations()).toEqual(['create prod-db']);
+    expect(eu.copyRequests.map((request) => request.kmsKeyId)).toEqual(['alias/dr']);
   });
 });

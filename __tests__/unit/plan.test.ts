@@ -1,13 +1,21 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TAGS } from '../../src/constants.js';
+import type { CopyConfig } from '../../src/inputs.js';
 import {
+  admitCopies,
   checkQuota,
+  composeCopyTags,
   composeTags,
+  copyKeyProblem,
   deletionBudgetError,
   MAX_TAGS,
+  planCopies,
   planCreate,
   planPrune,
 } from '../../src/plan.js';
+import type { RetentionRules } from '../../src/retention.js';
+import type { Backup, BackupState } from '../../src/targets/target.js';
 import { backup, DAY, HOUR, NOW } from './fixtures.js';
 
 describe('planCreate', () => {
@@ -130,5 +138,274 @@ describe('checkQuota', () => {
 
   it('allows nothing at the quota', () => {
     expect(checkQuota(1, { ...quota, used: 100 }).allowed).toBe(0);
+  });
+});
+
+const DR = 'eu-west-1';
+
+/** A copy in DR of `of` (a backup of us-east-1), as old as its original. */
+function copyOf(id: string, of: string, ageMs: number, state: BackupState = 'completed'): Backup {
+  return backup(id, ageMs, {
+    region: DR,
+    state,
+    copyOf: of,
+    sourceRegion: 'us-east-1',
+    tags: { [TAGS.copyOf]: of, [TAGS.sourceRegion]: 'us-east-1' },
+  });
+}
+
+const ids = (backups: readonly Backup[]) => backups.map((b) => b.id);
+
+describe('planCopies', () => {
+  const originals = [1, 2, 3].map((d) => backup(`snap-${d}`, d * DAY));
+
+  it('wants the backups the copy rules keep and misses those without a copy', () => {
+    const plan = planCopies(originals, [copyOf('copy-1', 'snap-1', DAY)], {
+      now: NOW,
+      rules: { generations: 2 },
+    });
+    expect(ids(plan.wanted)).toEqual(['snap-1', 'snap-2']);
+    expect(ids(plan.missing)).toEqual(['snap-2']);
+  });
+
+  it('always wants the newest completed backup, whatever the rules say', () => {
+    const plan = planCopies(originals, [], { now: NOW, rules: { keepWithinMs: HOUR } });
+    expect(ids(plan.wanted)).toEqual(['snap-1']);
+    expect(ids(plan.missing)).toEqual(['snap-1']);
+  });
+
+  it('does not copy a pending or failed backup', () => {
+    const plan = planCopies(
+      [
+        backup('snap-pending', HOUR, { state: 'pending' }),
+        backup('snap-failed', 2 * HOUR, { state: 'failed' }),
+        ...originals,
+      ],
+      [],
+      { now: NOW, rules: { generations: 1 } },
+    );
+    expect(ids(plan.missing)).toEqual(['snap-1']);
+  });
+
+  it('copies again when the only copy ended failed, but not while one is pending', () => {
+    const failed = planCopies(originals, [copyOf('copy-1', 'snap-1', DAY, 'failed')], {
+      now: NOW,
+      rules: { generations: 1 },
+    });
+    expect(ids(failed.missing)).toEqual(['snap-1']);
+    const pending = planCopies(originals, [copyOf('copy-1', 'snap-1', DAY, 'pending')], {
+      now: NOW,
+      rules: { generations: 1 },
+    });
+    expect(ids(pending.wanted)).toEqual(['snap-1']);
+    expect(pending.missing).toEqual([]);
+  });
+
+  it('counts copies whose original is gone, so an older original is not copied to be deleted', () => {
+    const plan = planCopies(
+      [backup('snap-3', 3 * DAY)],
+      [copyOf('copy-gone-1', 'snap-gone-1', DAY), copyOf('copy-gone-2', 'snap-gone-2', 2 * DAY)],
+      { now: NOW, rules: { generations: 2 } },
+    );
+    expect(plan).toEqual({ wanted: [], missing: [] });
+  });
+
+  it('does not want a keep=true original beyond the copy rules, and returns the original itself', () => {
+    const kept = backup('snap-kept', 30 * DAY, { tags: { [TAGS.keep]: 'true' } });
+    const newest = backup('snap-1', DAY, { tags: { [TAGS.keep]: 'true' } });
+    const plan = planCopies([newest, kept], [], { now: NOW, rules: { generations: 1 } });
+    expect(ids(plan.wanted)).toEqual(['snap-1']);
+    expect(plan.missing[0]).toBe(newest);
+  });
+
+  it('never wants again a copy that the copy retention deletes (no copy/delete loop)', () => {
+    const rulesArb: fc.Arbitrary<RetentionRules> = fc.oneof(
+      fc.record({ generations: fc.integer({ min: 1, max: 5 }) }),
+      fc.record({ keepWithinMs: fc.integer({ min: 1, max: 10 }).map((h) => h * 6 * HOUR) }),
+      fc.record({
+        generations: fc.integer({ min: 1, max: 5 }),
+        keepWithinMs: fc.integer({ min: 1, max: 10 }).map((h) => h * 6 * HOUR),
+      }),
+    );
+    // Originals with distinct ages (a source never has two backups of the same millisecond); each
+    // may have at most one copy already; copies of gone originals have ages of their own.
+    const originalArb = fc.record({
+      state: fc.constantFrom<BackupState>('completed', 'completed', 'pending', 'failed'),
+      keep: fc.boolean(),
+      copy: fc.option(fc.constantFrom<BackupState>('completed', 'pending', 'failed')),
+    });
+    const orphanArb = fc.constantFrom<BackupState>('completed', 'pending', 'failed');
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.integer({ min: 0, max: 2000 }), { minLength: 0, maxLength: 12 }),
+        fc.array(originalArb, { minLength: 12, maxLength: 12 }),
+        fc.array(orphanArb, { maxLength: 4 }),
+        rulesArb,
+        fc.constantFrom<BackupState>('completed', 'pending'),
+        fc.integer({ min: 0, max: 48 }),
+        (ages, shapes, orphanStates, rules, newState, laterHours) => {
+          const ageOf = (i: number) => (ages[i] ?? 0) * 37 * 60_000 + i;
+          const home = ages.map((_, i) =>
+            backup(`snap-${i}`, ageOf(i), {
+              state: shapes[i]?.state ?? 'completed',
+              tags: shapes[i]?.keep ? { [TAGS.keep]: 'true' } : {},
+            }),
+          );
+          const copies: Backup[] = [];
+          home.forEach((original, i) => {
+            const state = shapes[i]?.copy;
+            if (original.state === 'completed' && state) {
+              copies.push(copyOf(`copy-${i}`, original.id, ageOf(i), state));
+            }
+          });
+          orphanStates.forEach((state, i) => {
+            copies.push(copyOf(`copy-gone-${i}`, `snap-gone-${i}`, (i * 13 + 5) * HOUR + 7, state));
+          });
+
+          // Run 1: copy what is missing, then prune the destination by the same rules.
+          const first = planCopies(home, copies, { now: NOW, rules });
+          const made = first.missing.map((original, i) => ({
+            ...copyOf(`copy-new-${i}`, original.id, NOW.getTime() - original.createdAt.getTime()),
+            state: newState,
+          }));
+          const decisions = planPrune(copies, { now: NOW, rules, thisRun: made });
+          const deleted = decisions
+            .filter((d) => !d.keep && d.backup.state !== 'failed')
+            .map((d) => d.backup);
+          const gone = new Set(deleted.map((d) => d.id));
+          const left = [...copies, ...made].filter((c) => !gone.has(c.id));
+
+          // Run 2, at the same time and later: what retention deleted is not wanted again.
+          for (const now of [NOW, new Date(NOW.getTime() + laterHours * HOUR)]) {
+            const second = planCopies(home, left, { now, rules });
+            const wanted = new Set(ids(second.wanted));
+            for (const copy of deleted) expect(wanted.has(copy.copyOf ?? '')).toBe(false);
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('admitCopies', () => {
+  const request = (item: string, rank: number, slots = 1) => ({ item, rank, slots });
+
+  it('admits up to the limit and queues the rest', () => {
+    const requests = ['a', 'b', 'c', 'd', 'e'].map((item) => request(item, 0));
+    expect(admitCopies(requests, 0, 3)).toEqual({ admitted: ['a', 'b', 'c'], queued: ['d', 'e'] });
+  });
+
+  it("admits every target's newest backup before the older ones, in target order", () => {
+    const requests = [
+      request('a0', 0),
+      request('a1', 1),
+      request('a2', 2),
+      request('b0', 0),
+      request('b1', 1),
+      request('c0', 0),
+    ];
+    expect(admitCopies(requests, 0, 4)).toEqual({
+      admitted: ['a0', 'b0', 'c0', 'a1'],
+      queued: ['b1', 'a2'],
+    });
+  });
+
+  it('counts the copies already in flight against the limit', () => {
+    const requests = ['a', 'b', 'c'].map((item) => request(item, 0));
+    expect(admitCopies(requests, 18, 20)).toEqual({ admitted: ['a', 'b'], queued: ['c'] });
+    expect(admitCopies(requests, 25, 20)).toEqual({ admitted: [], queued: ['a', 'b', 'c'] });
+  });
+
+  it('lets an item take several slots, exactly up to the limit', () => {
+    expect(admitCopies([request('ami-a', 0, 3), request('ami-b', 0, 2)], 0, 5)).toEqual({
+      admitted: ['ami-a', 'ami-b'],
+      queued: [],
+    });
+  });
+
+  it('queues everything after the first item that does not fit, even smaller ones', () => {
+    const requests = [request('a', 0, 2), request('big', 0, 4), request('small', 0, 1)];
+    expect(admitCopies(requests, 0, 5)).toEqual({ admitted: ['a'], queued: ['big', 'small'] });
+  });
+});
+
+describe('composeCopyTags', () => {
+  const original = backup('snap-orig', DAY, {
+    set: 'daily',
+    sourceId: 'vol-1',
+    tags: {
+      Name: 'db',
+      Team: 'data',
+      [TAGS.createdAt]: '2020-01-01T00:00:00.000Z',
+      [TAGS.run]: '7',
+      [TAGS.keep]: 'true',
+      'aws:cloudformation:stack-name': 's',
+      'AWS:Other': 'x',
+    },
+  });
+
+  it("carries the original's tags and created-at, and adds copy-of, source-region and this run", () => {
+    expect(composeCopyTags(original, { runId: '9' })).toEqual({
+      tags: {
+        Name: 'db',
+        Team: 'data',
+        [TAGS.backupSet]: 'daily',
+        [TAGS.source]: 'vol-1',
+        [TAGS.createdAt]: new Date(NOW.getTime() - DAY).toISOString(),
+        [TAGS.copyOf]: 'snap-orig',
+        [TAGS.sourceRegion]: 'us-east-1',
+        [TAGS.run]: '9',
+      },
+      dropped: [],
+    });
+  });
+
+  it('does not carry the keep protection nor the original run tag without a run id', () => {
+    const { tags } = composeCopyTags(original, {});
+    expect(tags[TAGS.keep]).toBeUndefined();
+    expect(tags[TAGS.run]).toBeUndefined();
+    expect(Object.keys(tags)).toHaveLength(7);
+  });
+
+  it("drops the original's own tags beyond the 50-tag limit, never the ownership tags", () => {
+    const many = Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`k${i}`, 'v']));
+    const { tags, dropped } = composeCopyTags(backup('snap-orig', DAY, { tags: many }), {
+      runId: '9',
+    });
+    expect(Object.keys(tags)).toHaveLength(MAX_TAGS);
+    expect(dropped).toEqual(Array.from({ length: 16 }, (_, i) => `k${44 + i}`));
+    expect(tags).toMatchObject({
+      k0: 'v',
+      k43: 'v',
+      [TAGS.copyOf]: 'snap-orig',
+      [TAGS.sourceRegion]: 'us-east-1',
+      [TAGS.run]: '9',
+    });
+  });
+});
+
+describe('copyKeyProblem', () => {
+  const copy: CopyConfig = {
+    regions: ['eu-west-1', 'ap-northeast-1'],
+    rules: { generations: 1 },
+    kmsKeyIds: { 'eu-west-1': 'alias/dr' },
+  };
+
+  it('has no problem with EBS, an unencrypted RDS source, or a key for every region', () => {
+    expect(copyKeyProblem('ebs-volume', true, 'vol-1', copy)).toBeUndefined();
+    expect(copyKeyProblem('ec2-image', true, 'i-1', copy)).toBeUndefined();
+    expect(copyKeyProblem('rds-instance', false, 'prod-db', copy)).toBeUndefined();
+    const keyed = { ...copy, kmsKeyIds: { ...copy.kmsKeyIds, 'ap-northeast-1': 'alias/dr' } };
+    expect(copyKeyProblem('rds-cluster', true, 'prod-aurora', keyed)).toBeUndefined();
+  });
+
+  it('names copy-kms-key-id and only the regions without a key for an encrypted RDS source', () => {
+    expect(copyKeyProblem('rds-instance', true, 'prod-db', copy)).toBe(
+      "prod-db is encrypted, and RDS copies an encrypted snapshot to another region only with a KMS key of that region: set 'copy-kms-key-id' for ap-northeast-1 (one key, or 'region=key' lines). Nothing was created or copied for it.",
+    );
+    expect(
+      copyKeyProblem('rds-cluster', true, 'prod-aurora', { ...copy, kmsKeyIds: {} }),
+    ).toContain("set 'copy-kms-key-id' for eu-west-1, ap-northeast-1 ");
   });
 });

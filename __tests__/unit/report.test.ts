@@ -141,3 +141,125 @@ describe('renderSummary', () => {
     expect(html).toContain('a &amp; b');
   });
 });
+
+describe('copies in the outputs and the summary', () => {
+  const ref = (id: string, region: string, state: 'completed' | 'pending' | 'failed') => ({
+    id,
+    region,
+    createdAt: '2026-11-22T00:00:00.000Z',
+    state,
+  });
+  const withCopies = (): RunReport =>
+    report({
+      copyRegions: ['eu-west-1', 'ap-northeast-1'],
+      copyRules: 'generations 1',
+      targets: [
+        target({
+          destinations: [
+            {
+              region: 'eu-west-1',
+              copies: [
+                { of: 'snap-new', result: 'copied', copy: ref('snap-c1', 'eu-west-1', 'pending') },
+                {
+                  of: 'snap-old',
+                  result: 'exists',
+                  copy: ref('snap-c0', 'eu-west-1', 'completed'),
+                },
+                { of: 'snap-q', result: 'queued', message: 'snap-q waits for a <later> run' },
+                {
+                  of: 'snap-f',
+                  result: 'failed',
+                  copy: ref('snap-cf', 'eu-west-1', 'failed'),
+                  message: 'KMS & co',
+                },
+                { of: 'snap-w', result: 'would-copy' },
+              ],
+              kept: [{ ...ref('snap-c1', 'eu-west-1', 'pending'), reasons: ['made in this run'] }],
+              deleted: [
+                {
+                  ...ref('snap-cx', 'eu-west-1', 'completed'),
+                  reasons: ['beyond retention'],
+                  result: 'deleted',
+                },
+                {
+                  ...ref('snap-cy', 'eu-west-1', 'completed'),
+                  reasons: ['beyond retention'],
+                  result: 'not-attempted',
+                },
+              ],
+            },
+            {
+              region: 'ap-northeast-1',
+              copies: [
+                {
+                  of: 'snap-new',
+                  result: 'copied',
+                  copy: ref('snap-ap1', 'ap-northeast-1', 'pending'),
+                },
+              ],
+              kept: [],
+              deleted: [],
+            },
+          ],
+        }),
+        target({
+          sourceId: 'vol-<2>',
+          deleted: [],
+          destinations: [
+            {
+              region: 'eu-west-1',
+              copies: [
+                { of: 'snap-2', result: 'copied', copy: ref('snap-c2', 'eu-west-1', 'completed') },
+              ],
+              kept: [],
+              deleted: [],
+            },
+          ],
+        }),
+      ],
+    });
+
+  it('outputs only the copies started or found, with their region and source id', () => {
+    expect(JSON.parse(renderOutputs(withCopies()).copies ?? '')).toEqual([
+      { region: 'eu-west-1', id: 'snap-c1', 'source-id': 'snap-new' },
+      { region: 'eu-west-1', id: 'snap-c0', 'source-id': 'snap-old' },
+      { region: 'ap-northeast-1', id: 'snap-ap1', 'source-id': 'snap-new' },
+      { region: 'eu-west-1', id: 'snap-c2', 'source-id': 'snap-2' },
+    ]);
+    expect(renderOutputs(report()).copies).toBe('[]');
+  });
+
+  it('counts deletions in the destination regions in deleted-ids and deleted-count', () => {
+    const outputs = renderOutputs(withCopies());
+    expect(JSON.parse(outputs['deleted-ids'] ?? '')).toEqual([
+      { region: 'us-east-1', id: 'snap-old' },
+      { region: 'eu-west-1', id: 'snap-cx' },
+    ]);
+    expect(outputs['deleted-count']).toBe('2');
+  });
+
+  it('renders one escaped copies row per destination region and target, region by region', () => {
+    const html = renderSummary(withCopies());
+    expect(html).toContain(
+      '<h3>Copies</h3><p>Retention in eu-west-1, ap-northeast-1: generations 1.</p>',
+    );
+    const rows = [...html.matchAll(/<tr><td><code>([^<]+)<\/code><\/td><td><code>([^<]+)</g)]
+      .map((match) => `${match[1]} ${match[2]}`)
+      .filter((row) => !row.startsWith('vol-'));
+    expect(rows).toEqual(['eu-west-1 vol-1', 'eu-west-1 vol-&lt;2&gt;', 'ap-northeast-1 vol-1']);
+    expect(html).toContain(
+      '<tr><td><code>eu-west-1</code></td><td><code>vol-1</code></td><td>' +
+        '<code>snap-new</code> → <code>snap-c1</code> copied<br>' +
+        '<code>snap-old</code> → <code>snap-c0</code> already copied<br>' +
+        '<code>snap-q</code> → queued for a later run<br>' +
+        '❌ <code>snap-f</code> → <code>snap-cf</code> copy failed<br>' +
+        '<code>snap-w</code> → would copy</td><td>1</td><td>1</td>' +
+        '<td>snap-q waits for a &lt;later&gt; run<br>KMS &amp; co</td></tr>',
+    );
+    expect(html).not.toContain('<later>');
+  });
+
+  it('renders no copies table without copy regions', () => {
+    expect(renderSummary(report())).not.toContain('<h3>Copies</h3>');
+  });
+});
