@@ -1,41 +1,28 @@
 /**
  * Orchestration of one run, in one direction: inputs → sources and listing → create (and wait) →
- * retention for every target → deletion budget → delete → report.
+ * list the copy destinations → retention in the source region → copies (and wait) → retention of
+ * the copies → deletion budget → delete → report.
  */
-import { createHash } from 'node:crypto';
 import * as core from '@actions/core';
 import pLimit from 'p-limit';
-import { COPY_LIMITS, INPUTS } from './constants.js';
+import { INPUTS } from './constants.js';
 import { formatDuration } from './duration.js';
 import { CancelledError, InputError, isAbort, TargetError } from './errors.js';
 import { readConfig, type Config, type InputLookup } from './inputs.js';
 import {
-  admitCopies,
   checkQuota,
-  composeCopyTags,
   composeTags,
   copyKeyProblem,
   deletionBudgetError,
-  planCopies,
   planCreate,
   planPrune,
-  type CopyRequestSlot,
-  type CreateDecision,
 } from './plan.js';
 import type { RetentionRules } from './retention.js';
-import {
-  runStatus,
-  writeReport,
-  type BackupRef,
-  type CopyEntry,
-  type DeletedEntry,
-  type DestinationReport,
-  type KeptEntry,
-  type RunReport,
-  type TargetReport,
-} from './report.js';
+import { runStatus, writeReport, type DeletedEntry, type RunReport } from './report.js';
+import { copyFor, listDestinations, pendingCopies, planCopyStarts } from './copies.js';
 import { createAdapter } from './targets/index.js';
 import type { Backup, Source, TargetAdapter } from './targets/target.js';
+import { ref, type Place, type TargetWork } from './work.js';
 
 export interface RunDependencies {
   input?: InputLookup;
@@ -83,36 +70,6 @@ export async function run(deps: RunDependencies = {}): Promise<RunReport | undef
     core.setFailed(`Backup run ${report.status}: ${what}`);
   }
   return report;
-}
-
-/** Backups of one source in one region, and what retention decided for them. */
-interface Place {
-  region: string;
-  adapter: TargetAdapter;
-  report: { kept: KeptEntry[]; deleted: DeletedEntry[] };
-  /** The source's backups that the region held at the start of the run. */
-  existing: Backup[];
-  /** Made in this run (kept whatever the rules say); in a dry run, stand-ins for them. */
-  thisRun: Backup[];
-  /** Ids of the dry run's stand-ins, which are reported as would-create or would-copy only. */
-  standIns: Set<string>;
-  toDelete: { backup: Backup; entry: DeletedEntry }[];
-}
-
-/** One target's copies in one destination region. */
-interface Destination extends Place {
-  report: DestinationReport;
-}
-
-/** Per-target state carried between the phases. */
-interface TargetWork extends Place {
-  source: Source;
-  report: TargetReport;
-  decision?: CreateDecision;
-  destinations: Destination[];
-  /** Copies that failed or were not waited for: the target fails once pruning is done. */
-  copyErrors: string[];
-  log: string[];
 }
 
 async function rotate(
@@ -308,252 +265,6 @@ async function rotate(
   flushLogs(works, 'Prune');
   if (signal?.aborted) errors.push(new CancelledError().message);
   return finish();
-}
-
-/**
- * Lists the set in every destination region once and gives each target its copies there. Only
- * copies made from this source region count: other regions' runs keep and prune their own. A
- * region that cannot be listed gets no copies and stops all deletion for this run.
- */
-async function listDestinations(
-  works: TargetWork[],
-  config: Config,
-  adapterIn: (region: string) => TargetAdapter,
-  errors: string[],
-): Promise<{ complete: boolean; inFlight: Map<string, number> }> {
-  let complete = true;
-  const inFlight = new Map<string, number>();
-  await core.group('List copies in the destination regions', async () => {
-    for (const region of config.copy?.regions ?? []) {
-      const adapter = adapterIn(region);
-      let listing: Backup[];
-      try {
-        listing = await adapter.listBackups(config.backupSet);
-      } catch (error) {
-        complete = false;
-        errors.push(
-          `${error instanceof Error ? error.message : String(error)} No copies were made to ${region}.`,
-        );
-        continue;
-      }
-      // Every copy still in flight into the region takes one of its slots, whatever its source.
-      inFlight.set(
-        region,
-        listing
-          .filter((backup) => backup.copyOf && backup.state === 'pending')
-          .reduce((sum, backup) => sum + adapter.copySlots(backup), 0),
-      );
-      const copies = listing.filter(
-        (backup) => backup.copyOf && backup.sourceRegion === config.region,
-      );
-      core.info(
-        `Backup set '${config.backupSet}' holds ${copies.length} copies from ${config.region} in ${region}.`,
-      );
-      for (const work of works) {
-        work.destinations.push({
-          region,
-          adapter,
-          report: { region, copies: [], kept: [], deleted: [] },
-          existing: copies.filter((copy) => copy.sourceId === work.source.id),
-          thisRun: [],
-          standIns: new Set(),
-          toDelete: [],
-        });
-        work.report.destinations.push(work.destinations.at(-1)?.report as DestinationReport);
-      }
-    }
-  });
-  return { complete, inFlight };
-}
-
-/** Backups of the source region whose copy is still in flight: deleting them would fail the copy. */
-function pendingCopies(work: TargetWork): Map<string, string> {
-  const pinned = new Map<string, string>();
-  for (const destination of work.destinations) {
-    for (const copy of destination.existing) {
-      if (copy.state === 'pending' && copy.copyOf) {
-        pinned.set(copy.copyOf, `its copy ${copy.id} to ${destination.region} is in progress`);
-      }
-    }
-  }
-  return pinned;
-}
-
-/** A copy this run starts: which backup, into which destination of which target. */
-interface CopyStart {
-  destination: Destination;
-  original: Backup;
-  entry: CopyEntry;
-}
-
-/**
- * Decides every copy of the run before any starts: per destination region, the backups that the
- * copy retention wants and no copy holds yet, admitted into the region's in-flight limit (newest
- * backup of each target first). The rest are reported as queued for a later run.
- */
-function planCopyStarts(
-  works: TargetWork[],
-  config: Config,
-  inFlight: ReadonlyMap<string, number>,
-  now: Date,
-): Map<TargetWork, CopyStart[]> {
-  const starts = new Map<TargetWork, CopyStart[]>();
-  const rules = config.copy?.rules ?? {};
-  for (const region of config.copy?.regions ?? []) {
-    const requests: CopyRequestSlot<{ work: TargetWork; start: CopyStart }>[] = [];
-    for (const work of works) {
-      const destination = work.destinations.find((place) => place.region === region);
-      if (!destination) continue;
-      const deleting = new Set(work.toDelete.map((item) => item.backup.id));
-      const originals = [...work.existing, ...work.thisRun].filter((b) => !deleting.has(b.id));
-      const { wanted, missing } = planCopies(originals, destination.existing, { now, rules });
-      for (const original of wanted) {
-        const copy = destination.existing
-          .filter((candidate) => candidate.copyOf === original.id && candidate.state !== 'failed')
-          .sort((a, b) => (a.state === b.state ? 0 : a.state === 'completed' ? -1 : 1))[0];
-        if (copy)
-          destination.report.copies.push({ of: original.id, result: 'exists', copy: ref(copy) });
-      }
-      missing.forEach((original, rank) => {
-        const entry: CopyEntry = {
-          of: original.id,
-          result: config.dryRun ? 'would-copy' : 'copied',
-        };
-        destination.report.copies.push(entry);
-        requests.push({
-          item: { work, start: { destination, original, entry } },
-          rank,
-          slots: work.adapter.copySlots(original),
-        });
-      });
-    }
-    const limit = COPY_LIMITS[config.targetType];
-    const { admitted, queued } = admitCopies(requests, inFlight.get(region) ?? 0, limit);
-    for (const { start } of queued) {
-      start.entry.result = 'queued';
-      start.entry.message = `${start.original.id} waits for a later run: ${region} takes at most ${limit} copies in flight.`;
-    }
-    for (const { work, start } of admitted) starts.set(work, [...(starts.get(work) ?? []), start]);
-  }
-  return starts;
-}
-
-/** Starts one target's admitted copies, then (with `wait`) waits for them within the run's budget. */
-async function copyFor(
-  work: TargetWork,
-  starts: CopyStart[],
-  config: Config,
-  kmsKeyIds: Readonly<Record<string, string>>,
-  startedAt: Date,
-  { waitDeadline, signal }: { waitDeadline: number; signal?: AbortSignal | undefined },
-): Promise<void> {
-  const warn = (message: string): void => {
-    work.report.warnings.push(message);
-    work.log.push(`Warning: ${message}`);
-  };
-  const failed = (start: CopyStart, message: string): void => {
-    start.entry.message = message;
-    work.copyErrors.push(message);
-    work.log.push(`Failed: ${message}`);
-  };
-  const started: { start: CopyStart; copy: Backup }[] = [];
-  try {
-    for (const start of starts) {
-      const { destination, original, entry } = start;
-      const { tags, dropped } = composeCopyTags(
-        original,
-        config.runId ? { runId: config.runId } : {},
-      );
-      if (dropped.length > 0) {
-        warn(
-          `Not carried onto the copy of ${original.id} (AWS allows 50 tags): ${dropped.join(', ')}.`,
-        );
-      }
-      if (config.dryRun) {
-        work.log.push(`Dry run: would copy ${original.id} to ${destination.region}.`);
-        const standIn: Backup = {
-          ...original,
-          id: `(copy of ${original.id})`,
-          region: destination.region,
-          state: config.wait ? 'completed' : 'pending',
-          tags,
-          copyOf: original.id,
-          sourceRegion: original.region,
-        };
-        destination.thisRun.push(standIn);
-        destination.standIns.add(standIn.id);
-        continue;
-      }
-      if (signal?.aborted) throw new CancelledError();
-      try {
-        const kmsKeyId = kmsKeyIds[destination.region];
-        const copy = await destination.adapter.copy({
-          original,
-          tags,
-          clientToken: createHash('sha256')
-            .update(
-              `${config.runId ?? startedAt.toISOString()}\u0000${original.id}\u0000${destination.region}`,
-            )
-            .digest('hex')
-            .slice(0, 64),
-          warn,
-          ...(kmsKeyId ? { kmsKeyId } : {}),
-          ...(signal ? { signal } : {}),
-        });
-        entry.copy = ref(copy);
-        destination.thisRun.push(copy);
-        started.push({ start, copy });
-        work.log.push(
-          `Copying ${original.id} to ${destination.region} as ${copy.id} (${copy.state}).`,
-        );
-      } catch (error) {
-        if (isAbort(error) || signal?.aborted) throw new CancelledError();
-        entry.result = 'failed';
-        failed(start, error instanceof Error ? error.message : String(error));
-      }
-    }
-    if (!config.wait) return;
-    for (const item of started) {
-      const { start } = item;
-      let copy = item.copy;
-      if (copy.state === 'pending') {
-        const remaining = (waitDeadline - Date.now()) / 1000;
-        if (remaining <= 0) {
-          failed(
-            start,
-            `Copy ${copy.id} in ${start.destination.region} was not waited for: the run's wait-timeout (${formatDuration(config.waitTimeoutMs)}) was used up; it is left in place and later runs will count it once it completes.`,
-          );
-          continue;
-        }
-        try {
-          copy = await start.destination.adapter.waitUntilDone(copy, {
-            maxWaitSeconds: remaining,
-            warn,
-            ...(signal ? { signal } : {}),
-          });
-        } catch (error) {
-          if (isAbort(error) || signal?.aborted) throw new CancelledError();
-          failed(start, error instanceof Error ? error.message : String(error));
-          continue;
-        }
-      }
-      start.entry.copy = ref(copy);
-      const list = start.destination.thisRun;
-      list.splice(list.indexOf(item.copy), 1, copy);
-      if (copy.state === 'failed') {
-        start.entry.result = 'failed';
-        failed(
-          start,
-          `Copy ${copy.id} of ${start.original.id} in ${start.destination.region} ended in a failed state${copy.stateMessage ? `: ${copy.stateMessage}` : ''}.`,
-        );
-      } else {
-        work.log.push(`Copy ${copy.id} in ${start.destination.region} is ${copy.state}.`);
-      }
-    }
-  } catch (error) {
-    if (!(error instanceof CancelledError)) throw error;
-    work.copyErrors.push('Cancelled before the copies finished.');
-  }
 }
 
 /**
@@ -798,15 +509,6 @@ async function prune(
       throw error;
     }
   }
-}
-
-function ref(backup: Backup): BackupRef {
-  return {
-    id: backup.id,
-    region: backup.region,
-    createdAt: backup.createdAt.toISOString(),
-    state: backup.state,
-  };
 }
 
 function describeRules(rules: RetentionRules, prune: boolean): string {

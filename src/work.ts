@@ -1,0 +1,53 @@
+/**
+ * The state of one run carried between its phases: per target, its backups in the source region
+ * and in each copy destination, and what retention decided for them.
+ */
+import type {
+  DeletedEntry,
+  BackupRef,
+  DestinationReport,
+  KeptEntry,
+  TargetReport,
+} from './report.js';
+import type { CreateDecision } from './plan.js';
+import type { Backup, Source, TargetAdapter } from './targets/target.js';
+
+/** Backups of one source in one region, and what retention decided for them. */
+export interface Place {
+  region: string;
+  adapter: TargetAdapter;
+  report: { kept: KeptEntry[]; deleted: DeletedEntry[] };
+  /** The source's backups that the region held at the start of the run. */
+  existing: Backup[];
+  /** Made in this run (kept whatever the rules say); in a dry run, stand-ins for them. */
+  thisRun: Backup[];
+  /** Ids of the dry run's stand-ins, which are reported as would-create or would-copy only. */
+  standIns: Set<string>;
+  toDelete: { backup: Backup; entry: DeletedEntry }[];
+}
+
+/** One target's copies in one destination region. */
+export interface Destination extends Place {
+  report: DestinationReport;
+}
+
+/** Per-target state carried between the phases. */
+export interface TargetWork extends Place {
+  source: Source;
+  report: TargetReport;
+  decision?: CreateDecision;
+  destinations: Destination[];
+  /** Copies that failed or were not waited for: the target fails once pruning is done. */
+  copyErrors: string[];
+  log: string[];
+}
+
+/** The reference to a backup that reports and outputs carry. */
+export function ref(backup: Backup): BackupRef {
+  return {
+    id: backup.id,
+    region: backup.region,
+    createdAt: backup.createdAt.toISOString(),
+    state: backup.state,
+  };
+}
