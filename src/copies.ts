@@ -9,7 +9,7 @@ import { formatDuration } from './duration.js';
 import { CancelledError, isAbort } from './errors.js';
 import type { Config } from './inputs.js';
 import { admitCopies, composeCopyTags, planCopies, type CopyRequestSlot } from './plan.js';
-import type { CopyEntry, DestinationReport } from './report.js';
+import type { CopyEntry } from './report.js';
 import type { Backup, TargetAdapter } from './targets/target.js';
 import { ref, type Destination, type TargetWork } from './work.js';
 
@@ -53,7 +53,7 @@ export async function listDestinations(
         `Backup set '${config.backupSet}' holds ${copies.length} copies from ${config.region} in ${region}.`,
       );
       for (const work of works) {
-        work.destinations.push({
+        const destination: Destination = {
           region,
           adapter,
           report: { region, copies: [], kept: [], deleted: [] },
@@ -61,8 +61,9 @@ export async function listDestinations(
           thisRun: [],
           standIns: new Set(),
           toDelete: [],
-        });
-        work.report.destinations.push(work.destinations.at(-1)?.report as DestinationReport);
+        };
+        work.destinations.push(destination);
+        work.report.destinations.push(destination.report);
       }
     }
   });
