@@ -41,6 +41,7 @@ import type { RdsAdapter, RdsOptions } from '../../src/targets/rds.js';
 import { rdsClusterAdapter } from '../../src/targets/rds-cluster.js';
 import { rdsInstanceAdapter } from '../../src/targets/rds-instance.js';
 import type { Backup, CopyRequest } from '../../src/targets/target.js';
+import { rejectionOf } from './expect.js';
 
 /** Where the originals live, and the destination whose adapter is under test. */
 const SOURCE_REGION = 'us-east-1';
@@ -86,17 +87,6 @@ function rdsError(code: string, message: string): RDSServiceException {
 /** The error the SDK throws when a request's abort signal fires. */
 function abortError(): Error {
   return Object.assign(new Error('Request aborted'), { name: 'AbortError' });
-}
-
-/** Resolves with the rejection of `promise` (fails the test when it resolves). */
-async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(Error);
-    return error as Error;
-  }
-  throw new Error('expected the promise to reject, but it resolved');
 }
 
 /** A completed original in SOURCE_REGION. */

@@ -22,6 +22,7 @@ import { CancelledError, isAbort, TargetError } from '../../src/errors.js';
 import { sleep as realSleep, type Sleep } from '../../src/sleep.js';
 import { EbsVolumeAdapter, type EbsVolumeOptions } from '../../src/targets/ebs-volume.js';
 import type { Backup, CreateRequest } from '../../src/targets/target.js';
+import { rejectionOf } from './expect.js';
 
 const REGION = 'us-east-1';
 const SET = 'nightly';
@@ -86,17 +87,6 @@ function createRequest(overrides: Partial<CreateRequest> = {}): CreateRequest {
     tags: { ...ownershipTags(), [TAGS.createdAt]: CREATED_AT, [TAGS.run]: '42', Name: 'data' },
     ...overrides,
   };
-}
-
-/** Resolves with the rejection of `promise` (fails the test when it resolves). */
-async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(Error);
-    return error as Error;
-  }
-  throw new Error('expected the promise to reject, but it resolved');
 }
 
 let client: EC2Client;

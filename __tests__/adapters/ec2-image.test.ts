@@ -24,6 +24,7 @@ import { CancelledError, TargetError } from '../../src/errors.js';
 import { imageName } from '../../src/naming.js';
 import { Ec2ImageAdapter, type Ec2ImageOptions } from '../../src/targets/ec2-image.js';
 import type { Backup, CreateRequest } from '../../src/targets/target.js';
+import { rejectionOf } from './expect.js';
 
 const REGION = 'us-east-1';
 const SET = 'nightly';
@@ -101,17 +102,6 @@ function pendingBackup(id = 'ami-new'): Backup {
     state: 'pending',
     tags: requestTags(),
   };
-}
-
-/** Resolves with the rejection of `promise` (fails the test when it resolves). */
-async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(Error);
-    return error as Error;
-  }
-  throw new Error('expected the promise to reject, but it resolved');
 }
 
 /** The names of the commands sent so far, in order. */

@@ -32,6 +32,7 @@ import type { RdsAdapter, RdsOptions } from '../../src/targets/rds.js';
 import { rdsClusterAdapter } from '../../src/targets/rds-cluster.js';
 import { rdsInstanceAdapter } from '../../src/targets/rds-instance.js';
 import type { Backup, CreateRequest } from '../../src/targets/target.js';
+import { rejectionOf } from './expect.js';
 
 const REGION = 'us-east-1';
 const SET = 'nightly';
@@ -48,17 +49,6 @@ function awsError(code: string, message = `Simulated ${code}.`, status = 400): R
     $fault: status >= 500 ? 'server' : 'client',
     $metadata: { httpStatusCode: status },
   });
-}
-
-/** Resolves with the rejection of `promise` (fails the test when it resolves). */
-async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(Error);
-    return error as Error;
-  }
-  throw new Error('expected the promise to reject, but it resolved');
 }
 
 /** Runs `answer` as a mock answer: a thrown error becomes a rejected `send`. */

@@ -131,25 +131,9 @@ class FakeAdapter implements TargetAdapter {
   }
 }
 
-async function runWith(adapter: FakeAdapter, inputs: Record<string, string>, signal?: AbortSignal) {
-  let captured: RunReport | undefined;
-  const values: Record<string, string> = {
-    'target-type': 'ebs-volume',
-    generations: '2',
-    ...inputs,
-  };
-  await run({
-    input: (name) => values[name] ?? '',
-    env: { AWS_REGION: 'us-east-1', GITHUB_RUN_ID: '100' },
-    now: () => NOW,
-    adapterFor: () => adapter,
-    ...(signal ? { signal } : {}),
-    report: (report) => {
-      captured = report;
-      return Promise.resolve();
-    },
-  });
-  return captured;
+/** Runs the action with one adapter for the source region (no copy destinations). */
+function runWith(adapter: FakeAdapter, inputs: Record<string, string>, signal?: AbortSignal) {
+  return runInRegions([adapter], inputs, signal ? { signal } : {});
 }
 
 let stdout: MockInstance<typeof process.stdout.write>;
@@ -309,11 +293,18 @@ function copyIn(
 }
 
 /** Runs with one FakeAdapter per region (the first one is the home region's). */
-async function runIn(
+interface RunOptions {
+  signal?: AbortSignal;
+  now?: Date;
+  runId?: string;
+}
+
+/** Runs the action with one adapter per region; resolves with the report (none for bad inputs). */
+async function runInRegions(
   adapters: FakeAdapter[],
   inputs: Record<string, string>,
-  options: { signal?: AbortSignal; now?: Date; runId?: string } = {},
-) {
+  options: RunOptions = {},
+): Promise<RunReport | undefined> {
   const byRegion = new Map(adapters.map((adapter) => [adapter.region, adapter]));
   let captured: RunReport | undefined;
   const values: Record<string, string> = {
@@ -336,8 +327,18 @@ async function runIn(
       return Promise.resolve();
     },
   });
-  if (!captured) throw new Error('the run wrote no report');
   return captured;
+}
+
+/** Like runInRegions, for runs that must write a report. */
+async function runIn(
+  adapters: FakeAdapter[],
+  inputs: Record<string, string>,
+  options: RunOptions = {},
+): Promise<RunReport> {
+  const report = await runInRegions(adapters, inputs, options);
+  if (!report) throw new Error('the run wrote no report');
+  return report;
 }
 
 describe('run with copy-to-regions', () => {
