@@ -1,11 +1,13 @@
 /**
- * AWS client construction in one place: region, retries for throttling and the user agent.
+ * AWS client construction in one place: region, retries for throttling, pacing of mutating calls
+ * and the user agent.
  * Credentials and endpoints come from the SDK's default chain and environment
  * (`AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_EC2`, `AWS_ENDPOINT_URL_RDS`), never from inputs.
  */
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { ACTION_NAME, ACTION_VERSION } from './constants.js';
+import { paceMutations, sharedPacer } from './pacing.js';
 
 /**
  * Attempts per call, first try included. `adaptive` mode adds client-side rate limiting on top of
@@ -20,9 +22,11 @@ const shared = {
   customUserAgent: [[ACTION_NAME, ACTION_VERSION]] as [string, string][],
 } as const;
 
-/** One EC2 client per region, reused by every target of the run. */
+/** One EC2 client per region, reused by every target of the run; its mutating calls are paced. */
 export function ec2Client(region: string): EC2Client {
-  return new EC2Client({ ...shared, region });
+  const client = new EC2Client({ ...shared, region });
+  paceMutations(client.middlewareStack, sharedPacer('ec2', region));
+  return client;
 }
 
 /**
@@ -30,5 +34,7 @@ export function ec2Client(region: string): EC2Client {
  * fallback, such as reading the snapshot quota.
  */
 export function rdsClient(region: string, maxAttempts = MAX_ATTEMPTS): RDSClient {
-  return new RDSClient({ ...shared, maxAttempts, region });
+  const client = new RDSClient({ ...shared, maxAttempts, region });
+  paceMutations(client.middlewareStack, sharedPacer('rds', region));
+  return client;
 }

@@ -423,8 +423,10 @@ describe('EbsVolumeAdapter.create', () => {
 
     expect(backup).toMatchObject({ id: 'snap-new', state: 'pending' });
     expect(ec2.commandCalls(CreateSnapshotCommand)).toHaveLength(3);
-    expect(fakeSleep).toHaveBeenCalledTimes(2);
-    expect(fakeSleep).toHaveBeenCalledWith(20_000, controller.signal);
+    expect(fakeSleep.mock.calls).toEqual([
+      [20_000, controller.signal],
+      [40_000, controller.signal],
+    ]);
   });
 
   it('backs off at least 15 s by default after SnapshotCreationPerVolumeRateExceeded', async () => {
@@ -452,17 +454,32 @@ describe('EbsVolumeAdapter.create', () => {
     expect(fakeSleep).toHaveBeenCalledTimes(3);
   });
 
-  it('fails ConcurrentSnapshotLimitExceeded at once, saying a later run will try again', async () => {
+  it('waits out ConcurrentSnapshotLimitExceeded with growing back-offs, then reports the volume alone', async () => {
     ec2.on(CreateSnapshotCommand).rejects(awsError('ConcurrentSnapshotLimitExceeded'));
 
-    const error = await rejectionOf(adapter().create(createRequest()));
+    const error = await rejectionOf(
+      adapter({ rateLimitBackoffMs: 15_000 }).create(createRequest()),
+    );
 
     expect(error).toBeInstanceOf(TargetError);
     expect(error.message).toContain('vol-1');
     expect(error.message).toContain('ConcurrentSnapshotLimitExceeded');
+    expect(error.message).toContain('after waiting 90 s');
     expect(error.message).toMatch(/later run will try again/);
-    expect(ec2.commandCalls(CreateSnapshotCommand)).toHaveLength(1);
-    expect(fakeSleep).not.toHaveBeenCalled();
+    expect(ec2.commandCalls(CreateSnapshotCommand)).toHaveLength(4);
+    expect(fakeSleep.mock.calls.map(([ms]) => ms)).toEqual([15_000, 30_000, 45_000]);
+  });
+
+  it('creates the snapshot once an earlier one of the volume finished (ConcurrentSnapshotLimitExceeded waited out)', async () => {
+    ec2
+      .on(CreateSnapshotCommand)
+      .rejectsOnce(awsError('ConcurrentSnapshotLimitExceeded'))
+      .resolves(snapshot('snap-new', { State: 'pending' }));
+
+    const backup = await adapter().create(createRequest());
+
+    expect(backup).toMatchObject({ id: 'snap-new', state: 'pending' });
+    expect(fakeSleep).toHaveBeenCalledTimes(1);
   });
 
   it('throws a CancelledError without sending anything when the signal is already aborted', async () => {

@@ -31,7 +31,10 @@ import type {
 
 export interface EbsVolumeOptions extends PollingOptions {
   sleep?: Sleep;
-  /** How long to back off after `SnapshotCreationPerVolumeRateExceeded` (AWS asks for ≥15 s). */
+  /**
+   * The first back-off after `SnapshotCreationPerVolumeRateExceeded` or
+   * `ConcurrentSnapshotLimitExceeded` (AWS asks for ≥15 s); each next one is longer by as much.
+   */
   rateLimitBackoffMs?: number;
 }
 
@@ -84,6 +87,7 @@ export class EbsVolumeAdapter implements TargetAdapter {
       Description: `snapshot-rotation backup-set=${set} source=${source.id}`,
       TagSpecifications: [{ ResourceType: 'snapshot', Tags: toAwsTags(tags) }],
     });
+    let waitedMs = 0;
     for (let attempt = 1; ; attempt += 1) {
       if (signal?.aborted) throw new CancelledError();
       try {
@@ -98,13 +102,19 @@ export class EbsVolumeAdapter implements TargetAdapter {
       } catch (error) {
         if (signal?.aborted) throw new CancelledError();
         const code = awsErrorCode(error);
-        if (code === 'SnapshotCreationPerVolumeRateExceeded' && attempt < RATE_LIMIT_ATTEMPTS) {
-          await this.sleep(this.rateLimitBackoffMs, signal);
+        // Per-volume limits, which the SDK does not retry: waited out a few times, then this
+        // volume alone is reported (its earlier snapshots may take hours to finish).
+        const perVolume =
+          code === 'SnapshotCreationPerVolumeRateExceeded' ||
+          code === 'ConcurrentSnapshotLimitExceeded';
+        if (perVolume && attempt < RATE_LIMIT_ATTEMPTS) {
+          await this.sleep(this.rateLimitBackoffMs * attempt, signal);
+          waitedMs += this.rateLimitBackoffMs * attempt;
           continue;
         }
         if (code === 'ConcurrentSnapshotLimitExceeded') {
           throw new TargetError(
-            `Could not snapshot ${source.id}: too many snapshots of this volume are in progress (ConcurrentSnapshotLimitExceeded); a later run will try again.`,
+            `Could not snapshot ${source.id}: too many snapshots of this volume are still in progress (ConcurrentSnapshotLimitExceeded, after waiting ${Math.round(waitedMs / 1000)} s); a later run will try again.`,
             { cause: error },
           );
         }
