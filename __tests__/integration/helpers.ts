@@ -49,6 +49,8 @@ export interface RunActionOptions {
   region?: string;
   signal?: AbortSignal;
   timeoutMs?: number;
+  /** AWS_ENDPOINT_URL of the run: moto itself unless given (e.g. a counting proxy in front of it). */
+  endpoint?: string;
 }
 
 /**
@@ -59,7 +61,7 @@ export function runAction(
   inputs: Record<string, string>,
   options: RunActionOptions = {},
 ): Promise<ActionRun> {
-  return runActionProcess({ ...options, inputs, endpoint: motoEndpoint() });
+  return runActionProcess({ ...options, inputs, endpoint: options.endpoint ?? motoEndpoint() });
 }
 
 const clients = new Map<string, EC2Client>();
