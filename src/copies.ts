@@ -11,7 +11,7 @@ import type { Config } from './inputs.js';
 import { admitCopies, composeCopyTags, planCopies, type CopyRequestSlot } from './plan.js';
 import type { CopyEntry } from './report.js';
 import type { Backup, TargetAdapter } from './targets/target.js';
-import { ref, type Destination, type TargetWork } from './work.js';
+import { bySource, ref, type Destination, type TargetWork } from './work.js';
 
 /**
  * Lists the set in every destination region once and gives each target its copies there. Only
@@ -52,12 +52,13 @@ export async function listDestinations(
       core.info(
         `Backup set '${config.backupSet}' holds ${copies.length} copies from ${config.region} in ${region}.`,
       );
+      const copiesOf = bySource(copies);
       for (const work of works) {
         const destination: Destination = {
           region,
           adapter,
           report: { region, copies: [], kept: [], deleted: [] },
-          existing: copies.filter((copy) => copy.sourceId === work.source.id),
+          existing: copiesOf(work.source.id),
           thisRun: [],
           standIns: new Set(),
           toDelete: [],

@@ -22,7 +22,7 @@ import { runStatus, writeReport, type DeletedEntry, type RunReport } from './rep
 import { copyFor, listDestinations, pendingCopies, planCopyStarts } from './copies.js';
 import { createAdapter } from './targets/index.js';
 import type { Backup, Source, TargetAdapter } from './targets/target.js';
-import { ref, type Place, type TargetWork } from './work.js';
+import { bySource, ref, type Place, type TargetWork } from './work.js';
 
 export interface RunDependencies {
   input?: InputLookup;
@@ -127,10 +127,8 @@ async function rotate(
       return found;
     });
     // Targets in the order the user named them, then the ones found by tags.
-    const rank = (id: string): number => {
-      const index = config.resourceIds.indexOf(id);
-      return index === -1 ? config.resourceIds.length : index;
-    };
+    const named = new Map(config.resourceIds.map((id, index) => [id, index]));
+    const rank = (id: string): number => named.get(id) ?? config.resourceIds.length;
     const ordered = [...lookup.found].sort((a, b) => rank(a.id) - rank(b.id));
     for (const source of ordered) {
       resolved.push(source.id);
@@ -156,9 +154,8 @@ async function rotate(
     errors.push(error instanceof Error ? error.message : String(error));
     return finish();
   }
-  for (const work of works) {
-    work.existing = backups.filter((backup) => backup.sourceId === work.source.id);
-  }
+  const backupsOf = bySource(backups);
+  for (const work of works) work.existing = backupsOf(work.source.id);
 
   const active = (): TargetWork[] => works.filter((work) => work.report.ok);
   for (const work of active()) {

@@ -51,3 +51,17 @@ export function ref(backup: Backup): BackupRef {
     state: backup.state,
   };
 }
+
+/**
+ * One listing split by source, in one pass: each target takes its own share without scanning the
+ * whole listing (1,000 targets over 100,000 backups would otherwise take tens of seconds).
+ */
+export function bySource(backups: readonly Backup[]): (sourceId: string) => Backup[] {
+  const groups = new Map<string, Backup[]>();
+  for (const backup of backups) {
+    const group = groups.get(backup.sourceId);
+    if (group) group.push(backup);
+    else groups.set(backup.sourceId, [backup]);
+  }
+  return (sourceId) => groups.get(sourceId) ?? [];
+}
