@@ -55,7 +55,9 @@ export function decideRetention(
   const groups = new Map<string, Backup[]>();
   for (const backup of [...backups].sort(newestFirst)) {
     const key = `${backup.set}\u0000${backup.sourceId}`;
-    groups.set(key, [...(groups.get(key) ?? []), backup]);
+    const group = groups.get(key);
+    if (group) group.push(backup);
+    else groups.set(key, [backup]);
   }
   const decisions: RetentionDecision[] = [];
   for (const group of groups.values()) decisions.push(...decideGroup(group, rules, context));
