@@ -1,0 +1,289 @@
+/**
+ * Benchmark of the pure core (`npm run bench`, part a): retention and planning over one big listing,
+ * done the way a run of src/main.ts and src/copies.ts does them. No AWS SDK, no network.
+ *
+ * From a fixed seed it makes N sources × M backups (default 1,000 × 100 = 100,000 EBS snapshots of
+ * one set, spread over two years, a few pending, failed or protected, in no particular order, like
+ * one listing), and a copy destination holding copies of each source's newest backups. It then
+ * times each phase of a run over them, once to warm up and then 5 times:
+ *
+ * - group: the listings of the source region and the destination split per target, as the run
+ *   does it (`bySource`, one pass each);
+ * - planCreate: each target's create decision;
+ * - planPrune: each target's retention in the source region (its in-flight copies pinned);
+ * - planCopies: the backups each target copies, then their admission into the in-flight limit;
+ * - copy retention: each target's copies in the destination.
+ *
+ * It prints the median of each phase, the median and max of the total, how many backups were kept
+ * and deleted (so a reader can tell the work was real).
+ *
+ *   npx ncc build bench/core.ts -o /tmp/bench-core && node /tmp/bench-core/index.js
+ *   node /tmp/bench-core/index.js --sources 100 --per-source 1000
+ */
+import { parseArgs } from 'node:util';
+import { COPY_LIMITS, TAGS } from '../src/constants.js';
+import {
+  admitCopies,
+  planCopies,
+  planCreate,
+  planPrune,
+  type CopyRequestSlot,
+} from '../src/plan.js';
+import type { RetentionRules } from '../src/retention.js';
+import type { Backup, BackupState } from '../src/targets/target.js';
+import { bySource } from '../src/work.js';
+
+const HOUR = 60 * 60 * 1000;
+const DAY = 24 * HOUR;
+const NOW = new Date('2025-06-01T00:00:00Z');
+const SET = 'nightly';
+const REGION = 'us-east-1';
+const DESTINATION = 'eu-west-1';
+const RUN_ID = '9000000001';
+const RULES: RetentionRules = { generations: 7, keepWithinMs: 30 * DAY };
+const COPY_RULES: RetentionRules = { generations: 3, keepWithinMs: 7 * DAY };
+/** The destination holds copies of this many of each source's newest backups. */
+const COPIED = 20;
+const REPETITIONS = 5;
+
+const { values } = parseArgs({
+  options: {
+    sources: { type: 'string', default: '1000' },
+    'per-source': { type: 'string', default: '100' },
+  },
+});
+const sources = count('sources', values.sources);
+const perSource = count('per-source', values['per-source']);
+
+function count(name: string, text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) {
+    throw new Error(`--${name} takes a whole number of at least 1, not '${text}'.`);
+  }
+  return value;
+}
+
+/** mulberry32: a small seeded PRNG, so every run benchmarks the same data. */
+function prng(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Data {
+  sourceIds: string[];
+  /** One listing of the set in the source region. */
+  listing: Backup[];
+  /** One listing of the set in the destination: copies of part of the backups. */
+  destination: Backup[];
+  /** The backup this run makes of each source (completed, as after `wait`). */
+  made: Map<string, Backup>;
+}
+
+function generate(): Data {
+  const random = prng(20250601);
+  // Ids are flat strings (`join`), and each record gets its own copy of its source id, as when the
+  // listing and the sources' lookup are parsed from different responses: comparing them then reads
+  // their characters, as the run does.
+  const id = (prefix: string): string =>
+    [prefix, ...Array.from({ length: 17 }, () => Math.floor(random() * 16).toString(16))].join('');
+  const own = (text: string): string => [...text].join('');
+  const shuffle = <T>(items: T[]): T[] => {
+    for (let i = items.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [items[i], items[j]] = [items[j] as T, items[i] as T];
+    }
+    return items;
+  };
+  const record = (sourceId: string, createdAt: Date, state: BackupState, run: number): Backup => ({
+    id: id('snap-'),
+    kind: 'ebs-volume',
+    region: REGION,
+    sourceId: own(sourceId),
+    set: SET,
+    createdAt,
+    state,
+    ...(state === 'failed' ? { stateMessage: 'Internal error.' } : {}),
+    tags: {
+      Name: `data of ${sourceId}`,
+      team: 'storage',
+      [TAGS.backupSet]: SET,
+      [TAGS.source]: sourceId,
+      [TAGS.createdAt]: createdAt.toISOString(),
+      [TAGS.run]: String(run),
+    },
+  });
+
+  const sourceIds = Array.from({ length: sources }, () => id('vol-'));
+  const made = new Map(sourceIds.map((s) => [s, record(s, NOW, 'completed', Number(RUN_ID))]));
+  // The listing's order mixes the sources. Records are made in that order, as an adapter makes them
+  // from the pages it reads, so that they lie in memory in the order the run walks them.
+  const order = shuffle(
+    sourceIds.flatMap((sourceId) => Array.from({ length: perSource }, (_, i) => ({ sourceId, i }))),
+  );
+  const listing: Backup[] = [];
+  const destination: Backup[] = [];
+  const spacing = (730 * DAY) / perSource;
+  for (const { sourceId, i } of order) {
+    // i = 0 is the newest; each is about `spacing` older than the one before, give or take an hour.
+    const createdAt = new Date(NOW.getTime() - i * spacing - (1 + random()) * HOUR);
+    const roll = random();
+    // A few newest ones still in progress, a few failed ones anywhere.
+    const state = i === 0 && roll < 0.02 ? 'pending' : roll > 0.995 ? 'failed' : 'completed';
+    const backup = record(sourceId, createdAt, state, Number(RUN_ID) - 1 - i);
+    if (random() < 0.01) backup.tags[TAGS.keep] = 'true';
+    listing.push(backup);
+    if (i < COPIED && state === 'completed') {
+      const copyState = i === 0 && random() < 0.005 ? 'pending' : 'completed';
+      destination.push({
+        ...record(sourceId, createdAt, copyState, Number(RUN_ID) - 1 - i),
+        region: DESTINATION,
+        copyOf: backup.id,
+        sourceRegion: REGION,
+      });
+    }
+  }
+  return { sourceIds, listing, destination, made };
+}
+
+/** One target's share of the listings and what the run decided for it (cf. src/work.ts). */
+interface Work {
+  sourceId: string;
+  existing: Backup[];
+  copies: Backup[];
+  thisRun: Backup[];
+  deleting: Set<string>;
+  copiesThisRun: Backup[];
+}
+
+const PHASES = ['group', 'planCreate', 'planPrune', 'planCopies', 'copy retention'] as const;
+
+/** One run's worth of core work over the data: the time of each phase, and what it decided. */
+function runOnce(data: Data): { times: number[]; outcome: string } {
+  const times: number[] = [];
+  let start = performance.now();
+  const lap = (): void => {
+    const end = performance.now();
+    times.push(end - start);
+    start = end;
+  };
+
+  // group: as main.ts and copies.ts, each listing split by source in one pass (src/work.ts).
+  const backupsOf = bySource(data.listing.filter((backup) => !backup.copyOf));
+  const copiesOf = bySource(data.destination.filter((b) => b.copyOf && b.sourceRegion === REGION));
+  const inFlight = data.destination.filter((b) => b.copyOf && b.state === 'pending').length;
+  const works: Work[] = data.sourceIds.map((sourceId) => ({
+    sourceId,
+    existing: backupsOf(sourceId),
+    copies: copiesOf(sourceId),
+    thisRun: [],
+    deleting: new Set(),
+    copiesThisRun: [],
+  }));
+  lap();
+
+  for (const work of works) {
+    const decision = planCreate(work.existing, { now: NOW, runId: RUN_ID });
+    if (decision.action === 'reuse') work.thisRun.push(decision.backup);
+    const made = data.made.get(work.sourceId);
+    if (decision.action === 'create' && made) work.thisRun.push(made);
+  }
+  lap();
+
+  let kept = 0;
+  for (const work of works) {
+    // As copies.ts's pendingCopies: a backup whose copy is in flight is not deleted.
+    const pinned = new Map<string, string>();
+    for (const copy of work.copies) {
+      if (copy.state === 'pending' && copy.copyOf) {
+        pinned.set(copy.copyOf, `its copy ${copy.id} to ${DESTINATION} is in progress`);
+      }
+    }
+    for (const decision of planPrune(work.existing, {
+      now: NOW,
+      rules: RULES,
+      thisRun: work.thisRun,
+      pinned,
+    })) {
+      if (decision.keep) kept += 1;
+      else work.deleting.add(decision.backup.id);
+    }
+  }
+  lap();
+
+  // As copies.ts's planCopyStarts, for one destination region.
+  const requests: CopyRequestSlot<{ work: Work; original: Backup }>[] = [];
+  let exists = 0;
+  for (const work of works) {
+    const originals = [...work.existing, ...work.thisRun].filter((b) => !work.deleting.has(b.id));
+    const { wanted, missing } = planCopies(originals, work.copies, { now: NOW, rules: COPY_RULES });
+    for (const original of wanted) {
+      const copy = work.copies
+        .filter((candidate) => candidate.copyOf === original.id && candidate.state !== 'failed')
+        .sort((a, b) => (a.state === b.state ? 0 : a.state === 'completed' ? -1 : 1))[0];
+      if (copy) exists += 1;
+    }
+    missing.forEach((original, rank) => {
+      requests.push({ item: { work, original }, rank, slots: 1 });
+    });
+  }
+  const { admitted, queued } = admitCopies(requests, inFlight, COPY_LIMITS['ebs-volume']);
+  for (const { work, original } of admitted) {
+    // Stands for the copy started (completed, as after `wait`), as a dry run does.
+    work.copiesThisRun.push({
+      ...original,
+      id: `(copy of ${original.id})`,
+      region: DESTINATION,
+      copyOf: original.id,
+      sourceRegion: REGION,
+    });
+  }
+  lap();
+
+  let copiesKept = 0;
+  let copiesDeleted = 0;
+  for (const work of works) {
+    for (const decision of planPrune(work.copies, {
+      now: NOW,
+      rules: COPY_RULES,
+      thisRun: work.copiesThisRun,
+    })) {
+      if (decision.keep) copiesKept += 1;
+      else copiesDeleted += 1;
+    }
+  }
+  lap();
+
+  const deleted = works.reduce((sum, work) => sum + work.deleting.size, 0);
+  const outcome =
+    `source region: ${n(kept)} kept (this run's ${n(works.length)} included), ${n(deleted)} would be deleted; ` +
+    `copies: ${n(exists)} exist, ${n(admitted.length)} started, ${n(queued.length)} queued; ` +
+    `copy retention: ${n(copiesKept)} kept, ${n(copiesDeleted)} would be deleted`;
+  return { times, outcome };
+}
+
+const n = (value: number): string => value.toLocaleString('en-US');
+const ms = (value: number): string => `${value.toFixed(1)} ms`;
+const median = (items: number[]): number => {
+  const sorted = [...items].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+};
+
+const data = generate();
+runOnce(data); // warm-up: lets the JIT compile the hot paths before anything is timed
+const runs = Array.from({ length: REPETITIONS }, () => runOnce(data));
+const totals = runs.map((run) => run.times.reduce((sum, time) => sum + time, 0));
+const phases = PHASES.map((phase, index) => {
+  return `${phase} ${ms(median(runs.map((run) => run.times[index] ?? 0)))}`;
+});
+
+console.log(
+  `retention+plan: ${n(data.listing.length)} backups of ${n(sources)} sources — ${phases.join(', ')}, ` +
+    `total ${ms(median(totals))} (median of ${REPETITIONS}; max ${ms(Math.max(...totals))})`,
+);
+console.log(`  decided: ${runs[0]?.outcome ?? ''}`);
