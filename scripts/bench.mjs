@@ -133,7 +133,11 @@ async function benchMoto() {
     const steps = [
       { label: 'dry run', inputs: { generations: '1', 'dry-run': 'true' } },
       { label: 'run 1: create', inputs: { generations: '1' } },
-      { label: 'run 2: create + prune to 1', inputs: { generations: '1' } },
+      // Each volume's older snapshot goes: as many deletions as volumes, over the default budget.
+      {
+        label: 'run 2: create + prune to 1',
+        inputs: { generations: '1', 'max-deletions': String(volumes) },
+      },
     ];
     const rows = [];
     for (const [index, step] of steps.entries()) {
@@ -152,8 +156,9 @@ async function benchMoto() {
       });
       const seconds = (performance.now() - started) / 1000;
       if (run.code !== 0) {
+        const errors = run.stdout.split('\n').filter((line) => line.startsWith('::error'));
         throw new Error(
-          `${step.label} failed (${run.outputs.status}):\n${run.stdout}\n${run.stderr}`,
+          `${step.label} failed (${run.outputs.status}):\n${errors.join('\n')}\n${run.stderr}`,
         );
       }
       const counts = proxy.byAction();
