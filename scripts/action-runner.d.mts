@@ -9,6 +9,7 @@ export interface RunOptions {
   region?: string;
   env?: Record<string, string | undefined>;
   signal?: AbortSignal;
+  killSignal?: NodeJS.Signals;
   timeoutMs?: number;
 }
 export interface ActionRun {

@@ -28,6 +28,8 @@ const KEPT_VARIABLES = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'SYSTEMROOT'];
  * @property {string} [region] AWS_REGION, default `us-east-1`
  * @property {Record<string, string | undefined>} [env] extra variables; `undefined` removes one
  * @property {AbortSignal} [signal] kills the action when aborted
+ * @property {NodeJS.Signals} [killSignal] how `signal` kills it: `SIGTERM` (the runner's
+ *   cancellation, the default) or `SIGKILL` (a crash)
  * @property {number} [timeoutMs] kills the action after this long (default 120 s)
  */
 
@@ -172,10 +174,10 @@ export async function runAction(options) {
 /**
  * @param {string} script
  * @param {Record<string, string>} env
- * @param {{ signal?: AbortSignal, timeoutMs?: number }} options
+ * @param {{ signal?: AbortSignal, timeoutMs?: number, killSignal?: NodeJS.Signals }} options
  * @returns {Promise<{ code: number | null, stdout: string, stderr: string }>}
  */
-function spawnNode(script, env, { signal, timeoutMs = 120_000 }) {
+function spawnNode(script, env, { signal, timeoutMs = 120_000, killSignal = 'SIGTERM' }) {
   const signals = [AbortSignal.timeout(timeoutMs), ...(signal ? [signal] : [])];
   return new Promise((resolve, reject) => {
     // ACTION_NODE runs the bundle under another Node.js (e.g. 24, the action's declared runtime).
@@ -184,6 +186,7 @@ function spawnNode(script, env, { signal, timeoutMs = 120_000 }) {
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
       signal: AbortSignal.any(signals),
+      killSignal,
     });
     let stdout = '';
     let stderr = '';

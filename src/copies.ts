@@ -11,6 +11,7 @@ import type { Config } from './inputs.js';
 import { admitCopies, composeCopyTags, planCopies, type CopyRequestSlot } from './plan.js';
 import type { CopyEntry } from './report.js';
 import type { Backup, TargetAdapter } from './targets/target.js';
+import { abortable } from './sleep.js';
 import { bySource, ref, type Destination, type TargetWork } from './work.js';
 
 /**
@@ -23,6 +24,7 @@ export async function listDestinations(
   config: Config,
   adapterIn: (region: string) => TargetAdapter,
   errors: string[],
+  signal: AbortSignal | undefined,
 ): Promise<{ complete: boolean; inFlight: Map<string, number> }> {
   let complete = true;
   const inFlight = new Map<string, number>();
@@ -31,9 +33,10 @@ export async function listDestinations(
       const adapter = adapterIn(region);
       let listing: Backup[];
       try {
-        listing = await adapter.listBackups(config.backupSet);
+        listing = await abortable(adapter.listBackups(config.backupSet), signal);
       } catch (error) {
         complete = false;
+        if (isAbort(error)) return;
         errors.push(
           `${error instanceof Error ? error.message : String(error)} No copies were made to ${region}.`,
         );

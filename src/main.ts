@@ -18,6 +18,7 @@ import {
   planPrune,
 } from './plan.js';
 import type { RetentionRules } from './retention.js';
+import { abortable } from './sleep.js';
 import { runStatus, writeReport, type DeletedEntry, type RunReport } from './report.js';
 import { copyFor, listDestinations, pendingCopies, planCopyStarts } from './copies.js';
 import { createAdapter } from './targets/index.js';
@@ -122,7 +123,10 @@ async function rotate(
   let backups: Backup[];
   try {
     const lookup = await core.group('Resolve targets and list backups', async () => {
-      const found = await adapter.findSources(config.resourceIds, config.resourceTags);
+      const found = await abortable(
+        adapter.findSources(config.resourceIds, config.resourceTags),
+        signal,
+      );
       core.info(`Targets: ${found.found.map((s) => s.id).join(', ') || 'none'}`);
       return found;
     });
@@ -146,12 +150,15 @@ async function rotate(
       return finish();
     }
     // Copies that other regions' runs made into this one are theirs to keep and prune.
-    backups = (await adapter.listBackups(config.backupSet)).filter((backup) => !backup.copyOf);
+    backups = (await abortable(adapter.listBackups(config.backupSet), signal)).filter(
+      (backup) => !backup.copyOf,
+    );
     core.info(
       `Backup set '${config.backupSet}' holds ${backups.length} backups in ${config.region}.`,
     );
   } catch (error) {
-    errors.push(error instanceof Error ? error.message : String(error));
+    if (isAbort(error)) errors.push(`${new CancelledError().message} Nothing was changed.`);
+    else errors.push(error instanceof Error ? error.message : String(error));
     return finish();
   }
   const backupsOf = bySource(backups);
@@ -178,7 +185,7 @@ async function rotate(
       ...(config.minIntervalMs !== undefined ? { minIntervalMs: config.minIntervalMs } : {}),
     });
   }
-  await enforceQuota(active(), adapter, warnings);
+  await enforceQuota(active(), adapter, warnings, signal);
   const waitDeadline = Date.now() + config.waitTimeoutMs;
   await Promise.all(
     active().map((work) =>
@@ -195,7 +202,7 @@ async function rotate(
 
   // Copies: one listing per destination region, shared by every target.
   const listed = config.copy
-    ? await listDestinations(active(), config, adapterIn, errors)
+    ? await listDestinations(active(), config, adapterIn, errors, signal)
     : { complete: true, inFlight: new Map<string, number>() };
   if (config.prune) {
     for (const work of active()) {
@@ -272,12 +279,13 @@ async function enforceQuota(
   works: TargetWork[],
   adapter: TargetAdapter,
   warnings: string[],
+  signal: AbortSignal | undefined,
 ): Promise<void> {
   const creating = works.filter((work) => work.decision?.action === 'create');
   if (!adapter.quota || creating.length === 0) return;
   let check;
   try {
-    check = checkQuota(creating.length, await adapter.quota());
+    check = checkQuota(creating.length, await abortable(adapter.quota(), signal));
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     for (const work of creating) fail(work, message);

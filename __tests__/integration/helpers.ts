@@ -48,6 +48,8 @@ export interface RunActionOptions {
   /** AWS_REGION of the runner (default us-east-1). */
   region?: string;
   signal?: AbortSignal;
+  /** How `signal` kills the action: SIGTERM (cancellation, the default) or SIGKILL (a crash). */
+  killSignal?: NodeJS.Signals;
   timeoutMs?: number;
   /** AWS_ENDPOINT_URL of the run: moto itself unless given (e.g. a counting proxy in front of it). */
   endpoint?: string;

@@ -30,6 +30,8 @@ class FakeAdapter implements TargetAdapter {
   /** Source ids whose copies into this region are refused. */
   failCopy = new Set<string>();
   failList = false;
+  /** The listing never answers (a stuck AWS call that takes no abort signal). */
+  listForever = false;
   /** Sources report encrypted storage (as RDS does). */
   encrypted = false;
   readonly copyRequests: CopyRequest[] = [];
@@ -53,6 +55,7 @@ class FakeAdapter implements TargetAdapter {
 
   listBackups(set: string) {
     this.calls.push('listBackups');
+    if (this.listForever) return new Promise<Backup[]>(() => {});
     if (this.failList) {
       return Promise.reject(
         new TargetError(`Could not list snapshots in ${this.region}: Access denied.`),
@@ -232,6 +235,19 @@ describe('run', () => {
     expect(report?.status).toBe('failed');
     expect(report?.errors.join(' ')).toMatch(/cancelled/);
     expect(adapter.mutations()).toEqual([`create ${A}`]);
+  });
+
+  it('stops waiting for a listing that does not answer on cancellation, and changes nothing', async () => {
+    const adapter = new FakeAdapter([], [A]);
+    adapter.listForever = true;
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 20);
+
+    const report = await runWith(adapter, { 'resource-id': A }, controller.signal);
+
+    expect(report?.status).toBe('failed');
+    expect(report?.errors.join(' ')).toMatch(/cancelled.*Nothing was changed/);
+    expect(adapter.mutations()).toEqual([]);
   });
 
   it('does not prune a target whose backup ended failed, and does not output it as made', async () => {
