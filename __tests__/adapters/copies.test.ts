@@ -162,6 +162,8 @@ let rds: AwsClientStub<RDSClient>;
 beforeEach(() => {
   ec2Client = newEc2Client();
   ec2 = mockClient(ec2Client);
+  // The image listing also reads the set's snapshots (left behind by an interrupted prune).
+  ec2.on(DescribeSnapshotsCommand).resolves({ Snapshots: [] });
   rdsClient = newRdsClient();
   rds = mockClient(rdsClient);
   describeLog = [];

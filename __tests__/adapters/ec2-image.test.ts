@@ -10,6 +10,7 @@ import {
   DeleteSnapshotCommand,
   DeregisterImageCommand,
   DescribeImagesCommand,
+  DescribeSnapshotsCommand,
   DescribeInstancesCommand,
   EC2Client,
   EC2ServiceException,
@@ -22,7 +23,11 @@ import {
 import { TAGS } from '../../src/constants.js';
 import { CancelledError, TargetError } from '../../src/errors.js';
 import { imageName } from '../../src/naming.js';
-import { Ec2ImageAdapter, type Ec2ImageOptions } from '../../src/targets/ec2-image.js';
+import {
+  Ec2ImageAdapter,
+  imageOfSnapshot,
+  type Ec2ImageOptions,
+} from '../../src/targets/ec2-image.js';
 import type { Backup, CreateRequest } from '../../src/targets/target.js';
 import { rejectionOf } from './expect.js';
 
@@ -131,6 +136,8 @@ beforeEach(() => {
     credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
   });
   ec2 = mockClient(client);
+  // The listing also reads the set's snapshots, for those an interrupted prune left behind.
+  ec2.on(DescribeSnapshotsCommand).resolves({ Snapshots: [] });
 });
 
 afterEach(() => {
@@ -682,6 +689,89 @@ describe('Ec2ImageAdapter.waitUntilDone', () => {
     expect(error).toBeInstanceOf(CancelledError);
     // The waiter sleeps 30 s between polls; the abort must not wait for it.
     expect(performance.now() - started).toBeLessThan(10_000);
+  });
+});
+
+describe('snapshots left behind by an interrupted prune', () => {
+  /** A snapshot of the set, tagged like the image it was made for. */
+  function imageSnapshot(id: string, description: string, tags = ownershipTags()) {
+    return {
+      SnapshotId: id,
+      Description: description,
+      State: 'completed' as const,
+      StartTime: new Date(CREATION_DATE),
+      Tags: ec2Tags({ ...tags, [TAGS.createdAt]: CREATED_AT }),
+    };
+  }
+
+  it('lists the set’s snapshots before its images and returns those of unregistered images as failed backups', async () => {
+    const order: string[] = [];
+    ec2.on(DescribeSnapshotsCommand).callsFake(() => {
+      order.push('DescribeSnapshots');
+      return {
+        Snapshots: [
+          imageSnapshot('snap-live', `Created by CreateImage(${INSTANCE}) for ami-live`),
+          imageSnapshot('snap-gone-1', `Created by CreateImage(${INSTANCE}) for ami-gone`),
+          imageSnapshot('snap-gone-2', 'Auto-created snapshot for AMI ami-gone'),
+          // Not made for an image (an EBS backup of the same set name): not this adapter's.
+          imageSnapshot('snap-ebs', 'snapshot-rotation backup-set=nightly source=vol-1', {
+            ...ownershipTags('vol-1'),
+          }),
+          // Without the source tag: never managed.
+          imageSnapshot('snap-hand', `Created by CreateImage(${INSTANCE}) for ami-gone`, {
+            [TAGS.backupSet]: SET,
+          }),
+        ],
+      };
+    });
+    ec2.on(DescribeImagesCommand).callsFake(() => {
+      order.push('DescribeImages');
+      return { Images: [image('ami-live', { snapshots: ['snap-live'] })] };
+    });
+
+    const backups = await adapter().listBackups(SET);
+
+    expect(order).toEqual(['DescribeSnapshots', 'DescribeImages']);
+    const snapshotInput = ec2.commandCalls(DescribeSnapshotsCommand)[0]?.args[0].input;
+    expect(snapshotInput?.OwnerIds).toEqual(['self']);
+    expect(snapshotInput?.Filters).toEqual([{ Name: `tag:${TAGS.backupSet}`, Values: [SET] }]);
+    expect(backups.map((b) => [b.id, b.state])).toEqual([
+      ['ami-live', 'completed'],
+      ['snap-gone-1', 'failed'],
+      ['snap-gone-2', 'failed'],
+    ]);
+    expect(backups[1]).toMatchObject({
+      kind: 'ec2-image',
+      sourceId: INSTANCE,
+      set: SET,
+      stateMessage: expect.stringContaining('ami-gone, which is no longer registered') as string,
+    });
+  });
+
+  it('deletes such a snapshot alone, without deregistering anything', async () => {
+    ec2.on(DeleteSnapshotCommand).resolves({});
+    const leftBehind: Backup = { ...pendingBackup('snap-gone-1'), state: 'failed' };
+
+    const outcome = await adapter().delete(leftBehind);
+
+    expect(outcome).toEqual({ result: 'deleted' });
+    expect(commandNames()).toEqual(['DeleteSnapshotCommand']);
+    expect(ec2.commandCalls(DeleteSnapshotCommand)[0]?.args[0].input).toEqual({
+      SnapshotId: 'snap-gone-1',
+    });
+  });
+
+  it.each([
+    ['Created by CreateImage(i-0abc) for ami-0123456789abcdef0', 'ami-0123456789abcdef0'],
+    ['Auto-created snapshot for AMI ami-1a2b', 'ami-1a2b'],
+    [
+      'Copied for DestinationAmi ami-0dest from SourceAmi ami-0src for SourceSnapshot snap-1. Task created on 1,700,000,000.',
+      'ami-0dest',
+    ],
+    ['snapshot-rotation backup-set=nightly source=vol-1', undefined],
+    ['', undefined],
+  ])('reads the image of %j as %s', (description, expected) => {
+    expect(imageOfSnapshot(description)).toBe(expected);
   });
 });
 

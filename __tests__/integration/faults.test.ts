@@ -16,6 +16,8 @@ import {
 } from '../../scripts/counting-proxy.mjs';
 import {
   createDbInstance,
+  createInstance,
+  imagesOfSet,
   createManualSnapshot,
   createVolume,
   dbSnapshotsOfSet,
@@ -286,6 +288,36 @@ describe('crash and re-run with the same run id', () => {
     const rerun = await runAction(inputs(volume), { runId: '7470' });
     expectGreen(rerun);
     expect(await setIds(volume)).toEqual([ids[4], afterCrash.at(-1)]);
+  });
+});
+
+describe('crash in the middle of pruning an image', () => {
+  it('killed after deregistering an image, before deleting its snapshots: the re-run deletes them', async () => {
+    const instance = await createInstance();
+    const inputs = { 'target-type': 'ec2-image', 'resource-id': instance, generations: '2' };
+    for (let run = 1; run <= 2; run++) {
+      expectGreen(await runAction(inputs, { runId: String(7500 + run) }));
+    }
+    const [oldest, second] = await imagesOfSet(instance);
+    expect(oldest!.snapshotIds.length).toBeGreaterThan(0);
+
+    await crashRun(inputs, '7510', (call) => call.action === 'DeregisterImage', true);
+    const afterCrash = await imagesOfSet(instance);
+    expect(afterCrash.map((image) => image.id)).not.toContain(oldest!.id);
+    const all = (await listSnapshots()).map((snapshot) => snapshot.id);
+    // The crash left the deregistered image's snapshots behind.
+    for (const id of oldest!.snapshotIds) expect(all).toContain(id);
+
+    const rerun = await runAction(inputs, { runId: '7510' });
+    expectGreen(rerun);
+    const deleted = jsonOutput<{ id: string }[]>(rerun, 'deleted-ids').map((entry) => entry.id);
+    expect(deleted.sort()).toEqual([...oldest!.snapshotIds].sort());
+    expect(rerun.summary).toMatch(/no longer registered/);
+    const images = await imagesOfSet(instance);
+    expect(images.map((image) => image.id)).toEqual([second!.id, afterCrash.at(-1)!.id]);
+    const left = (await listSnapshots()).map((snapshot) => snapshot.id);
+    for (const id of oldest!.snapshotIds) expect(left).not.toContain(id);
+    for (const image of images) for (const id of image.snapshotIds) expect(left).toContain(id);
   });
 });
 

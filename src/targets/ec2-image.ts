@@ -11,6 +11,7 @@ import {
   DescribeImagesCommand,
   paginateDescribeImages,
   paginateDescribeInstances,
+  paginateDescribeSnapshots,
   type EC2Client,
   type Filter,
   type Image,
@@ -85,8 +86,38 @@ export class Ec2ImageAdapter implements TargetAdapter {
     });
   }
 
-  listBackups(set: string): Promise<Backup[]> {
+  /**
+   * The set's images, and the snapshots that an interrupted prune left behind: a run killed between
+   * deregistering an image and deleting its snapshots leaves them tagged with the set and pointing
+   * at an image that no longer exists. They come back as failed backups, which retention deletes.
+   * The snapshots are listed before the images, so that an image registered between the two
+   * listings is never taken for gone (its snapshots are tagged only once it exists); a snapshot
+   * still used by some image is refused by AWS (`InvalidSnapshot.InUse`) and left in place.
+   */
+  async listBackups(set: string): Promise<Backup[]> {
     const ec2 = this.ec2;
+    const what = `the images of backup set '${set}' in ${this.region}`;
+    const region = this.region;
+    const kind = this.type;
+    async function* snapshotPages() {
+      const paginator = paginateDescribeSnapshots(
+        { client: ec2, pageSize: 1000 },
+        { OwnerIds: ['self'], Filters: [{ Name: `tag:${TAGS.backupSet}`, Values: [set] }] },
+      );
+      for await (const page of paginator) {
+        yield (page.Snapshots ?? []).map((snapshot) => {
+          const owned = ownedBackup(kind, region, {
+            id: snapshot.SnapshotId,
+            tags: snapshot.Tags,
+            state: 'failed',
+            awsTime: snapshot.StartTime,
+          });
+          const imageId = imageOfSnapshot(snapshot.Description);
+          return owned && imageId ? { ...owned, stateMessage: imageId } : undefined;
+        });
+      }
+    }
+    const imageSnapshots = await collectSet(snapshotPages(), set, what);
     const toBackup = (image: Image) => this.toBackup(image);
     async function* pages() {
       const paginator = paginateDescribeImages(
@@ -101,7 +132,15 @@ export class Ec2ImageAdapter implements TargetAdapter {
       );
       for await (const page of paginator) yield (page.Images ?? []).map(toBackup);
     }
-    return collectSet(pages(), set, `the images of backup set '${set}' in ${this.region}`);
+    const images = await collectSet(pages(), set, what);
+    const registered = new Set(images.map((image) => image.id));
+    const leftBehind = imageSnapshots
+      .filter((snapshot) => !registered.has(snapshot.stateMessage ?? ''))
+      .map((snapshot) => ({
+        ...snapshot,
+        stateMessage: `snapshot left behind by ${snapshot.stateMessage ?? 'an image'}, which is no longer registered (an interrupted prune)`,
+      }));
+    return [...images, ...leftBehind];
   }
 
   async create({ source, set, tags, signal, warn }: CreateRequest): Promise<Backup> {
@@ -221,6 +260,8 @@ export class Ec2ImageAdapter implements TargetAdapter {
   }
 
   async delete(backup: Backup, signal?: AbortSignal): Promise<DeleteOutcome> {
+    // A snapshot left behind by an interrupted prune: only it is left to delete.
+    if (backup.id.startsWith('snap-')) return deleteSnapshot(this.ec2, backup.id, signal);
     // A listing made while the image was pending may not name its snapshots yet: read it again then.
     const known = this.details.get(backup.id);
     const details = known?.snapshotIds.length ? known : await this.readDetails(backup.id, signal);
@@ -354,6 +395,19 @@ export class Ec2ImageAdapter implements TargetAdapter {
     }
     return backup;
   }
+}
+
+/**
+ * The image a snapshot was made for, from the description AWS gives it: `Created by
+ * CreateImage(i-…) for ami-…`, or for a copied image `Copied for DestinationAmi ami-… from
+ * SourceAmi ami-…` (moto: `Auto-created snapshot for AMI ami-…`).
+ */
+export function imageOfSnapshot(description: string | undefined): string | undefined {
+  if (!description) return undefined;
+  return (
+    /DestinationAmi (ami-[0-9a-zA-Z]+)/.exec(description)?.[1] ??
+    /\bfor (?:AMI )?(ami-[0-9a-zA-Z]+)/.exec(description)?.[1]
+  );
 }
 
 /** True when any of the image's snapshots is encrypted; undefined when no mapping says. */
