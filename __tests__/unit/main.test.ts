@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
+import fc from 'fast-check';
 import { TAGS } from '../../src/constants.js';
 import { TargetError } from '../../src/errors.js';
 import { run } from '../../src/main.js';
@@ -743,5 +744,120 @@ describe('run with copy-to-regions', () => {
     expect(keyed.status).toBe('success');
     expect(home.mutations()).toEqual(['create prod-db']);
     expect(eu.copyRequests.map((request) => request.kmsKeyId)).toEqual(['alias/dr']);
+  });
+});
+
+describe('run properties (fast-check, over the whole orchestration)', () => {
+  const SOURCES = ['vol-a', 'vol-b', 'vol-c'];
+  const listing = fc
+    .array(
+      fc.record({
+        ageHours: fc.integer({ min: 1, max: 3000 }),
+        source: fc.constantFrom('vol-a', 'vol-b', 'vol-c', 'vol-untargeted'),
+        set: fc.constantFrom('default', 'default', 'weekly'),
+        state: fc.constantFrom<Backup['state']>('completed', 'completed', 'pending', 'failed'),
+        protected: fc.boolean(),
+        copy: fc.boolean(),
+        runId: fc.constantFrom(undefined, '100', '99'),
+      }),
+      { maxLength: 30 },
+    )
+    .map((specs) =>
+      specs.map((spec, index) =>
+        backup(`snap-${index}`, spec.ageHours * HOUR, {
+          sourceId: spec.source,
+          set: spec.set,
+          state: spec.state,
+          tags: {
+            ...(spec.protected ? { [TAGS.keep]: 'true' } : {}),
+            ...(spec.runId ? { [TAGS.run]: spec.runId } : {}),
+          },
+          ...(spec.copy ? { copyOf: `snap-orig-${index}`, sourceRegion: 'eu-west-1' } : {}),
+        }),
+      ),
+    );
+  const inputs = fc.record({
+    targets: fc.subarray(SOURCES, { minLength: 1 }),
+    generations: fc.integer({ min: 1, max: 6 }),
+    keepWithinDays: fc.option(fc.integer({ min: 1, max: 60 }), { nil: undefined }),
+  });
+
+  function inputsOf(spec: { targets: string[]; generations: number; keepWithinDays?: number }) {
+    return {
+      'resource-id': spec.targets.join(','),
+      generations: String(spec.generations),
+      ...(spec.keepWithinDays ? { 'keep-within': `${spec.keepWithinDays}d` } : {}),
+      'max-deletions': '1000',
+    };
+  }
+
+  it('deletes only completed or failed, unprotected backups of its own set and targets, never the newest or this run’s', async () => {
+    await fc.assert(
+      fc.asyncProperty(listing, inputs, async (backups, spec) => {
+        const adapter = new FakeAdapter(
+          backups.map((b) => ({ ...b })),
+          SOURCES,
+        );
+        const report = await runWith(adapter, inputsOf(spec));
+        const deleted = adapter.calls
+          .filter((call) => call.startsWith('delete '))
+          .map((call) => call.slice('delete '.length));
+        const made = report?.targets.map((t) => t.backup?.id) ?? [];
+        for (const id of deleted) {
+          const gone = backups.find((b) => b.id === id);
+          expect(gone, `deleted ${id}, which the listing did not hold`).toBeDefined();
+          expect(gone!.set).toBe('default');
+          expect(spec.targets).toContain(gone!.sourceId);
+          expect(gone!.state).not.toBe('pending');
+          expect(gone!.tags[TAGS.keep]).not.toBe('true');
+          expect(gone!.copyOf).toBeUndefined();
+          expect(made).not.toContain(id);
+        }
+        for (const source of spec.targets) {
+          const completed = backups
+            .filter(
+              (b) =>
+                b.set === 'default' &&
+                b.sourceId === source &&
+                !b.copyOf &&
+                b.state === 'completed',
+            )
+            .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+          // The newest completed backup survives; so do at least `generations` completed ones.
+          if (completed[0]) expect(deleted).not.toContain(completed[0].id);
+          const left = completed.filter((b) => !deleted.includes(b.id)).length + 1;
+          expect(left).toBeGreaterThanOrEqual(Math.min(spec.generations, completed.length + 1));
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('makes the same plan from the same input (a dry run twice, then the real run)', async () => {
+    await fc.assert(
+      fc.asyncProperty(listing, inputs, async (backups, spec) => {
+        const plan = async (dryRun: boolean) => {
+          const adapter = new FakeAdapter(
+            backups.map((b) => ({ ...b })),
+            SOURCES,
+          );
+          const report = await runWith(adapter, {
+            ...inputsOf(spec),
+            'dry-run': String(dryRun),
+          });
+          return (report?.targets ?? []).map((target) => ({
+            source: target.sourceId,
+            kept: target.kept.map((k) => k.id),
+            deleted: target.deleted.map((d) => d.id),
+          }));
+        };
+        const first = await plan(true);
+        expect(await plan(true)).toEqual(first);
+        // The real run deletes what the dry run said it would (its own new backup aside).
+        const real = await plan(false);
+        expect(real.map((t) => t.deleted)).toEqual(first.map((t) => t.deleted));
+      }),
+      { numRuns: 100 },
+    );
   });
 });
