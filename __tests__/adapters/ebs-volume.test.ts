@@ -240,6 +240,27 @@ describe('EbsVolumeAdapter.listBackups', () => {
     expect(input?.MaxResults).toBe(1000);
   });
 
+  it('leaves out snapshots that carry the set’s tags but were made from another volume or copied', async () => {
+    ec2.on(DescribeSnapshotsCommand).resolves({
+      Snapshots: [
+        snapshot('snap-1'),
+        // A copy made by hand with the tags copied: AWS names no real volume (vol-ffffffff).
+        snapshot('snap-copied', { VolumeId: 'vol-ffffffff' }),
+        // Tagged by hand like the set's, but a snapshot of another volume.
+        snapshot('snap-other', { VolumeId: 'vol-2' }),
+        // The action's own copy (copy-of): a copy is the set's by that tag.
+        snapshot('snap-own-copy', {
+          VolumeId: 'vol-ffffffff',
+          tags: { ...ownershipTags(), [TAGS.copyOf]: 'snap-0', [TAGS.sourceRegion]: 'eu-west-1' },
+        }),
+      ],
+    });
+
+    const backups = await adapter().listBackups(SET);
+
+    expect(backups.map((b) => b.id)).toEqual(['snap-1', 'snap-own-copy']);
+  });
+
   it('lists every page of snapshots and keeps only those with both ownership tags of this set', async () => {
     const inputs: DescribeSnapshotsCommandInput[] = [];
     const pages = [

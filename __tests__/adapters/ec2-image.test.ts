@@ -267,6 +267,24 @@ describe('Ec2ImageAdapter.listBackups', () => {
     expect(input?.ImageIds).toBeUndefined();
   });
 
+  it('leaves out images that carry the set’s tags but were copied by hand or made from another instance', async () => {
+    ec2.on(DescribeImagesCommand).resolves({
+      Images: [
+        image('ami-1', { SourceInstanceId: INSTANCE }),
+        // CopyImage with CopyImageTags by a person: the tags came along, the action never made it.
+        image('ami-copied', { SourceImageId: 'ami-1', SourceImageRegion: REGION }),
+        // Tagged by hand like the set's, but an image of another instance.
+        image('ami-other', { SourceInstanceId: 'i-0fedcba9876543210' }),
+        // An answer that names no origin (older API, emulators): the tags decide.
+        image('ami-2'),
+      ],
+    });
+
+    const backups = await adapter().listBackups(SET);
+
+    expect(backups.map((b) => b.id)).toEqual(['ami-1', 'ami-2']);
+  });
+
   it('follows NextToken over 3 pages and drops other sets, images without a source tag and deregistered images', async () => {
     const inputs: DescribeImagesCommandInput[] = [];
     const pages: DescribeImagesCommandOutput[] = [

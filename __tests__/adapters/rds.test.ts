@@ -86,6 +86,10 @@ interface RawSnapshot {
   created?: Date;
   /** Sent as the TagList; undefined sends no TagList at all. */
   tags?: Record<string, string> | undefined;
+  /** The DB instance or cluster AWS names as its origin (default: the source tag). */
+  madeFrom?: string;
+  /** The snapshot it was copied from, for a copy. */
+  copiedFrom?: string;
 }
 
 interface Page<T> {
@@ -153,7 +157,8 @@ const toTagList = (tags: Record<string, string> | undefined): Tag[] | undefined 
 
 const dbSnapshot = (s: RawSnapshot): DBSnapshot => ({
   DBSnapshotIdentifier: s.id,
-  DBInstanceIdentifier: s.tags?.[TAGS.source],
+  DBInstanceIdentifier: s.madeFrom ?? s.tags?.[TAGS.source],
+  ...(s.copiedFrom ? { SourceDBSnapshotIdentifier: s.copiedFrom } : {}),
   SnapshotType: 'manual',
   Status: s.status ?? 'available',
   SnapshotCreateTime: s.created ?? SNAPSHOT_TIME,
@@ -162,7 +167,8 @@ const dbSnapshot = (s: RawSnapshot): DBSnapshot => ({
 
 const dbClusterSnapshot = (s: RawSnapshot): DBClusterSnapshot => ({
   DBClusterSnapshotIdentifier: s.id,
-  DBClusterIdentifier: s.tags?.[TAGS.source],
+  DBClusterIdentifier: s.madeFrom ?? s.tags?.[TAGS.source],
+  ...(s.copiedFrom ? { SourceDBClusterSnapshotArn: s.copiedFrom } : {}),
   SnapshotType: 'manual',
   Status: s.status ?? 'available',
   SnapshotCreateTime: s.created ?? SNAPSHOT_TIME,
@@ -557,6 +563,24 @@ describe.each(FLAVORS)('$type adapter', (flavor) => {
       expect(queries[0]?.MaxRecords).toBe(100);
       expect(rds.commandCalls(ListTagsForResourceCommand)).toHaveLength(0);
       expect(rds.calls()).toHaveLength(1);
+    });
+
+    it('leaves out snapshots that carry the set’s tags but were copied by hand or made from another source', async () => {
+      flavor.answerSnapshots(rds, () => ({
+        items: [
+          snap('sr-1'),
+          // CopyDBSnapshot with CopyTags by a person: the tags came along, the action never made it.
+          snap('copied-by-hand', { copiedFrom: 'sr-1' }),
+          // Tagged by hand like the set's, but a snapshot of another database.
+          snap('other-db', { madeFrom: 'another-db' }),
+          // RDS keeps identifiers in lower case; the source tag may differ in case.
+          snap('sr-2', { madeFrom: SOURCE.toUpperCase() }),
+        ],
+      }));
+
+      const backups = await adapter().listBackups(SET);
+
+      expect(backups.map((b) => b.id)).toEqual(['sr-1', 'sr-2']);
     });
 
     it('follows Marker over 3 pages and keeps only snapshots carrying the set and source tags of this set', async () => {

@@ -375,3 +375,32 @@ describe('region', () => {
     expect(await listSnapshots()).toEqual([]);
   });
 });
+
+describe('backups the action did not make, carrying the set’s tags', () => {
+  // A copy made by hand with the set's tags is told apart by its VolumeId (AWS gives copies
+  // vol-ffffffff), which moto 5.2.5 does not do (it keeps the original's): the adapter tests cover
+  // copies; here, a snapshot of another volume tagged as this volume's.
+  it('never counts or deletes a snapshot of another volume that carries this volume’s tags', async () => {
+    const volume = await createVolume();
+    const other = await createVolume();
+    const inputs = { 'target-type': 'ebs-volume', 'resource-id': volume, generations: '1' };
+    const first = await runAction(inputs, { runId: '8101' });
+    expectSuccess(first);
+    // Tagged by hand like the set's, with an old age: the action would delete it first if it took
+    // it for its own.
+    const mislabelled = await createManualSnapshot(other, REGION, {
+      'snapshot-rotation:backup-set': 'default',
+      'snapshot-rotation:source': volume,
+      'snapshot-rotation:created-at': '2020-01-01T00:00:00.000Z',
+    });
+
+    const second = await runAction(inputs, { runId: '8102' });
+    expectSuccess(second);
+
+    expect((await listSnapshots()).map((snapshot) => snapshot.id)).toContain(mislabelled);
+    // Retention saw only the action's own two snapshots, and kept the newest.
+    expect(jsonOutput(second, 'deleted-ids')).toEqual([
+      { region: REGION, id: first.outputs['backup-id'] },
+    ]);
+  });
+});

@@ -191,6 +191,8 @@ export class EbsVolumeAdapter implements TargetAdapter {
       awsTime: snapshot.StartTime,
       stateMessage: snapshot.StateMessage,
       encrypted: snapshot.Encrypted,
+      // A copy's VolumeId is a placeholder (vol-ffffffff): a copy is only the set's by `copy-of`.
+      madeFrom: snapshot.VolumeId,
     });
   }
 }

@@ -381,6 +381,8 @@ export class Ec2ImageAdapter implements TargetAdapter {
       awsTime: image.CreationDate ? new Date(image.CreationDate) : undefined,
       stateMessage: image.StateReason?.Message,
       encrypted: imageEncrypted(image),
+      madeFrom: image.SourceInstanceId,
+      copiedFrom: image.SourceImageId,
     });
     if (backup) {
       this.details.set(backup.id, {

@@ -18,6 +18,8 @@ const snapshot = (s: DBClusterSnapshot): RdsSnapshot => ({
   tags: s.TagList,
   arn: s.DBClusterSnapshotArn,
   encrypted: s.StorageEncrypted,
+  madeFrom: s.DBClusterIdentifier,
+  copiedFrom: s.SourceDBClusterSnapshotArn,
 });
 
 export const rdsClusterFlavor: RdsFlavor = {

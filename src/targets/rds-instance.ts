@@ -18,6 +18,8 @@ const snapshot = (s: DBSnapshot): RdsSnapshot => ({
   tags: s.TagList,
   arn: s.DBSnapshotArn,
   encrypted: s.Encrypted,
+  madeFrom: s.DBInstanceIdentifier,
+  copiedFrom: s.SourceDBSnapshotIdentifier,
 });
 
 export const rdsInstanceFlavor: RdsFlavor = {

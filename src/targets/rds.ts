@@ -46,6 +46,10 @@ export interface RdsSnapshot {
   tags: Tag[] | undefined;
   arn?: string | undefined;
   encrypted?: boolean | undefined;
+  /** The DB instance or cluster it was made from. */
+  madeFrom?: string | undefined;
+  /** For a copy, the snapshot it was copied from. */
+  copiedFrom?: string | undefined;
 }
 
 /** The calls and names that differ between DB snapshots and DB cluster snapshots. */
@@ -324,6 +328,8 @@ export class RdsAdapter implements TargetAdapter {
       stateMessage: `status ${snapshot.status}`,
       encrypted: snapshot.encrypted,
       arn: snapshot.arn,
+      madeFrom: snapshot.madeFrom,
+      copiedFrom: snapshot.copiedFrom,
     });
   }
 }

@@ -50,17 +50,31 @@ export interface RawBackup {
   stateMessage?: string | undefined;
   encrypted?: boolean | undefined;
   arn?: string | undefined;
+  /** The resource AWS says it was made from (volume, instance, DB instance or cluster), if it says. */
+  madeFrom?: string | undefined;
+  /** The backup AWS says it was copied from, if it is a copy. */
+  copiedFrom?: string | undefined;
 }
 
 /**
  * The normalized record of a backup that carries both ownership tags (DESIGN §4), or undefined for
  * anything else: a backup without them is never counted, so never deleted.
+ *
+ * Tags can be copied: a person copying one of the set's snapshots (in the console, `CopyImage`
+ * with `CopyImageTags`, `CopyDBSnapshot` with `CopyTags`) makes a backup that carries the set's tags
+ * but that the action never made. Where AWS says what a backup was made or copied from, that must
+ * agree with the tags: made from the tagged source, and not a copy unless the action's own
+ * `copy-of` tag says so. Anything else is not the set's, whatever its tags say.
  */
 export function ownedBackup(kind: TargetType, region: string, raw: RawBackup): Backup | undefined {
   const tags = fromAwsTags(raw.tags);
   const sourceId = tags[TAGS.source];
   const set = tags[TAGS.backupSet];
   if (!raw.id || !sourceId || !set || !raw.state) return undefined;
+  if (!tags[TAGS.copyOf]) {
+    if (raw.copiedFrom) return undefined;
+    if (raw.madeFrom && raw.madeFrom.toLowerCase() !== sourceId.toLowerCase()) return undefined;
+  }
   return {
     id: raw.id,
     kind,
