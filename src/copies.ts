@@ -8,7 +8,13 @@ import { COPY_LIMITS } from './constants.js';
 import { formatDuration } from './duration.js';
 import { CancelledError, isAbort } from './errors.js';
 import type { Config } from './inputs.js';
-import { admitCopies, composeCopyTags, planCopies, type CopyRequestSlot } from './plan.js';
+import {
+  admitCopies,
+  checkQuota,
+  composeCopyTags,
+  planCopies,
+  type CopyRequestSlot,
+} from './plan.js';
 import type { CopyEntry } from './report.js';
 import type { Backup, TargetAdapter } from './targets/target.js';
 import { abortable } from './sleep.js';
@@ -144,6 +150,56 @@ export function planCopyStarts(
     for (const { work, start } of admitted) starts.set(work, [...(starts.get(work) ?? []), start]);
   }
   return starts;
+}
+
+/**
+ * Holds the admitted copies to each destination's snapshot quota (RDS: 100 manual snapshots per
+ * region by default), before any starts: copies are made before the destination's old copies are
+ * pruned, so each needs room of its own. Those beyond the room fail their target with a message
+ * naming the quota; the rest go ahead. A quota that cannot be read is a warning: AWS refuses a copy
+ * beyond it anyway, and that refusal is reported as any other.
+ */
+export async function enforceCopyQuotas(
+  starts: Map<TargetWork, CopyStart[]>,
+  works: readonly TargetWork[],
+  adapterIn: (region: string) => TargetAdapter,
+  warnings: string[],
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const byRegion = new Map<string, { work: TargetWork; start: CopyStart }[]>();
+  for (const work of works) {
+    for (const start of starts.get(work) ?? []) {
+      const region = start.destination.region;
+      byRegion.set(region, [...(byRegion.get(region) ?? []), { work, start }]);
+    }
+  }
+  for (const [region, planned] of byRegion) {
+    const adapter = adapterIn(region);
+    if (!adapter.quota) continue;
+    let quota;
+    try {
+      quota = await abortable(adapter.quota(), signal);
+    } catch (error) {
+      if (isAbort(error)) throw new CancelledError();
+      warnings.push(
+        `The snapshot quota in ${region} could not be read, so copies were started without checking it: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      continue;
+    }
+    const check = checkQuota(planned.length, quota);
+    if (check.warning) warnings.push(`${region}: ${check.warning}`);
+    for (const { work, start } of planned.slice(check.allowed)) {
+      const message = `Copying ${start.original.id} to ${region} would exceed the snapshot quota there: ${quota.used} of ${quota.max} used (quota ${quota.name}); nothing was copied for it. Delete old manual snapshots in ${region} or ask AWS for a higher quota.`;
+      start.entry.result = 'failed';
+      start.entry.message = message;
+      work.copyErrors.push(message);
+      work.log.push(`Failed: ${message}`);
+      starts.set(
+        work,
+        (starts.get(work) ?? []).filter((kept) => kept !== start),
+      );
+    }
+  }
 }
 
 /** Starts one target's admitted copies, then (with `wait`) waits for them within the run's budget. */

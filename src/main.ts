@@ -20,7 +20,13 @@ import {
 import type { RetentionRules } from './retention.js';
 import { abortable } from './sleep.js';
 import { runStatus, writeReport, type DeletedEntry, type RunReport } from './report.js';
-import { copyFor, listDestinations, pendingCopies, planCopyStarts } from './copies.js';
+import {
+  copyFor,
+  enforceCopyQuotas,
+  listDestinations,
+  pendingCopies,
+  planCopyStarts,
+} from './copies.js';
 import { createAdapter } from './targets/index.js';
 import type { Backup, Source, TargetAdapter } from './targets/target.js';
 import { bySource, ref, type Place, type TargetWork } from './work.js';
@@ -212,6 +218,13 @@ async function rotate(
   if (config.copy) {
     const copies = config.copy;
     const starts = planCopyStarts(active(), config, listed.inFlight, now());
+    try {
+      await enforceCopyQuotas(starts, active(), adapterIn, warnings, signal);
+    } catch (error) {
+      if (!isAbort(error)) throw error;
+      errors.push(new CancelledError().message + ' Nothing was deleted.');
+      return finish();
+    }
     await Promise.all(
       active().map((work) =>
         limit(() =>

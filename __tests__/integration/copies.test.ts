@@ -9,6 +9,7 @@ import {
   createDbInstance,
   createInstance,
   createKmsKey,
+  createManualDbSnapshot,
   createVolume,
   dbSnapshotsOfSet,
   clusterSnapshotsOfSet,
@@ -263,6 +264,38 @@ describe('rds-instance copies', () => {
       [SOURCE]: db,
     });
     expect(await dbSnapshotsOfSet(db, 'default', HOME)).toHaveLength(2);
+  });
+
+  it('fails the copy, not the backup, when the destination has no room under its snapshot quota', async () => {
+    const db = await createDbInstance('orders', { region: HOME });
+    // The destination already holds 100 manual snapshots: RDS's default quota.
+    const other = await createDbInstance('reports', { region: DR });
+    for (let i = 0; i < 100; i += 20) {
+      await Promise.all(
+        Array.from({ length: 20 }, (_, j) =>
+          createManualDbSnapshot(other, `by-hand-${i + j}`, {}, DR),
+        ),
+      );
+    }
+    const run = await runAction(
+      {
+        'target-type': 'rds-instance',
+        'resource-id': db,
+        region: HOME,
+        generations: '2',
+        'copy-to-regions': DR,
+      },
+      { runId: '85' },
+    );
+
+    expect(run.code).toBe(1);
+    expect(run.outputs.status).toBe('failed');
+    expect(await dbSnapshotsOfSet(db, 'default', HOME)).toHaveLength(1);
+    expect(errorLines(run).join(' ')).toMatch(
+      new RegExp(`would exceed the snapshot quota there: 100 of 100 used .*${DR}`),
+    );
+    const copies = (await listDbSnapshots(undefined, DR)).filter((s) => s.tags[COPY_OF]);
+    expect(copies).toEqual([]);
   });
 
   it('fails an encrypted instance with no key for the destination before anything is created', async () => {

@@ -5,6 +5,7 @@ import { TargetError } from '../../src/errors.js';
 import { run } from '../../src/main.js';
 import { renderOutputs, type RunReport } from '../../src/report.js';
 import type {
+  BackupQuota,
   Backup,
   CopyRequest,
   CreateRequest,
@@ -35,6 +36,8 @@ class FakeAdapter implements TargetAdapter {
   listForever = false;
   /** Sources report encrypted storage (as RDS does). */
   encrypted = false;
+  /** A snapshot quota, as RDS has: `used` counts the backups this region holds. */
+  quota?: () => Promise<BackupQuota>;
   readonly copyRequests: CopyRequest[] = [];
   private next = 0;
 
@@ -359,6 +362,29 @@ async function runIn(
 }
 
 describe('run with copy-to-regions', () => {
+  it('fails the copies beyond the destination’s snapshot quota before starting any, and says so', async () => {
+    const home = new FakeAdapter([], [A, B]);
+    const eu = new FakeAdapter([], [], EU);
+    eu.quota = () => Promise.resolve({ name: 'ManualSnapshots', used: 99, max: 100 });
+    const report = await runIn([home, eu], {
+      'resource-id': `${A},${B}`,
+      'copy-to-regions': EU,
+    });
+
+    expect(report.status).toBe('partial');
+    expect(home.mutations()).toEqual([`create ${A}`, `create ${B}`]);
+    expect(eu.mutations()).toEqual([`copy snap-new-1 to ${EU}`]);
+    const [first, second] = report.targets;
+    expect(first?.ok).toBe(true);
+    expect(second?.ok).toBe(false);
+    expect(second?.outcome).toBe('created');
+    expect(second?.destinations[0]?.copies[0]).toMatchObject({ result: 'failed' });
+    expect(second?.message).toMatch(
+      new RegExp(`would exceed the snapshot quota there: 99 of 100 used .*${EU}`),
+    );
+    expect(report.warnings.join(' ')).toMatch(/Only 0 backups are left/);
+  });
+
   it('copies this run’s backup to every destination with the copy tags, and outputs the copies', async () => {
     const home = new FakeAdapter([], [A]);
     const eu = new FakeAdapter([], [], EU);
