@@ -53,8 +53,29 @@ const ID_PATTERNS: Record<TargetType, { pattern: RegExp; example: string }> = {
   'rds-instance': { pattern: /^[A-Za-z](?:-?[A-Za-z0-9]){0,62}$/, example: 'prod-db' },
   'rds-cluster': { pattern: /^[A-Za-z](?:-?[A-Za-z0-9]){0,62}$/, example: 'prod-aurora' },
 };
-const REGION = /^[a-z]{2}(?:-[a-z0-9]+)+-\d{1,2}$/;
+/**
+ * Region names of each AWS partition, as the SDK's partitions define them (`us-east-1`,
+ * `cn-north-1`, `us-gov-west-1`, `eusc-de-east-1`…). A name of no partition is a typo.
+ */
+const PARTITIONS: readonly { name: string; regions: RegExp }[] = [
+  { name: 'aws', regions: /^(?:us|eu|ap|sa|ca|me|af|il|mx)-[a-z]+-\d{1,2}$/ },
+  { name: 'aws-cn', regions: /^cn-[a-z]+-\d{1,2}$/ },
+  { name: 'aws-us-gov', regions: /^us-gov-[a-z]+-\d{1,2}$/ },
+  { name: 'aws-iso', regions: /^us-iso-[a-z]+-\d{1,2}$/ },
+  { name: 'aws-iso-b', regions: /^us-isob-[a-z]+-\d{1,2}$/ },
+  { name: 'aws-iso-e', regions: /^eu-isoe-[a-z]+-\d{1,2}$/ },
+  { name: 'aws-iso-f', regions: /^us-isof-[a-z]+-\d{1,2}$/ },
+  { name: 'aws-eusc', regions: /^eusc-de-[a-z]+-\d{1,2}$/ },
+];
+/** The shape of a region name inside other values (a KMS ARN, a `region=key` line). */
+const REGION_SHAPE = '[a-z]{2,4}(?:-[a-z0-9]+)+-\\d{1,2}';
 const BACKUP_SET = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+/** AWS resources carry at most 50 tags: more `resource-tags` than that can match nothing. */
+const MAX_RESOURCE_TAGS = 50;
+/** The characters RDS allows in tag keys and values (its API reference's pattern). */
+const RDS_TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+/** EC2 resource ids, which a DB identifier could spell but never is: a wrong `target-type`. */
+const EC2_ID = /^(?:vol|i|snap|ami)-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 
 /** Reads all inputs; throws one InputError naming the first invalid input. */
 export function readConfig(input: InputLookup, env: NodeJS.ProcessEnv): Config {
@@ -65,7 +86,14 @@ export function readConfig(input: InputLookup, env: NodeJS.ProcessEnv): Config {
 
   const targetType = readTargetType(read(INPUTS.targetType));
   const resourceIds = readResourceIds(read(INPUTS.resourceId), targetType);
-  const resourceTags = readKeyValueLines(INPUTS.resourceTags, read(INPUTS.resourceTags), false);
+  const resourceTags = readKeyValueLines(INPUTS.resourceTags, read(INPUTS.resourceTags));
+  if (Object.keys(resourceTags).length > MAX_RESOURCE_TAGS) {
+    throw invalid(
+      INPUTS.resourceTags,
+      `${Object.keys(resourceTags).length} tags`,
+      `at most ${MAX_RESOURCE_TAGS} tags (no resource carries more, so none would match)`,
+    );
+  }
   if (resourceIds.length === 0 && Object.keys(resourceTags).length === 0) {
     throw new InputError(
       INPUTS.resourceId,
@@ -81,8 +109,17 @@ export function readConfig(input: InputLookup, env: NodeJS.ProcessEnv): Config {
       `Input '${INPUTS.region}' is required when AWS_REGION is not set (for example set 'aws-region' on aws-actions/configure-aws-credentials).`,
     );
   }
-  if (!REGION.test(region)) {
-    throw invalid(INPUTS.region, region, 'a region name such as us-east-1 or ap-northeast-1');
+  if (partitionOf(region) === undefined) {
+    const from =
+      read(INPUTS.region) !== ''
+        ? ''
+        : env.AWS_REGION?.trim()
+          ? ' (from AWS_REGION)'
+          : ' (from AWS_DEFAULT_REGION)';
+    throw new InputError(
+      INPUTS.region,
+      `Input '${INPUTS.region}' has an invalid value '${region}'${from}: expected a region name such as us-east-1 or ap-northeast-1.`,
+    );
   }
 
   const backupSet = read(INPUTS.backupSet);
@@ -126,22 +163,25 @@ export function readConfig(input: InputLookup, env: NodeJS.ProcessEnv): Config {
     rules,
     prune,
     minIntervalMs: readDuration(INPUTS.minInterval, read(INPUTS.minInterval)),
-    tags: readKeyValueLines(INPUTS.tags, read(INPUTS.tags), true),
+    tags: readUserTags(read(INPUTS.tags), targetType),
     copyTags: readBoolean(INPUTS.copyTags, read(INPUTS.copyTags)),
     wait: readBoolean(INPUTS.wait, read(INPUTS.wait)),
     waitTimeoutMs,
     concurrency: readInteger(INPUTS.concurrency, read(INPUTS.concurrency), 1, 32) ?? 4,
     maxDeletions: readInteger(INPUTS.maxDeletions, read(INPUTS.maxDeletions), 0, 10_000) ?? 50,
     dryRun: readBoolean(INPUTS.dryRun, read(INPUTS.dryRun)),
-    noReboot: readBoolean(INPUTS.noReboot, read(INPUTS.noReboot)),
+    noReboot: readNoReboot(read(INPUTS.noReboot), targetType),
     ...(runId ? { runId } : {}),
     ...(copy ? { copy } : {}),
   };
 }
 
 /** A KMS key id, alias or ARN (of a key or an alias). */
-const KMS_KEY =
-  /^(?:arn:aws[a-z-]*:kms:([a-z]{2}(?:-[a-z0-9]+)+-\d{1,2}):\d{12}:(?:key|alias)\/[A-Za-z0-9/_+=.@-]+|alias\/[A-Za-z0-9/_-]+|(?:mrk-)?[0-9a-f]{32}|[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12})$/;
+const KMS_KEY = new RegExp(
+  `^(?:arn:aws[a-z-]*:kms:(${REGION_SHAPE}):\\d{12}:(?:key|alias)/[A-Za-z0-9/_+=.@-]+|alias/[A-Za-z0-9/_-]+|(?:mrk-)?[0-9a-f]{32}|[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12})$`,
+);
+/** A `region=key` line of `copy-kms-key-id`, as opposed to a single key. */
+const REGION_LINE = new RegExp(`^${REGION_SHAPE}\\s*=`);
 
 /** The `copy-*` inputs; undefined when `copy-to-regions` is empty (the others must be too). */
 function readCopyConfig(
@@ -168,9 +208,18 @@ function readCopyConfig(
     }
     return undefined;
   }
+  const sourcePartition = partitionOf(region);
   for (const destination of regions) {
-    if (!REGION.test(destination)) {
+    const partition = partitionOf(destination);
+    if (partition === undefined) {
       throw invalid(INPUTS.copyToRegions, destination, 'region names such as us-east-1');
+    }
+    if (partition !== sourcePartition) {
+      throw invalid(
+        INPUTS.copyToRegions,
+        destination,
+        `regions of the source region's partition (${region} is in ${sourcePartition}, ${destination} in ${partition}; AWS copies no backup across partitions)`,
+      );
     }
     if (destination === region) {
       throw invalid(
@@ -215,7 +264,7 @@ function readKmsKeys(value: string, regions: readonly string[]): Record<string, 
     }
     keys[destination] = key;
   };
-  if (lines.length === 1 && !/^[a-z]{2}(?:-[a-z0-9]+)+-\d{1,2}\s*=/.test(lines[0] ?? '')) {
+  if (lines.length === 1 && !REGION_LINE.test(lines[0] ?? '')) {
     for (const destination of regions) check(destination, lines[0] ?? '', lines[0] ?? '');
     return keys;
   }
@@ -275,12 +324,19 @@ function readResourceIds(value: string, targetType: TargetType): string[] {
     if (!pattern.test(id)) {
       throw invalid(INPUTS.resourceId, id, `ids of ${targetType} resources such as ${example}`);
     }
+    if (targetType.startsWith('rds-') && EC2_ID.test(id)) {
+      throw invalid(
+        INPUTS.resourceId,
+        id,
+        `ids of ${targetType} resources such as ${example} (this is an EC2 id: check 'target-type')`,
+      );
+    }
   }
   return ids;
 }
 
-/** `Key=Value` lines; `userTags` also refuses the reserved `aws:` and `snapshot-rotation:` keys. */
-function readKeyValueLines(name: string, value: string, userTags: boolean): Record<string, string> {
+/** `Key=Value` lines, one pair a line (a value may hold `=`, but not `, Key=` of a second pair). */
+function readKeyValueLines(name: string, value: string): Record<string, string> {
   const result: Record<string, string> = {};
   for (const raw of value.split('\n')) {
     const line = raw.trim();
@@ -289,19 +345,57 @@ function readKeyValueLines(name: string, value: string, userTags: boolean): Reco
     const key = eq > 0 ? line.slice(0, eq).trim() : '';
     const tagValue = eq > 0 ? line.slice(eq + 1).trim() : '';
     if (key === '') throw invalid(name, line, 'one Key=Value pair per line');
+    // `A=1, B=2` on one line would be one tag A with the value `1, B=2`: surely two tags meant.
+    if (/,\s*[^\s,=][^,=]*=/.test(tagValue)) {
+      throw invalid(
+        name,
+        line,
+        'one Key=Value pair per line (separate pairs by newlines, not commas)',
+      );
+    }
     if (key.length > 128 || tagValue.length > 256) {
       throw invalid(name, line, 'tag keys of at most 128 and values of at most 256 characters');
-    }
-    if (userTags && (key.toLowerCase().startsWith('aws:') || key.startsWith(TAG_PREFIX))) {
-      throw invalid(name, line, `keys that do not start with 'aws:' or '${TAG_PREFIX}' (reserved)`);
     }
     if (key in result) throw invalid(name, line, 'each key at most once');
     result[key] = tagValue;
   }
-  if (userTags && Object.keys(result).length > MAX_USER_TAGS) {
-    throw invalid(name, `${Object.keys(result).length} tags`, `at most ${MAX_USER_TAGS} tags`);
-  }
   return result;
+}
+
+/**
+ * `tags`: Key=Value lines without the reserved `aws:` and `snapshot-rotation:` keys (in any case),
+ * at most MAX_USER_TAGS, and for RDS within what RDS tags can carry.
+ */
+function readUserTags(value: string, targetType: TargetType): Record<string, string> {
+  const name = INPUTS.tags;
+  const tags = readKeyValueLines(name, value);
+  const rds = targetType.startsWith('rds-');
+  for (const [key, tagValue] of Object.entries(tags)) {
+    const line = `${key}=${tagValue}`;
+    const lower = key.toLowerCase();
+    if (lower.startsWith('aws:') || lower.startsWith(TAG_PREFIX)) {
+      throw invalid(name, line, `keys that do not start with 'aws:' or '${TAG_PREFIX}' (reserved)`);
+    }
+    if (!rds) continue;
+    if (!RDS_TAG_TEXT.test(key) || !RDS_TAG_TEXT.test(tagValue)) {
+      throw invalid(
+        name,
+        line,
+        `only letters, digits, spaces and _ . : / = + - @ for target-type ${targetType} (all that RDS tags can carry)`,
+      );
+    }
+    if ([key, tagValue].some((text) => /^(?:aws|rds):/i.test(text))) {
+      throw invalid(
+        name,
+        line,
+        `keys and values that do not start with 'aws:' or 'rds:' for target-type ${targetType} (RDS reserves them)`,
+      );
+    }
+  }
+  if (Object.keys(tags).length > MAX_USER_TAGS) {
+    throw invalid(name, `${Object.keys(tags).length} tags`, `at most ${MAX_USER_TAGS} tags`);
+  }
+  return tags;
 }
 
 function readInteger(name: string, value: string, min: number, max: number): number | undefined {
@@ -318,6 +412,22 @@ function readDuration(name: string, value: string): number | undefined {
   const ms = parseDuration(value);
   if (ms === undefined) throw invalid(name, value, DURATION_HELP);
   return ms;
+}
+
+/** `no-reboot`: only an AMI can reboot its instance, so `false` for another target-type is a mistake. */
+function readNoReboot(value: string, targetType: TargetType): boolean {
+  const noReboot = readBoolean(INPUTS.noReboot, value);
+  if (!noReboot && targetType !== 'ec2-image') {
+    throw new InputError(
+      INPUTS.noReboot,
+      `Input '${INPUTS.noReboot}' is false, but only target-type ec2-image reboots (for a file-system-consistent image); target-type ${targetType} never reboots anything: remove '${INPUTS.noReboot}'.`,
+    );
+  }
+  return noReboot;
+}
+
+function partitionOf(region: string): string | undefined {
+  return PARTITIONS.find((partition) => partition.regions.test(region))?.name;
 }
 
 function readBoolean(name: string, value: string): boolean {

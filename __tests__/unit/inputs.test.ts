@@ -313,3 +313,174 @@ describe('readConfig tags limit', () => {
     );
   });
 });
+
+// Malformed inputs that the integration catalogue (inputs-catalogue.test.ts) found accepted.
+describe('readConfig refuses what an operator surely did not mean', () => {
+  const RDS = { 'target-type': 'rds-instance', 'resource-id': 'prod-db' };
+
+  it('refuses an EC2 id for an RDS target and points at target-type', () => {
+    for (const [targetType, id] of [
+      ['rds-instance', VOL],
+      ['rds-cluster', 'i-0123456789abcdef0'],
+      ['rds-instance', 'snap-01234567'],
+      ['rds-cluster', 'ami-0123456789abcdef0'],
+    ] as const) {
+      const error = errorOf({ 'target-type': targetType, 'resource-id': id });
+      expect(error.input).toBe('resource-id');
+      expect(error.message).toBe(
+        `Input 'resource-id' has an invalid value '${id}': expected ids of ${targetType} resources such as ${targetType === 'rds-instance' ? 'prod-db' : 'prod-aurora'} (this is an EC2 id: check 'target-type').`,
+      );
+    }
+    // DB identifiers that merely start like one stay valid.
+    expect(read({ ...RDS, 'resource-id': 'i-prod, vol-archive' }).resourceIds).toEqual([
+      'i-prod',
+      'vol-archive',
+    ]);
+  });
+
+  it.each(['tags', 'resource-tags'])('refuses comma-separated pairs on one %s line', (input) => {
+    const error = errorOf({ [input]: 'Team=data, Env=prod' });
+    expect(error.input).toBe(input);
+    expect(error.message).toBe(
+      `Input '${input}' has an invalid value 'Team=data, Env=prod': expected one Key=Value pair per line (separate pairs by newlines, not commas).`,
+    );
+    // Commas and `=` in a value are fine on their own.
+    expect(
+      read({ [input]: 'Owners=ann, bob\nQuery=a=1&b=2' })[
+        input === 'tags' ? 'tags' : 'resourceTags'
+      ],
+    ).toEqual({
+      Owners: 'ann, bob',
+      Query: 'a=1&b=2',
+    });
+  });
+
+  it('refuses more resource-tags than a resource can carry (50)', () => {
+    const lines = (n: number) => Array.from({ length: n }, (_, i) => `k${i}=v`).join('\n');
+    expect(Object.keys(read({ 'resource-tags': lines(50) }).resourceTags)).toHaveLength(50);
+    const error = errorOf({ 'resource-tags': lines(51) });
+    expect(error.input).toBe('resource-tags');
+    expect(error.message).toBe(
+      "Input 'resource-tags' has an invalid value '51 tags': expected at most 50 tags (no resource carries more, so none would match).",
+    );
+  });
+
+  it.each([
+    'us-east-1',
+    'ap-southeast-7',
+    'il-central-1',
+    'mx-central-1',
+    'cn-northwest-1',
+    'us-gov-west-1',
+    'us-iso-east-1',
+    'us-isob-east-1',
+    'us-isof-south-1',
+    'eu-isoe-west-1',
+    'eusc-de-east-1',
+  ])('accepts the region %s of an AWS partition', (region) => {
+    expect(read({ region }).region).toBe(region);
+  });
+
+  it.each(['zz-east-1', 'us-east-1a', 'useast-1', 'us-east-100', 'mars-1', 'eu-west1'])(
+    'refuses the region %s, which is of no AWS partition',
+    (region) => {
+      const error = errorOf({ region });
+      expect(error.input).toBe('region');
+      expect(error.message).toBe(
+        `Input 'region' has an invalid value '${region}': expected a region name such as us-east-1 or ap-northeast-1.`,
+      );
+    },
+  );
+
+  it('says when an invalid region came from the environment', () => {
+    expect(errorOf({}, { AWS_REGION: 'garbage' }).message).toBe(
+      "Input 'region' has an invalid value 'garbage' (from AWS_REGION): expected a region name such as us-east-1 or ap-northeast-1.",
+    );
+    expect(errorOf({}, { AWS_DEFAULT_REGION: 'us-east' }).message).toContain(
+      "'us-east' (from AWS_DEFAULT_REGION)",
+    );
+  });
+
+  it('refuses copies to another partition and accepts them within one', () => {
+    const error = errorOf({ 'copy-to-regions': 'eu-west-1\ncn-north-1' });
+    expect(error.input).toBe('copy-to-regions');
+    expect(error.message).toBe(
+      "Input 'copy-to-regions' has an invalid value 'cn-north-1': expected regions of the source region's partition (us-east-1 is in aws, cn-north-1 in aws-cn; AWS copies no backup across partitions).",
+    );
+    expect(errorOf({ 'copy-to-regions': 'us-gov-west-1' }).input).toBe('copy-to-regions');
+    const gov = read({
+      region: 'us-gov-west-1',
+      'copy-to-regions': 'us-gov-east-1',
+      'copy-kms-key-id':
+        'arn:aws-us-gov:kms:us-gov-east-1:123456789012:key/mrk-0123456789abcdef0123456789abcdef',
+    });
+    expect(gov.copy?.regions).toEqual(['us-gov-east-1']);
+    expect(Object.keys(gov.copy?.kmsKeyIds ?? {})).toEqual(['us-gov-east-1']);
+    expect(
+      read({ region: 'cn-north-1', 'copy-to-regions': 'cn-northwest-1' }).copy?.regions,
+    ).toEqual(['cn-northwest-1']);
+  });
+
+  it.each(['Snapshot-Rotation:keep=true', 'SNAPSHOT-ROTATION:backup-set=x', 'Aws:owner=me'])(
+    'refuses the reserved tag prefix in any case (%s)',
+    (line) => {
+      const error = errorOf({ tags: line });
+      expect(error.input).toBe('tags');
+      expect(error.message).toContain(
+        "expected keys that do not start with 'aws:' or 'snapshot-rotation:'",
+      );
+    },
+  );
+
+  it.each(['rds-instance', 'rds-cluster'])(
+    'refuses tags that %s snapshots cannot carry',
+    (targetType) => {
+      const rds = { 'target-type': targetType, 'resource-id': 'prod-db' };
+      for (const tags of ['Owner=R&D', 'Cost(center)=42', 'Note=50%', 'Team=a;b', 'Ticket#=1']) {
+        const error = errorOf({ ...rds, tags });
+        expect(error.input).toBe('tags');
+        expect(error.message).toBe(
+          `Input 'tags' has an invalid value '${tags}': expected only letters, digits, spaces and _ . : / = + - @ for target-type ${targetType} (all that RDS tags can carry).`,
+        );
+      }
+      for (const tags of ['rds:owner=me', 'Owner=rds:me', 'Owner=aws:me', 'RDS:owner=me']) {
+        const error = errorOf({ ...rds, tags });
+        expect(error.input).toBe('tags');
+        expect(error.message).toContain(
+          "expected keys and values that do not start with 'aws:' or 'rds:'",
+        );
+      }
+      // What RDS does allow, Unicode letters and spaces included.
+      const allowed = 'Owner=Zoë Müller\nPath=/a/b:c\nMail=ops+db@example.com\n部署=データ基盤';
+      expect(Object.keys(read({ ...rds, tags: allowed }).tags)).toHaveLength(4);
+    },
+  );
+
+  it('leaves EC2 tags free of RDS rules', () => {
+    expect(read({ tags: 'Owner=R&D\nrds:owner=me' }).tags).toEqual({
+      Owner: 'R&D',
+      'rds:owner': 'me',
+    });
+  });
+
+  it.each(['ebs-volume', 'rds-instance', 'rds-cluster'])(
+    'refuses no-reboot false for %s, which never reboots',
+    (targetType) => {
+      const resourceId = targetType === 'ebs-volume' ? VOL : 'prod-db';
+      const error = errorOf({
+        'target-type': targetType,
+        'resource-id': resourceId,
+        'no-reboot': 'false',
+      });
+      expect(error.input).toBe('no-reboot');
+      expect(error.message).toBe(
+        `Input 'no-reboot' is false, but only target-type ec2-image reboots (for a file-system-consistent image); target-type ${targetType} never reboots anything: remove 'no-reboot'.`,
+      );
+      // The default (true) is fine everywhere.
+      expect(
+        read({ 'target-type': targetType, 'resource-id': resourceId, 'no-reboot': 'true' })
+          .noReboot,
+      ).toBe(true);
+    },
+  );
+});
