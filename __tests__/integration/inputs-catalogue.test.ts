@@ -1,0 +1,263 @@
+/**
+ * A catalogue of malformed inputs, the typos and slips an operator makes, across every input of
+ * action.yml. Each runs the bundled action against an endpoint that records every request and must
+ * end with exit code 1, exactly one `::error::` line naming the offending input, and not a single
+ * AWS call. No moto state is involved, so the cases run concurrently.
+ */
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { ACTION_YML, actionDefaults } from '../../scripts/action-runner.mjs';
+import { readConfig } from '../../src/inputs.js';
+import { errorLines, recordingEndpoint, runAction } from './helpers.js';
+
+const VOL = 'vol-0123456789abcdef0';
+const INSTANCE = 'i-0123456789abcdef0';
+const KEY = '1234abcd-12ab-34cd-56ef-1234567890ab';
+const arnIn = (region: string): string => `arn:aws:kms:${region}:123456789012:key/${KEY}`;
+const lines = (count: number, line: (i: number) => string): string =>
+  Array.from({ length: count }, (_, i) => line(i)).join('\n');
+
+interface Case {
+  /** The input the one error line must name. */
+  input: string;
+  /** What the operator got wrong. */
+  label: string;
+  /** Inputs changed from a valid EBS run (`undefined` removes one). */
+  change: Inputs;
+  /** Runner environment changed (`undefined` removes a variable). */
+  env?: Record<string, string | undefined>;
+}
+type Inputs = Record<string, string | undefined>;
+type Row = [label: string, change: Inputs, env?: Record<string, string | undefined>];
+
+/** The cases of one input. */
+const about = (input: string, rows: Row[]): Case[] =>
+  rows.map(([label, change, env]) => ({ input, label, change, ...(env ? { env } : {}) }));
+
+/** A valid run that these cases break one way each: one volume, five generations, us-east-1. */
+const BASE = { 'target-type': 'ebs-volume', 'resource-id': VOL, generations: '5' };
+// Valid variants of it for the other target types and for copies.
+const RDS = { 'target-type': 'rds-instance', 'resource-id': 'prod-db' };
+const CLUSTER = { 'target-type': 'rds-cluster', 'resource-id': 'prod-aurora' };
+const IMAGE = { 'target-type': 'ec2-image', 'resource-id': INSTANCE };
+const COPY = { 'copy-to-regions': 'eu-west-1' };
+const VALID: Inputs[] = [{}, RDS, CLUSTER, IMAGE, COPY, { 'no-reboot': 'true' }];
+
+const cases: Case[] = [
+  ...about('target-type', [
+    ['missing', { 'target-type': undefined }],
+    ['empty', { 'target-type': '' }],
+    ['in upper case', { 'target-type': 'EBS-Volume' }],
+    ['ebs', { 'target-type': 'ebs' }],
+    ['ec2-instance', { 'target-type': 'ec2-instance' }],
+  ]),
+  ...about('resource-id', [
+    ['an instance id for ebs-volume', { 'resource-id': INSTANCE }],
+    ['a volume id for ec2-image', { ...IMAGE, 'resource-id': VOL }],
+    ['a truncated volume id', { 'resource-id': 'vol-0123456' }],
+    ['volume ids separated by spaces', { 'resource-id': `${VOL} vol-0aaaaaaaaaaaaaaaa` }],
+    ['a good and a bad volume id', { 'resource-id': `${VOL}, vol-XYZ` }],
+    ['of only separators, no resource-tags', { 'resource-id': ' ,\n, ' }],
+    ['neither resource-id nor resource-tags', { 'resource-id': undefined }],
+    ['an RDS identifier starting with a digit', { ...RDS, 'resource-id': '1prod-db' }],
+    ['an RDS identifier with --', { ...RDS, 'resource-id': 'prod--db' }],
+    ['an RDS identifier with _', { ...RDS, 'resource-id': 'prod_db' }],
+    ['a cluster identifier of 64 characters', { ...CLUSTER, 'resource-id': `a${'b'.repeat(63)}` }],
+    [
+      'a DB instance ARN instead of its identifier',
+      { ...RDS, 'resource-id': 'arn:aws:rds:us-east-1:123456789012:db:prod-db' },
+    ],
+    ['a volume id for rds-instance', { ...RDS, 'resource-id': VOL }],
+    ['an instance id for rds-cluster', { ...CLUSTER, 'resource-id': INSTANCE }],
+  ]),
+  ...about('resource-tags', [
+    ['line without =', { 'resource-tags': 'Backup' }],
+    ['line with an empty key', { 'resource-tags': '=nightly' }],
+    ['with a key twice', { 'resource-tags': 'Backup=a\nBackup=b' }],
+    ['key of 129 characters', { 'resource-tags': `${'k'.repeat(129)}=v` }],
+    [
+      'separated by commas',
+      { 'resource-id': undefined, 'resource-tags': 'Backup=nightly, Env=prod' },
+    ],
+    [
+      'more resource-tags than a resource can carry',
+      { 'resource-tags': lines(51, (i) => `k${i}=v`) },
+    ],
+  ]),
+  ...about('region', [
+    ['without its number', { region: 'us-east' }],
+    ['in upper case', { region: 'EU-WEST-1' }],
+    ['mars-1', { region: 'mars-1' }],
+    ['an availability zone as region', { region: 'us-east-1a' }],
+    ['of no AWS partition', { region: 'zz-east-1' }],
+    ['two regions as region', { region: 'us-east-1,us-west-2' }],
+    ['no region and no AWS_REGION', {}, { AWS_REGION: undefined }],
+    ['a garbage AWS_REGION', {}, { AWS_REGION: 'garbage' }],
+  ]),
+  ...about('backup-set', [
+    ['with a space', { 'backup-set': 'daily backups' }],
+    ['starting with -', { 'backup-set': '-daily' }],
+    ['of 65 characters', { 'backup-set': 'd'.repeat(65) }],
+    ['with /', { 'backup-set': 'daily/weekly' }],
+    ['with a non-ASCII letter', { 'backup-set': 'täglich' }],
+    ['on two lines', { 'backup-set': 'daily\nweekly' }],
+  ]),
+  ...about('generations', [
+    ['0', { generations: '0' }],
+    ['-1', { generations: '-1' }],
+    ['2.5', { generations: '2.5' }],
+    ['1001', { generations: '1001' }],
+    ['huge', { generations: '99999999999999999999' }],
+  ]),
+  ...about('keep-within', [
+    ['5x', { 'keep-within': '5x' }],
+    ['1.5d', { 'keep-within': '1.5d' }],
+    ['-1d', { 'keep-within': '-1d' }],
+    ['0d', { 'keep-within': '0d' }],
+    ['without a unit', { 'keep-within': '50' }],
+    ['in years', { 'keep-within': '1y' }],
+    ['beyond any date', { 'keep-within': '99999999999999999w' }],
+  ]),
+  ...about('prune', [
+    ['yes', { prune: 'yes' }],
+    ['1', { prune: '1' }],
+    ['true with no keep rule', { generations: undefined }],
+  ]),
+  ...about('min-interval', [
+    ['without a unit', { 'min-interval': '20' }],
+    ['0h', { 'min-interval': '0h' }],
+    ['1.5h', { 'min-interval': '1.5h' }],
+    ['in seconds', { 'min-interval': '30s' }],
+  ]),
+  ...about('tags', [
+    ['line without =', { tags: 'Team' }],
+    ['line with an empty key', { tags: '=data' }],
+    ['with the reserved snapshot-rotation: prefix', { tags: 'snapshot-rotation:keep=true' }],
+    ['with the reserved prefix in another case', { tags: 'Snapshot-Rotation:keep=true' }],
+    ['with the aws: prefix', { tags: 'aws:owner=me' }],
+    ['key of 129 characters', { tags: `${'k'.repeat(129)}=v` }],
+    ['value of 257 characters', { tags: `Note=${'v'.repeat(257)}` }],
+    ['45 tags', { tags: lines(45, (i) => `k${i}=v`) }],
+    ['separated by commas', { tags: 'Team=data, Env=prod' }],
+    ['with a character RDS refuses', { ...RDS, tags: 'Owner=R&D' }],
+    ['with the rds: prefix on an RDS target', { ...RDS, tags: 'rds:owner=me' }],
+  ]),
+  ...about('copy-tags', [
+    ['yes', { 'copy-tags': 'yes' }],
+    ['0', { 'copy-tags': '0' }],
+  ]),
+  ...about('wait', [['yes', { wait: 'yes' }]]),
+  ...about('wait-timeout', [
+    ['7h', { 'wait-timeout': '7h' }],
+    ['1w', { 'wait-timeout': '1w' }],
+    ['0m', { 'wait-timeout': '0m' }],
+    ['in bare seconds', { 'wait-timeout': '3600' }],
+  ]),
+  ...about('concurrency', [
+    ['0', { concurrency: '0' }],
+    ['33', { concurrency: '33' }],
+    ['2.5', { concurrency: '2.5' }],
+  ]),
+  ...about('max-deletions', [
+    ['-1', { 'max-deletions': '-1' }],
+    ['10001', { 'max-deletions': '10001' }],
+    ['1.5', { 'max-deletions': '1.5' }],
+  ]),
+  ...about('dry-run', [['1', { 'dry-run': '1' }]]),
+  ...about('no-reboot', [
+    ['maybe', { ...IMAGE, 'no-reboot': 'maybe' }],
+    ['false for ebs-volume', { 'no-reboot': 'false' }],
+    ['false for rds-instance', { ...RDS, 'no-reboot': 'false' }],
+  ]),
+  ...about('copy-to-regions', [
+    ['the source region', { 'copy-to-regions': 'us-east-1' }],
+    ['including the source region', { 'copy-to-regions': 'us-west-2,us-east-1' }],
+    ['without its number', { 'copy-to-regions': 'eu-west' }],
+    ['separated by spaces', { 'copy-to-regions': 'eu-west-1 us-west-2' }],
+    ['in another partition (China)', { 'copy-to-regions': 'cn-north-1' }],
+    ['in another partition (GovCloud)', { 'copy-to-regions': 'us-gov-west-1' }],
+  ]),
+  ...about('copy-generations', [
+    ['without copy-to-regions', { 'copy-generations': '2' }],
+    ['0', { ...COPY, 'copy-generations': '0' }],
+    ['two', { ...COPY, 'copy-generations': 'two' }],
+  ]),
+  ...about('copy-keep-within', [
+    ['without copy-to-regions', { 'copy-keep-within': '1d' }],
+    ['1 day', { ...COPY, 'copy-keep-within': '1 day' }],
+    ['0d', { ...COPY, 'copy-keep-within': '0d' }],
+  ]),
+  ...about('copy-kms-key-id', [
+    ['without copy-to-regions', { 'copy-kms-key-id': KEY }],
+    ['not a key', { ...COPY, 'copy-kms-key-id': 'not-a-key' }],
+    [
+      'an ARN of another service',
+      { ...COPY, 'copy-kms-key-id': 'arn:aws:rds:eu-west-1:123456789012:db:prod-db' },
+    ],
+    ['for a region not in copy-to-regions', { ...COPY, 'copy-kms-key-id': 'us-west-2=alias/dr' }],
+    ['an ARN of another region', { ...COPY, 'copy-kms-key-id': arnIn('us-west-2') }],
+    [
+      'region line of another region’s ARN',
+      { ...COPY, 'copy-kms-key-id': `eu-west-1=${arnIn('us-east-1')}` },
+    ],
+    ['a region twice', { ...COPY, 'copy-kms-key-id': 'eu-west-1=alias/a\neu-west-1=alias/b' }],
+    [
+      'two bare keys',
+      { 'copy-to-regions': 'eu-west-1,us-west-2', 'copy-kms-key-id': `${KEY}\n${KEY}` },
+    ],
+  ]),
+];
+
+/** The inputs of a case: the valid base with its changes, as a workflow's `with:` would give them. */
+function inputsOf(change: Inputs): Record<string, string> {
+  const inputs: Record<string, string> = {};
+  for (const [name, value] of Object.entries({ ...BASE, ...change })) {
+    if (value !== undefined) inputs[name] = value;
+  }
+  return inputs;
+}
+
+describe('the catalogue', () => {
+  it('covers every input that action.yml declares, with at least 40 cases', () => {
+    const action = parse(readFileSync(ACTION_YML, 'utf8')) as { inputs: Record<string, unknown> };
+    expect([...new Set(cases.map((c) => c.input))].sort()).toEqual(
+      Object.keys(action.inputs).sort(),
+    );
+    expect(cases.length).toBeGreaterThanOrEqual(40);
+    const names = cases.map((c) => `${c.input}: ${c.label}`);
+    expect(new Set(names).size).toBe(names.length);
+  });
+
+  // Each case breaks a valid run in one way only: were a base itself invalid, a case could pass
+  // for the wrong reason.
+  it.each(VALID)('breaks only valid bases (%j)', (base) => {
+    const inputs = { ...actionDefaults(), ...inputsOf(base) };
+    expect(() =>
+      readConfig((name) => inputs[name] ?? '', { AWS_REGION: 'us-east-1' }),
+    ).not.toThrow();
+  });
+});
+
+describe.concurrent('malformed inputs', () => {
+  it.for(cases)(
+    '$input: refuses $label with one ::error:: line naming it, exit code 1 and no AWS call',
+    async ({ input, change, env }, { expect }) => {
+      const recorder = await recordingEndpoint();
+      try {
+        const run = await runAction(inputsOf(change), {
+          endpoint: recorder.endpoint,
+          ...(env ? { env } : {}),
+        });
+        const log = `action log:\n${run.stdout}\n${run.stderr}`;
+        const errors = errorLines(run);
+        expect(errors, log).toHaveLength(1);
+        expect(errors[0], log).toContain(`'${input}'`);
+        expect(run.code, log).toBe(1);
+        expect(recorder.requests, log).toEqual([]);
+      } finally {
+        await recorder.close();
+      }
+    },
+  );
+});
