@@ -421,8 +421,8 @@ describe('EbsVolumeAdapter as a copy destination', () => {
 
       const done = await copies.waitUntilDone(pending, { maxWaitSeconds: 60 });
 
-      expect(ec2.commandCalls(DescribeSnapshotsCommand)[0]?.args[0].input.SnapshotIds).toEqual([
-        'snap-copy',
+      expect(ec2.commandCalls(DescribeSnapshotsCommand)[0]?.args[0].input.Filters).toEqual([
+        { Name: 'snapshot-id', Values: ['snap-copy'] },
       ]);
       expect(done).toEqual({
         ...pending,

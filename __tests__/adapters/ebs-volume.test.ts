@@ -663,7 +663,11 @@ describe('EbsVolumeAdapter.waitUntilDone', () => {
     expect(result).toMatchObject({ id: 'snap-new', state: 'completed', sourceId: 'vol-1' });
     const calls = ec2.commandCalls(DescribeSnapshotsCommand);
     expect(calls.length).toBeGreaterThanOrEqual(2);
-    for (const call of calls) expect(call.args[0].input.SnapshotIds).toEqual(['snap-new']);
+    // Read through the shared, batched describe: a filter by id, of this account's snapshots.
+    for (const call of calls) {
+      expect(call.args[0].input.Filters).toEqual([{ Name: 'snapshot-id', Values: ['snap-new'] }]);
+      expect(call.args[0].input.OwnerIds).toEqual(['self']);
+    }
   });
 
   it('returns a failed Backup with AWS’s StateMessage when the snapshot ends in error', async () => {
@@ -718,9 +722,8 @@ describe('EbsVolumeAdapter.waitUntilDone', () => {
   });
 
   it('reports at once, not at the timeout, a snapshot that disappeared while waiting', async () => {
-    ec2
-      .on(DescribeSnapshotsCommand)
-      .rejects(awsError('InvalidSnapshot.NotFound', "The snapshot 'snap-new' does not exist."));
+    // A filter by id answers a deleted snapshot with an empty list.
+    ec2.on(DescribeSnapshotsCommand).resolves({ Snapshots: [] });
     const started = performance.now();
 
     const error = await rejectionOf(

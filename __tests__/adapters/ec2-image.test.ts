@@ -568,7 +568,7 @@ describe('Ec2ImageAdapter.waitUntilDone', () => {
 
     expect(result).toMatchObject({ id: 'ami-new', state: 'completed', sourceId: INSTANCE });
     for (const call of ec2.commandCalls(DescribeImagesCommand)) {
-      expect(call.args[0].input.ImageIds).toEqual(['ami-new']);
+      expect(call.args[0].input.Filters).toEqual([{ Name: 'image-id', Values: ['ami-new'] }]);
     }
     const tagCalls = ec2.commandCalls(CreateTagsCommand);
     expect(tagCalls).toHaveLength(1);

@@ -5,7 +5,6 @@
 import {
   CopySnapshotCommand,
   CreateSnapshotCommand,
-  DescribeSnapshotsCommand,
   paginateDescribeSnapshots,
   paginateDescribeVolumes,
   type EC2Client,
@@ -15,9 +14,9 @@ import {
 import { TAGS } from '../constants.js';
 import { awsErrorCode, CancelledError, describeAwsError, TargetError } from '../errors.js';
 import { sleep as realSleep, type Sleep } from '../sleep.js';
-import { deleteSnapshot, findEc2Sources } from './ec2.js';
+import { chunks, deleteSnapshot, findEc2Sources } from './ec2.js';
 import { acceptedCopy, collectSet, ownedBackup, toAwsTags } from './tags.js';
-import { waitForBackup, type PollingOptions } from './wait.js';
+import { BatchedDescribe, freshFor, waitForBackup, type PollingOptions } from './wait.js';
 import type {
   Backup,
   BackupState,
@@ -45,6 +44,7 @@ export class EbsVolumeAdapter implements TargetAdapter {
   private readonly polling: PollingOptions;
   private readonly sleep: Sleep;
   private readonly rateLimitBackoffMs: number;
+  private readonly waits: BatchedDescribe;
 
   constructor(
     private readonly ec2: EC2Client,
@@ -54,6 +54,7 @@ export class EbsVolumeAdapter implements TargetAdapter {
     this.polling = options;
     this.sleep = options.sleep ?? realSleep;
     this.rateLimitBackoffMs = options.rateLimitBackoffMs ?? 15_000;
+    this.waits = new BatchedDescribe((ids) => this.describeMany(ids), freshFor(options));
   }
 
   findSources(
@@ -158,29 +159,35 @@ export class EbsVolumeAdapter implements TargetAdapter {
     return 1;
   }
 
+  /** Waits through one describe shared by every snapshot this adapter waits for (new or copied). */
   waitUntilDone(backup: Backup, options: WaitOptions): Promise<Backup> {
     return waitForBackup(backup, options, {
       polling: this.polling,
-      describe: () => this.describe(backup.id, options.signal),
+      describe: () => this.waits.describe(backup.id),
       label: `snapshot ${backup.id}`,
     });
   }
 
-  delete(backup: Backup, signal?: AbortSignal): Promise<DeleteOutcome> {
-    return deleteSnapshot(this.ec2, backup.id, signal);
+  /** The snapshots that still exist among `ids`, read by a `snapshot-id` filter of ≤200 values. */
+  private async describeMany(ids: string[]): Promise<Backup[]> {
+    const found: Backup[] = [];
+    for (const part of chunks(ids, 200)) {
+      const pages = paginateDescribeSnapshots(
+        { client: this.ec2, pageSize: 1000 },
+        { OwnerIds: ['self'], Filters: [{ Name: 'snapshot-id', Values: part }] },
+      );
+      for await (const page of pages) {
+        for (const snapshot of page.Snapshots ?? []) {
+          const backup = this.toBackup(snapshot);
+          if (backup) found.push(backup);
+        }
+      }
+    }
+    return found;
   }
 
-  private async describe(id: string, signal?: AbortSignal): Promise<Backup | undefined> {
-    try {
-      const response = await this.ec2.send(new DescribeSnapshotsCommand({ SnapshotIds: [id] }), {
-        abortSignal: signal,
-      });
-      const snapshot = response.Snapshots?.[0];
-      return snapshot ? this.toBackup(snapshot) : undefined;
-    } catch (error) {
-      if (awsErrorCode(error) === 'InvalidSnapshot.NotFound') return undefined;
-      throw error;
-    }
+  delete(backup: Backup, signal?: AbortSignal): Promise<DeleteOutcome> {
+    return deleteSnapshot(this.ec2, backup.id, signal);
   }
 
   private toBackup(snapshot: Snapshot): Backup | undefined {

@@ -25,7 +25,7 @@ import {
   hasAwsCode,
   TargetError,
 } from '../errors.js';
-import { deleteSnapshot, findEc2Sources } from './ec2.js';
+import { chunks, deleteSnapshot, findEc2Sources } from './ec2.js';
 import {
   acceptedCopy,
   collectSet,
@@ -44,7 +44,7 @@ import type {
   TargetAdapter,
   WaitOptions,
 } from './target.js';
-import { waitForBackup, type PollingOptions } from './wait.js';
+import { BatchedDescribe, freshFor, waitForBackup, type PollingOptions } from './wait.js';
 
 export interface Ec2ImageOptions extends PollingOptions {
   /** `no-reboot`: true leaves the instance running (crash-consistent image). */
@@ -67,12 +67,15 @@ export class Ec2ImageAdapter implements TargetAdapter {
   readonly type = 'ec2-image' as const;
   private readonly details = new Map<string, ImageDetails>();
   private readonly snapshotsTagged = new Set<string>();
+  private readonly waits: BatchedDescribe;
 
   constructor(
     private readonly ec2: EC2Client,
     readonly region: string,
     private readonly options: Ec2ImageOptions,
-  ) {}
+  ) {
+    this.waits = new BatchedDescribe((ids) => this.describeMany(ids), freshFor(options));
+  }
 
   findSources(
     ids: readonly string[],
@@ -252,7 +255,8 @@ export class Ec2ImageAdapter implements TargetAdapter {
   async waitUntilDone(backup: Backup, options: WaitOptions): Promise<Backup> {
     const done = await waitForBackup(backup, options, {
       polling: this.options,
-      describe: () => this.describe(backup.id, options.signal),
+      // One describe shared by every image this adapter waits for (new or copied).
+      describe: () => this.waits.describe(backup.id),
       label: `image ${backup.id}`,
     });
     if (done.state === 'completed') await this.tagSnapshots(done, options.warn, options.signal);
@@ -349,6 +353,29 @@ export class Ec2ImageAdapter implements TargetAdapter {
       });
     }
     return this.details.get(id);
+  }
+
+  /** The images that still exist among `ids`, read by an `image-id` filter of ≤200 values. */
+  private async describeMany(ids: string[]): Promise<Backup[]> {
+    const found: Backup[] = [];
+    for (const part of chunks(ids, 200)) {
+      const pages = paginateDescribeImages(
+        { client: this.ec2, pageSize: 1000 },
+        {
+          Owners: ['self'],
+          IncludeDisabled: true,
+          IncludeDeprecated: true,
+          Filters: [{ Name: 'image-id', Values: part }],
+        },
+      );
+      for await (const page of pages) {
+        for (const image of page.Images ?? []) {
+          const backup = this.toBackup(image);
+          if (backup) found.push(backup);
+        }
+      }
+    }
+    return found;
   }
 
   private async describe(id: string, signal?: AbortSignal): Promise<Backup | undefined> {

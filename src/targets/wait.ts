@@ -76,3 +76,65 @@ export async function waitForBackup(
       );
   }
 }
+
+/**
+ * How long one batched answer stands for the next poll of the same backup: a third of the shortest
+ * polling delay, so that no waiter is ever handed the answer its previous poll already saw.
+ */
+export function freshFor(polling: PollingOptions): number {
+  return ((polling.minDelaySeconds ?? 15) * 1000) / 3;
+}
+
+/**
+ * One describe for every backup an adapter is waiting for, instead of one per backup: a fleet's
+ * waits cost describe calls in proportion to the time spent waiting, not to the fleet's size. Each
+ * waiter keeps the SDK waiter engine's own schedule; when it polls, a result read for it less than
+ * `freshMs` ago is reused, else one batched describe reads every backup still being waited for.
+ */
+export class BatchedDescribe {
+  private readonly watched = new Set<string>();
+  private readonly seen = new Map<string, { at: number; backup: Backup | undefined }>();
+  private refreshing: Promise<void> | undefined;
+
+  /**
+   * @param describeMany reads the given backups (those it omits no longer exist)
+   * @param freshMs how long a result stands for the next poll of the same backup
+   */
+  constructor(
+    private readonly describeMany: (ids: string[]) => Promise<Backup[]>,
+    private readonly freshMs = 5_000,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  /** The backup's current state; undefined when it no longer exists. */
+  async describe(id: string): Promise<Backup | undefined> {
+    this.watched.add(id);
+    const asked = this.clock();
+    const known = this.seen.get(id);
+    if (known && known.at >= asked - this.freshMs) return known.backup;
+    for (;;) {
+      this.refreshing ??= this.refresh().finally(() => {
+        this.refreshing = undefined;
+      });
+      await this.refreshing;
+      // Only a refresh that read this backup, and began once it was asked for, answers; one that
+      // was under way before may not have included it, and the loop starts another.
+      const read = this.seen.get(id);
+      if (read && read.at >= asked) return read.backup;
+    }
+  }
+
+  private async refresh(): Promise<void> {
+    // Let every waiter polling in this same turn join the read before it is sent.
+    await new Promise((resolve) => setImmediate(resolve));
+    const at = this.clock();
+    const ids = [...this.watched];
+    const found = new Map((await this.describeMany(ids)).map((backup) => [backup.id, backup]));
+    for (const id of ids) {
+      const backup = found.get(id);
+      this.seen.set(id, { at, backup });
+      // A finished (or vanished) backup is not read again: its waiter stops at this answer.
+      if (!backup || backup.state !== 'pending') this.watched.delete(id);
+    }
+  }
+}
