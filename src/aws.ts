@@ -1,12 +1,14 @@
 /**
- * AWS client construction in one place: region, retries for throttling, pacing of mutating calls
- * and the user agent.
+ * AWS client construction in one place: region, retries for throttling, pacing of mutating calls,
+ * the IAM action of failed calls and the user agent.
  * Credentials and endpoints come from the SDK's default chain and environment
  * (`AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_EC2`, `AWS_ENDPOINT_URL_RDS`), never from inputs.
  */
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { RDSClient } from '@aws-sdk/client-rds';
+import type { MiddlewareStack } from '@smithy/types';
 import { ACTION_NAME, ACTION_VERSION } from './constants.js';
+import { recordIamAction } from './errors.js';
 import { paceMutations, sharedPacer } from './pacing.js';
 
 /**
@@ -26,6 +28,7 @@ const shared = {
 export function ec2Client(region: string): EC2Client {
   const client = new EC2Client({ ...shared, region });
   paceMutations(client.middlewareStack, sharedPacer('ec2', region));
+  recordIamActions(client.middlewareStack, 'ec2');
   return client;
 }
 
@@ -36,5 +39,30 @@ export function ec2Client(region: string): EC2Client {
 export function rdsClient(region: string, maxAttempts = MAX_ATTEMPTS): RDSClient {
   const client = new RDSClient({ ...shared, maxAttempts, region });
   paceMutations(client.middlewareStack, sharedPacer('rds', region));
+  recordIamActions(client.middlewareStack, 'rds');
   return client;
+}
+
+/**
+ * Records on the error of every failed command the IAM action it needed (`ec2:CreateSnapshot`:
+ * the service prefix and the command's name), so that a refusal (`UnauthorizedOperation`,
+ * `AccessDenied`) names the missing permission; the SDK's errors do not name their operation.
+ * In the initialize step, outside the retry loop: the error seen is the one the caller gets.
+ */
+export function recordIamActions<I extends object, O extends object>(
+  stack: MiddlewareStack<I, O>,
+  service: 'ec2' | 'rds',
+): void {
+  stack.add(
+    (next, context) => async (args) => {
+      try {
+        return await next(args);
+      } catch (error) {
+        const command = context.commandName?.replace(/Command$/, '');
+        if (command) recordIamAction(error, `${service}:${command}`);
+        throw error;
+      }
+    },
+    { step: 'initialize', name: 'recordIamActions', override: true },
+  );
 }

@@ -52,13 +52,113 @@ export function hasAwsCode(error: unknown, ...codes: string[]): boolean {
   return codes.some((code) => found.includes(code.replace(/Fault$/, '')));
 }
 
-/** One sentence for an AWS error: `<what failed>: <AWS message> (<code>)`. */
+/**
+ * The codes with which AWS refuses a call for want of a permission: EC2 answers
+ * `UnauthorizedOperation`, RDS `AccessDenied` (moto answers `AccessDenied` for both), JSON services
+ * `AccessDeniedException`.
+ */
+export const ACCESS_DENIED_CODES: readonly string[] = [
+  'AccessDenied',
+  'AccessDeniedException',
+  'UnauthorizedOperation',
+  'UnauthorizedAccess',
+  'NotAuthorized',
+];
+
+/** The README's IAM policies, by the name of their section. */
+export type ReadmePolicy = 'ebs-volume' | 'ec2-image' | 'rds-instance and rds-cluster' | 'copies';
+
+/**
+ * Which README policy grants each IAM action the adapters call: named in the message of a refused
+ * call. A unit test checks this table against the adapters' calls and the README's policies.
+ */
+export const README_POLICIES: Readonly<Record<string, readonly ReadmePolicy[]>> = {
+  'ec2:DescribeVolumes': ['ebs-volume'],
+  'ec2:DescribeSnapshots': ['ebs-volume'],
+  'ec2:CreateSnapshot': ['ebs-volume'],
+  'ec2:DeleteSnapshot': ['ebs-volume', 'ec2-image'],
+  'ec2:DescribeInstances': ['ec2-image'],
+  'ec2:DescribeImages': ['ec2-image'],
+  'ec2:CreateImage': ['ec2-image'],
+  'ec2:CreateTags': ['ec2-image'],
+  'ec2:DeregisterImage': ['ec2-image'],
+  'ec2:CopySnapshot': ['copies'],
+  'ec2:CopyImage': ['copies'],
+  'rds:DescribeDBInstances': ['rds-instance and rds-cluster'],
+  'rds:DescribeDBClusters': ['rds-instance and rds-cluster'],
+  'rds:DescribeDBSnapshots': ['rds-instance and rds-cluster'],
+  'rds:DescribeDBClusterSnapshots': ['rds-instance and rds-cluster'],
+  'rds:DescribeAccountAttributes': ['rds-instance and rds-cluster'],
+  'rds:CreateDBSnapshot': ['rds-instance and rds-cluster'],
+  'rds:CreateDBClusterSnapshot': ['rds-instance and rds-cluster'],
+  'rds:DeleteDBSnapshot': ['rds-instance and rds-cluster'],
+  'rds:DeleteDBClusterSnapshot': ['rds-instance and rds-cluster'],
+  'rds:CopyDBSnapshot': ['copies'],
+  'rds:CopyDBClusterSnapshot': ['copies'],
+};
+
+/**
+ * The property under which src/aws.ts records, on the error of a failed call, the IAM action of
+ * that call (`ec2:CreateSnapshot`): the SDK's errors do not name their operation.
+ */
+const IAM_ACTION = 'iamAction';
+
+/** Records the IAM action of the call that failed with `error` (non-enumerable; first one wins). */
+export function recordIamAction(error: unknown, action: string): void {
+  if (typeof error !== 'object' || error === null || IAM_ACTION in error) return;
+  if (!Object.isExtensible(error)) return;
+  Object.defineProperty(error, IAM_ACTION, { value: action, enumerable: false });
+}
+
+/** The IAM action recorded on the error of a failed call (`ec2:CreateSnapshot`), if any. */
+export function iamActionOf(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const action = (error as { [IAM_ACTION]?: unknown })[IAM_ACTION];
+  return typeof action === 'string' ? action : undefined;
+}
+
+/** True when AWS refused the call for want of a permission. */
+export function isAccessDenied(error: unknown): boolean {
+  return hasAwsCode(error, ...ACCESS_DENIED_CODES);
+}
+
+/**
+ * One sentence for an AWS error: `<what failed>: <AWS message> (<code>)`. A call refused for want
+ * of a permission names the IAM action and where the README lists it:
+ * `<what failed>: AWS denied ec2:CreateSnapshot (UnauthorizedOperation): <AWS message>; the role
+ * needs that permission (… see the README's IAM policy for ebs-volume).`
+ */
 export function describeAwsError(what: string, error: unknown): string {
   if (error instanceof CancelledError || isAbort(error)) return `${what}: cancelled.`;
   const message = error instanceof Error ? error.message : String(error);
   const code = awsErrorCode(error);
+  if (code && isAccessDenied(error)) {
+    const action = iamActionOf(error);
+    return `${what}: AWS denied ${action ?? 'the call'} (${code}): ${message.replace(/\.$/, '')}; ${permissionHint(action)}.`;
+  }
   const suffix = code && !message.includes(code) ? ` (${code})` : '';
   return `${what}: ${message.replace(/\.$/, '')}${suffix}.`;
+}
+
+/** What to do about a refused call: which permission, and where the README lists it. */
+function permissionHint(action: string | undefined): string {
+  const policies = action ? README_POLICIES[action] : undefined;
+  if (!action || !policies) {
+    return "the role lacks a permission (see the README's minimal IAM policy for your target-type)";
+  }
+  const types = policies.filter((policy) => policy !== 'copies');
+  const where = [
+    ...(types.length > 0 ? [`the README's IAM policy for ${types.join(' or ')}`] : []),
+    ...(policies.includes('copies') ? ["the README's additional permissions for copies"] : []),
+  ].join(' or ');
+  // Tags given at creation are authorized as a tagging action of their own, which AWS reports as
+  // a refusal of the create or copy call itself.
+  const [service, name = ''] = action.split(':');
+  const tagging = service === 'ec2' ? 'ec2:CreateTags' : 'rds:AddTagsToResource';
+  const alsoTags = /^(Create|Copy)(?!Tags)/.test(name)
+    ? `, and ${tagging} for the tags it sets at creation`
+    : '';
+  return `the role needs that permission${alsoTags} (see ${where})`;
 }
 
 /** True for the errors an AbortSignal produces in the SDK and in timers. */

@@ -612,7 +612,7 @@ describe('Ec2ImageAdapter as a copy destination', () => {
 
       expect(error).toBeInstanceOf(TargetError);
       expect(error.message).toBe(
-        `Image ami-copy (a copy of ami-orig in ${DEST}) came without its tags and could not be tagged, so no run will count it; deregister it by hand: You are not authorized to perform ec2:CreateTags (UnauthorizedOperation).`,
+        `Image ami-copy (a copy of ami-orig in ${DEST}) came without its tags and could not be tagged, so no run will count it; deregister it by hand: AWS denied the call (UnauthorizedOperation): You are not authorized to perform ec2:CreateTags; the role lacks a permission (see the README's minimal IAM policy for your target-type).`,
       );
       // Only the one attempt on the image: its snapshots are not tagged for a copy nobody owns.
       expect(createTagsInputs().map((call) => call.Resources)).toEqual([['ami-copy']]);
