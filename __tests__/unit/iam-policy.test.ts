@@ -1,0 +1,343 @@
+// The README's IAM policies, machine-checked: every JSON block parses; each target type's policy
+// allows every AWS call its adapter makes (read from the source: `new XCommand(`, `paginateX(`)
+// and nothing else; deletes need the action's tags on the backup, creates the action's tags in the
+// request; and the README policy that src/errors.ts names for a refused action does allow it.
+// An adapter that starts a new call without a README update fails here.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { README_POLICIES, type ReadmePolicy } from '../../src/errors.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const SRC = join(ROOT, 'src');
+
+type TargetType = 'ebs-volume' | 'ec2-image' | 'rds-instance' | 'rds-cluster';
+const TARGET_TYPES: readonly TargetType[] = [
+  'ebs-volume',
+  'ec2-image',
+  'rds-instance',
+  'rds-cluster',
+];
+
+interface Statement {
+  Sid?: string;
+  Effect: 'Allow' | 'Deny';
+  Action: string | string[];
+  Resource: string | string[];
+  Condition?: Record<string, Record<string, string | string[]>>;
+}
+interface Policy {
+  Version: string;
+  Statement: Statement[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// The README: the JSON blocks of "AWS access with OIDC", and which policy each section holds.
+
+const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
+
+/** The text of the `## AWS access with OIDC` section. */
+function iamSection(): string {
+  const start = README.indexOf('\n## AWS access with OIDC\n');
+  expect(start, 'README section "AWS access with OIDC"').toBeGreaterThanOrEqual(0);
+  const end = README.indexOf('\n## ', start + 1);
+  return README.slice(start, end === -1 ? undefined : end);
+}
+
+/** The ```json blocks of a text, in order. */
+function jsonBlocks(text: string): string[] {
+  return [...text.matchAll(/^```json\n([\s\S]*?)^```$/gm)].map((match) => match[1]!);
+}
+
+/** The policy of each `### Minimal IAM policy for …` / `### Additional permissions for copies`. */
+function readmePolicies(): Map<ReadmePolicy, Policy> {
+  const policies = new Map<ReadmePolicy, Policy>();
+  const parts = iamSection().split(/^(?=### )/m);
+  for (const part of parts) {
+    const heading = /^### (.*)$/m.exec(part)?.[1];
+    if (!heading) continue;
+    let name: ReadmePolicy | undefined;
+    const types = [...heading.matchAll(/`([a-z0-9-]+)`/g)].map((match) => match[1]!);
+    if (heading.startsWith('Minimal IAM policy for ')) name = types.join(' and ') as ReadmePolicy;
+    else if (heading === 'Additional permissions for copies') name = 'copies';
+    if (!name) continue;
+    const block = jsonBlocks(part)[0];
+    expect(block, `a JSON policy under "### ${heading}"`).toBeDefined();
+    policies.set(name, JSON.parse(block!) as Policy);
+  }
+  return policies;
+}
+
+const POLICIES = readmePolicies();
+
+/** The README policy of a target type (RDS instances and clusters share one). */
+function policyOf(type: TargetType): Policy {
+  const name: ReadmePolicy =
+    type === 'rds-instance' || type === 'rds-cluster' ? 'rds-instance and rds-cluster' : type;
+  const policy = POLICIES.get(name);
+  if (!policy) throw new Error(`README has no "Minimal IAM policy" for ${type}`);
+  return policy;
+}
+
+function copiesPolicy(): Policy {
+  const policy = POLICIES.get('copies');
+  if (!policy) throw new Error('README has no "Additional permissions for copies" policy');
+  return policy;
+}
+
+const list = (value: string | string[]): string[] => (Array.isArray(value) ? value : [value]);
+
+const wildcard = (pattern: string, value: string): boolean =>
+  new RegExp(
+    `^${pattern
+      .split('*')
+      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+    'i',
+  ).test(value);
+
+/**
+ * Whether the policy allows the action on some resource: an Allow statement names it, and no Deny
+ * refuses it outright (every Deny of these policies is conditional: checked below).
+ */
+function allows(policy: Policy, action: string): boolean {
+  const names = (statement: Statement) =>
+    list(statement.Action).some((pattern) => wildcard(pattern, action));
+  const denied = policy.Statement.some((s) => s.Effect === 'Deny' && !s.Condition && names(s));
+  return !denied && policy.Statement.some((s) => s.Effect === 'Allow' && names(s));
+}
+
+/** Every action that some Allow statement of the policy names. */
+function allowedActions(policy: Policy): string[] {
+  return policy.Statement.filter((s) => s.Effect === 'Allow').flatMap((s) => list(s.Action));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The source: which AWS calls each adapter makes.
+
+/** The adapter module of each target type. */
+const ADAPTER_FILES: Record<TargetType, string> = {
+  'ebs-volume': 'targets/ebs-volume.ts',
+  'ec2-image': 'targets/ec2-image.ts',
+  'rds-instance': 'targets/rds-instance.ts',
+  'rds-cluster': 'targets/rds-cluster.ts',
+};
+
+/**
+ * The IAM actions a source file calls: `new XCommand(` and `paginateX(` of names imported from
+ * `@aws-sdk/client-<service>`. Any other value it imports from a client (a waiter, say) fails the
+ * test until this function learns which action it calls.
+ */
+function callsOfFile(path: string): Set<string> {
+  const text = readFileSync(path, 'utf8');
+  const serviceOf = new Map<string, string>();
+  for (const match of text.matchAll(
+    /import\s*(type\s*)?\{([^}]*)\}\s*from\s*'@aws-sdk\/client-(\w+)'/g,
+  )) {
+    if (match[1]) continue;
+    for (const raw of match[2]!.split(',')) {
+      const name = raw.trim();
+      if (!name || name.startsWith('type ')) continue;
+      const local = name.split(/\s+as\s+/).pop()!;
+      if (!/(Command|Client)$/.test(local) && !local.startsWith('paginate')) {
+        throw new Error(
+          `${relative(ROOT, path)} imports ${local} from @aws-sdk/client-${match[3]}: teach __tests__/unit/iam-policy.test.ts which IAM action it calls`,
+        );
+      }
+      serviceOf.set(local, match[3]!);
+    }
+  }
+  const calls = new Set<string>();
+  for (const match of text.matchAll(/\bnew\s+(\w+)Command\s*\(|\bpaginate(\w+)\s*\(/g)) {
+    const operation = match[1] ?? match[2]!;
+    const local = match[1] ? `${operation}Command` : `paginate${operation}`;
+    const service = serviceOf.get(local);
+    if (!service)
+      throw new Error(
+        `${relative(ROOT, path)} calls ${local} without importing it from an AWS client`,
+      );
+    calls.add(`${service}:${operation}`);
+  }
+  return calls;
+}
+
+/** The source files a module reaches through relative imports (itself included). */
+function reachable(entry: string): string[] {
+  const seen = new Set<string>();
+  const visit = (path: string) => {
+    if (seen.has(path)) return;
+    seen.add(path);
+    for (const match of readFileSync(path, 'utf8').matchAll(/from\s*'(\.{1,2}\/[^']+)\.js'/g)) {
+      const next = resolve(dirname(path), `${match[1]}.ts`);
+      if (existsSync(next)) visit(next);
+    }
+  };
+  visit(join(SRC, entry));
+  return [...seen];
+}
+
+/** The IAM actions the adapter of a target type calls. */
+function adapterCalls(type: TargetType): string[] {
+  const calls = new Set<string>();
+  for (const path of reachable(ADAPTER_FILES[type]))
+    for (const call of callsOfFile(path)) calls.add(call);
+  return [...calls].sort();
+}
+
+const isCopy = (action: string): boolean => /^\w+:Copy/.test(action);
+
+/** Tagging that AWS authorizes as part of a create or copy call that sets tags. */
+const TAGGING_AT_CREATION = ['ec2:CreateTags', 'rds:AddTagsToResource'];
+
+function allSourceFiles(dir: string = SRC): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory()
+      ? allSourceFiles(join(dir, entry.name))
+      : entry.name.endsWith('.ts')
+        ? [join(dir, entry.name)]
+        : [],
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+
+describe("the README's IAM policies", () => {
+  it('every JSON block of "AWS access with OIDC" parses, and each policy is well-formed', () => {
+    const blocks = jsonBlocks(iamSection());
+    expect(blocks.length).toBeGreaterThanOrEqual(5);
+    for (const block of blocks) expect(() => JSON.parse(block) as unknown).not.toThrow();
+    expect([...POLICIES.keys()].sort()).toEqual(
+      ['copies', 'ebs-volume', 'ec2-image', 'rds-instance and rds-cluster'].sort(),
+    );
+    for (const [name, policy] of POLICIES) {
+      expect(policy.Version, name).toBe('2012-10-17');
+      const sids = policy.Statement.map((statement) => statement.Sid);
+      expect(new Set(sids).size, `${name}: unique Sids`).toBe(sids.length);
+      for (const statement of policy.Statement) {
+        expect(['Allow', 'Deny'], `${name} ${statement.Sid}`).toContain(statement.Effect);
+        expect(list(statement.Action).length, `${name} ${statement.Sid}`).toBeGreaterThan(0);
+        expect(list(statement.Resource).length, `${name} ${statement.Sid}`).toBeGreaterThan(0);
+        for (const action of list(statement.Action))
+          expect(action).toMatch(/^(ec2|rds):[A-Za-z]+$/);
+        // A Deny without a condition would refuse its actions outright.
+        if (statement.Effect === 'Deny')
+          expect(statement.Condition, `${name} ${statement.Sid}`).toBeDefined();
+      }
+    }
+  });
+
+  it('the adapters are found, and every AWS call in src/ is made by one of them', () => {
+    const byAdapters = new Set(TARGET_TYPES.flatMap(adapterCalls));
+    const inSource = new Set(allSourceFiles().flatMap((path) => [...callsOfFile(path)]));
+    expect([...inSource].sort()).toEqual([...byAdapters].sort());
+    expect(adapterCalls('ebs-volume')).toContain('ec2:CreateSnapshot');
+    expect(adapterCalls('rds-cluster')).toContain('rds:DeleteDBClusterSnapshot');
+  });
+
+  describe.each(TARGET_TYPES)('%s', (type) => {
+    it('allows every call its adapter makes: the copies by the copy permissions, the rest by its own policy', () => {
+      for (const action of adapterCalls(type)) {
+        const policy = isCopy(action) ? copiesPolicy() : policyOf(type);
+        expect(allows(policy, action), `${action} is allowed by the README's policy`).toBe(true);
+      }
+    });
+  });
+
+  it('allows nothing the adapters do not call (besides the tagging AWS checks at creation)', () => {
+    const policies: [Policy, TargetType[]][] = [
+      [policyOf('ebs-volume'), ['ebs-volume']],
+      [policyOf('ec2-image'), ['ec2-image']],
+      [policyOf('rds-instance'), ['rds-instance', 'rds-cluster']],
+      [copiesPolicy(), [...TARGET_TYPES]],
+    ];
+    for (const [policy, types] of policies) {
+      const calls = new Set(types.flatMap(adapterCalls));
+      for (const action of allowedActions(policy)) {
+        expect(
+          calls.has(action) || TAGGING_AT_CREATION.includes(action),
+          `${action} (allowed for ${types.join(', ')}) is called by the adapter`,
+        ).toBe(true);
+      }
+    }
+  });
+
+  it('deletes only backups that carry the action tags, and never one tagged keep=true', () => {
+    const deletes = /^(ec2:DeleteSnapshot|ec2:DeregisterImage|rds:DeleteDB\w*Snapshot)$/;
+    for (const [name, policy] of POLICIES) {
+      for (const statement of policy.Statement) {
+        if (statement.Effect !== 'Allow' || !list(statement.Action).some((a) => deletes.test(a)))
+          continue;
+        expect(list(statement.Resource), `${name} ${statement.Sid}`).not.toContain('*');
+        expect(statement.Condition?.Null, `${name} ${statement.Sid}`).toEqual({
+          'aws:ResourceTag/snapshot-rotation:backup-set': 'false',
+          'aws:ResourceTag/snapshot-rotation:source': 'false',
+        });
+      }
+      for (const action of allowedActions(policy).filter((a) => deletes.test(a))) {
+        const protectedBy = policy.Statement.find(
+          (s) =>
+            s.Effect === 'Deny' &&
+            list(s.Action).includes(action) &&
+            list(s.Resource).includes('*') &&
+            s.Condition?.StringEqualsIgnoreCase?.['aws:ResourceTag/snapshot-rotation:keep'] ===
+              'true',
+        );
+        expect(protectedBy, `${name}: a Deny of ${action} on keep=true`).toBeDefined();
+      }
+    }
+  });
+
+  it('creates and copies only with the action tags in the request, and tags only while creating', () => {
+    // What a create or copy may be allowed on without a tag condition: the source it reads, and the
+    // snapshots behind a new AMI (CreateImage / CopyImage tag the image, not them).
+    const untaggedResource: Record<string, RegExp> = {
+      'ec2:CreateSnapshot': /:volume\/\*$/,
+      'ec2:CreateImage': /:(instance\/\*|snapshot\/\*)$/,
+      'ec2:CopyImage': /::snapshot\/\*$/,
+      // One statement names the DB instances and clusters for both RDS creates.
+      'rds:CreateDBSnapshot': /:(db|cluster):\*$/,
+      'rds:CreateDBClusterSnapshot': /:(db|cluster):\*$/,
+    };
+    for (const [name, policy] of POLICIES) {
+      for (const statement of policy.Statement) {
+        if (statement.Effect !== 'Allow') continue;
+        const label = `${name} ${statement.Sid}`;
+        const actions = list(statement.Action);
+        if (actions.every((action) => /:Describe/.test(action))) continue;
+        expect(list(statement.Resource), `${label}: only reads are allowed on "*"`).not.toContain(
+          '*',
+        );
+        const conditions = JSON.stringify(statement.Condition ?? {});
+        if (actions.some((action) => TAGGING_AT_CREATION.includes(action))) {
+          expect(conditions, `${label}: tagging is conditional`).toMatch(
+            /ec2:CreateAction|aws:RequestTag\/snapshot-rotation:/,
+          );
+        }
+        for (const action of actions.filter((a) => /:(Create|Copy)(?!Tags)/.test(a))) {
+          if (/aws:(RequestTag|ResourceTag)\/snapshot-rotation:/.test(conditions)) continue;
+          for (const resource of list(statement.Resource)) {
+            expect(
+              untaggedResource[action]?.test(resource),
+              `${label}: ${action} on ${resource} without a tag condition`,
+            ).toBe(true);
+          }
+        }
+      }
+    }
+  });
+
+  it('names, for every action the adapters call, a README policy that allows it', () => {
+    const calls = new Set(TARGET_TYPES.flatMap(adapterCalls));
+    expect(Object.keys(README_POLICIES).sort()).toEqual([...calls].sort());
+    for (const [action, names] of Object.entries(README_POLICIES)) {
+      for (const name of names) {
+        const policy = POLICIES.get(name);
+        expect(
+          policy && allows(policy, action),
+          `${action} is allowed by README policy '${name}'`,
+        ).toBe(true);
+      }
+    }
+  });
+});
