@@ -4,6 +4,11 @@ export interface Moto {
   endpoint: string;
   stop: () => Promise<void>;
 }
-export declare function startMoto(options?: { log?: (message: string) => void }): Promise<Moto>;
+export interface StartOptions {
+  log?: (message: string) => void;
+  env?: Record<string, string>;
+  endpointVariable?: string;
+}
+export declare function startMoto(options?: StartOptions): Promise<Moto>;
 export declare function resetMoto(endpoint: string): Promise<void>;
 export declare function motoEnvironmentDir(): string;

@@ -29,16 +29,30 @@ const INSTALL_LOCK_TIMEOUT_MS = 15 * 60_000;
  */
 
 /**
+ * @typedef {object} StartOptions
+ * @property {Log} [log] receives progress lines (installation, start)
+ * @property {Record<string, string>} [env] extra environment of a server started here (e.g.
+ *   `INITIAL_NO_AUTH_ACTION_COUNT` for one that enforces IAM); a server named by `endpointVariable`
+ *   must have been started with the same settings
+ * @property {string} [endpointVariable] the variable that names a running server to use instead
+ *   of starting one (default `MOTO_ENDPOINT_URL`)
+ */
+
+/**
  * Starts (or connects to) a moto server.
  *
- * @param {{ log?: Log }} [options] `log` receives progress lines (installation, start).
+ * @param {StartOptions} [options]
  * @returns {Promise<Moto>} the endpoint URL without trailing slash, and `stop` (idempotent).
  */
-export async function startMoto({ log = () => {} } = {}) {
-  const external = process.env.MOTO_ENDPOINT_URL;
+export async function startMoto({
+  log = () => {},
+  env = {},
+  endpointVariable = 'MOTO_ENDPOINT_URL',
+} = {}) {
+  const external = process.env[endpointVariable];
   if (external) {
     const endpoint = external.replace(/\/+$/, '');
-    log(`Using the moto server at ${endpoint} (MOTO_ENDPOINT_URL).`);
+    log(`Using the moto server at ${endpoint} (${endpointVariable}).`);
     await waitUntilAnswering(endpoint, { timeoutMs: START_TIMEOUT_MS });
     return { endpoint, stop: async () => {} };
   }
@@ -46,7 +60,7 @@ export async function startMoto({ log = () => {} } = {}) {
   // The free port may be taken between probing and binding: try a few ports before giving up.
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startServer(python, await freePort(), log);
+      return await startServer(python, await freePort(), log, env);
     } catch (error) {
       if (attempt >= 3 || !/address already in use/i.test(String(error))) throw error;
     }
@@ -255,13 +269,15 @@ async function isStaleLock(lock) {
  * @param {string} python
  * @param {number} port
  * @param {Log} log
+ * @param {Record<string, string>} extraEnv
  * @returns {Promise<Moto>}
  */
-async function startServer(python, port, log) {
+async function startServer(python, port, log, extraEnv) {
   const endpoint = `http://127.0.0.1:${port}`;
   const child = spawn(python, ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
     env: {
       ...process.env,
+      ...extraEnv,
       MOTO_EC2_LOAD_DEFAULT_AMIS: 'false',
       MOTO_PORT: String(port),
       PYTHONUNBUFFERED: '1',
