@@ -5,11 +5,19 @@
 // An adapter that starts a new call without a README update fails here.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { README_POLICIES, type ReadmePolicy } from '../../src/errors.js';
+import { README_POLICIES } from '../../src/errors.js';
+import {
+  iamSection,
+  jsonBlocks,
+  list,
+  readmePolicies,
+  readmePolicyOf,
+  ROOT,
+  type Policy,
+  type Statement,
+} from '../readme-iam.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const SRC = join(ROOT, 'src');
 
 type TargetType = 'ebs-volume' | 'ec2-image' | 'rds-instance' | 'rds-cluster';
@@ -20,73 +28,14 @@ const TARGET_TYPES: readonly TargetType[] = [
   'rds-cluster',
 ];
 
-interface Statement {
-  Sid?: string;
-  Effect: 'Allow' | 'Deny';
-  Action: string | string[];
-  Resource: string | string[];
-  Condition?: Record<string, Record<string, string | string[]>>;
-}
-interface Policy {
-  Version: string;
-  Statement: Statement[];
-}
-
-// ---------------------------------------------------------------------------------------------
-// The README: the JSON blocks of "AWS access with OIDC", and which policy each section holds.
-
-const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
-
-/** The text of the `## AWS access with OIDC` section. */
-function iamSection(): string {
-  const start = README.indexOf('\n## AWS access with OIDC\n');
-  expect(start, 'README section "AWS access with OIDC"').toBeGreaterThanOrEqual(0);
-  const end = README.indexOf('\n## ', start + 1);
-  return README.slice(start, end === -1 ? undefined : end);
-}
-
-/** The ```json blocks of a text, in order. */
-function jsonBlocks(text: string): string[] {
-  return [...text.matchAll(/^```json\n([\s\S]*?)^```$/gm)].map((match) => match[1]!);
-}
-
-/** The policy of each `### Minimal IAM policy for …` / `### Additional permissions for copies`. */
-function readmePolicies(): Map<ReadmePolicy, Policy> {
-  const policies = new Map<ReadmePolicy, Policy>();
-  const parts = iamSection().split(/^(?=### )/m);
-  for (const part of parts) {
-    const heading = /^### (.*)$/m.exec(part)?.[1];
-    if (!heading) continue;
-    let name: ReadmePolicy | undefined;
-    const types = [...heading.matchAll(/`([a-z0-9-]+)`/g)].map((match) => match[1]!);
-    if (heading.startsWith('Minimal IAM policy for ')) name = types.join(' and ') as ReadmePolicy;
-    else if (heading === 'Additional permissions for copies') name = 'copies';
-    if (!name) continue;
-    const block = jsonBlocks(part)[0];
-    expect(block, `a JSON policy under "### ${heading}"`).toBeDefined();
-    policies.set(name, JSON.parse(block!) as Policy);
-  }
-  return policies;
-}
-
 const POLICIES = readmePolicies();
-
-/** The README policy of a target type (RDS instances and clusters share one). */
-function policyOf(type: TargetType): Policy {
-  const name: ReadmePolicy =
-    type === 'rds-instance' || type === 'rds-cluster' ? 'rds-instance and rds-cluster' : type;
-  const policy = POLICIES.get(name);
-  if (!policy) throw new Error(`README has no "Minimal IAM policy" for ${type}`);
-  return policy;
-}
+const policyOf = (type: TargetType): Policy => readmePolicyOf(type);
 
 function copiesPolicy(): Policy {
   const policy = POLICIES.get('copies');
   if (!policy) throw new Error('README has no "Additional permissions for copies" policy');
   return policy;
 }
-
-const list = (value: string | string[]): string[] => (Array.isArray(value) ? value : [value]);
 
 const wildcard = (pattern: string, value: string): boolean =>
   new RegExp(
