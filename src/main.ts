@@ -271,11 +271,16 @@ async function rotate(
   await Promise.all(
     active().map((work) =>
       limit(() =>
-        guard(work, signal, async () => {
-          for (const place of [work, ...work.destinations]) {
-            await prune(place, work.log, work.report.warnings, config.dryRun, signal);
-          }
-        }),
+        guard(
+          work,
+          signal,
+          async () => {
+            for (const place of [work, ...work.destinations]) {
+              await prune(place, work.log, work.report.warnings, config.dryRun, signal);
+            }
+          },
+          false,
+        ),
       ),
     ),
   );
@@ -333,10 +338,14 @@ function newWork(source: Source, adapter: TargetAdapter): TargetWork {
   };
 }
 
-function fail(work: TargetWork, message: string): void {
+/**
+ * Fails a target. `backupLost` (the default) says the failure is its backup's own (not created, timed
+ * out, ended failed): such a backup is no output of the run (it stays in the report). A failure
+ * after the backup was made (pruning) leaves it an output: it was made and completed.
+ */
+function fail(work: TargetWork, message: string, backupLost = true): void {
   work.report.ok = false;
-  // A backup that timed out or ended failed is no output of the run (it stays in the report).
-  if (work.report.outcome === 'created' || work.report.outcome === 'reused') {
+  if (backupLost && (work.report.outcome === 'created' || work.report.outcome === 'reused')) {
     work.report.outcome = 'failed';
   }
   work.report.message = work.report.message ? `${work.report.message} ${message}` : message;
@@ -348,15 +357,16 @@ async function guard(
   work: TargetWork,
   signal: AbortSignal | undefined,
   phase: () => Promise<void>,
+  backupLost = true,
 ): Promise<void> {
   try {
     if (signal?.aborted) throw new CancelledError();
     await phase();
   } catch (error) {
     if (isAbort(error) || signal?.aborted) {
-      fail(work, 'Cancelled before it finished.');
+      fail(work, 'Cancelled before it finished.', backupLost);
     } else {
-      fail(work, error instanceof Error ? error.message : String(error));
+      fail(work, error instanceof Error ? error.message : String(error), backupLost);
     }
   }
 }

@@ -32,6 +32,8 @@ class FakeAdapter implements TargetAdapter {
   /** Source ids whose copies into this region are refused. */
   failCopy = new Set<string>();
   failList = false;
+  /** Backup ids whose deletion AWS refuses. */
+  failDelete = new Set<string>();
   /** The listing never answers (a stuck AWS call that takes no abort signal). */
   listForever = false;
   /** Sources report encrypted storage (as RDS does). */
@@ -129,6 +131,9 @@ class FakeAdapter implements TargetAdapter {
 
   delete(target: Backup): Promise<DeleteOutcome> {
     this.calls.push(`delete ${target.id}`);
+    if (this.failDelete.has(target.id)) {
+      return Promise.reject(new TargetError(`Could not delete ${target.id}: Access denied.`));
+    }
     this.backups = this.backups.filter((b) => b.id !== target.id);
     return Promise.resolve({ result: 'deleted' });
   }
@@ -252,6 +257,21 @@ describe('run', () => {
     expect(report?.status).toBe('failed');
     expect(report?.errors.join(' ')).toMatch(/cancelled.*Nothing was changed/);
     expect(adapter.mutations()).toEqual([]);
+  });
+
+  it('still outputs the backup it made when pruning that target fails afterwards', async () => {
+    const olds = [1, 2, 3].map((d) => backup(`snap-${d}`, d * DAY, { sourceId: A }));
+    const adapter = new FakeAdapter(olds, [A]);
+    adapter.failDelete.add('snap-3');
+    const report = await runWith(adapter, { 'resource-id': A, generations: '1' });
+    if (!report) throw new Error('no report');
+
+    expect(report.status).toBe('failed');
+    expect(report.targets[0]?.outcome).toBe('created');
+    expect(report.targets[0]?.message).toMatch(/Could not delete snap-3/);
+    const outputs = renderOutputs(report);
+    expect(outputs['backup-id']).toBe('snap-new-1');
+    expect(JSON.parse(outputs['backup-ids'] ?? '')).toEqual(['snap-new-1']);
   });
 
   it('does not prune a target whose backup ended failed, and does not output it as made', async () => {
