@@ -74,7 +74,7 @@ export type ReadmePolicy = 'ebs-volume' | 'ec2-image' | 'rds-instance and rds-cl
  */
 export const README_POLICIES: Readonly<Record<string, readonly ReadmePolicy[]>> = {
   'ec2:DescribeVolumes': ['ebs-volume'],
-  'ec2:DescribeSnapshots': ['ebs-volume'],
+  'ec2:DescribeSnapshots': ['ebs-volume', 'ec2-image'],
   'ec2:CreateSnapshot': ['ebs-volume'],
   'ec2:DeleteSnapshot': ['ebs-volume', 'ec2-image'],
   'ec2:DescribeInstances': ['ec2-image'],
