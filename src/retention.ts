@@ -1,11 +1,13 @@
 /**
  * Pure retention: backups + rules + now → keep or delete, each with the reasons why.
  *
- * Retention is a union of keep rules: a backup survives when any rule keeps it. Independently of the
+ * Retention is a union of keep rules (generations, keep-within and the calendar rules of
+ * calendar.ts): a backup survives when any rule keeps it. Independently of the
  * rules, pending backups, protected backups (`snapshot-rotation:keep=true`), the backups made or
  * reused in this run and the newest completed backup of each source are always kept. Backups in a
  * failed state are deleted unless protected.
  */
+import { keepByCalendar, type CalendarRules } from './calendar.js';
 import { TAGS } from './constants.js';
 import { formatDuration } from './duration.js';
 import type { Backup } from './targets/target.js';
@@ -15,6 +17,8 @@ export interface RetentionRules {
   generations?: number;
   /** Keep every backup younger than this many milliseconds. */
   keepWithinMs?: number;
+  /** Keep the newest completed backup in each of the last N hours, days, ISO weeks, months, years. */
+  calendar?: CalendarRules;
 }
 
 export interface RetentionContext {
@@ -69,6 +73,7 @@ function decideGroup(
   rules: RetentionRules,
   { now, thisRun, pinned }: RetentionContext,
 ): RetentionDecision[] {
+  const calendar = calendarReasons(sorted, rules.calendar);
   let generation = 0;
   return sorted.map((backup) => {
     const reasons: string[] = [];
@@ -96,6 +101,7 @@ function decideGroup(
         `keep-within: ${formatDuration(Math.max(age, 0))} old, under ${formatDuration(rules.keepWithinMs)}`,
       );
     }
+    reasons.push(...(calendar.get(backup) ?? []));
     if (reasons.length > 0) return { backup, keep: true, reasons };
     return {
       backup,
@@ -105,6 +111,23 @@ function decideGroup(
       ],
     };
   });
+}
+
+/**
+ * The calendar rules' reasons for each completed backup of one source (sorted newest first). Only
+ * completed backups count, as for generations: a pending or failed one holds no period.
+ */
+function calendarReasons(
+  sorted: readonly Backup[],
+  rules: CalendarRules | undefined,
+): Map<Backup, string[]> {
+  if (!rules) return new Map();
+  const completed = sorted.filter((backup) => backup.state === 'completed');
+  const reasons = keepByCalendar(
+    completed.map((backup) => backup.createdAt),
+    rules,
+  );
+  return new Map(completed.map((backup, index) => [backup, reasons[index] ?? []]));
 }
 
 function failedReason(backup: Backup): string {

@@ -219,6 +219,21 @@ describe('planCopies', () => {
   });
 
   it('never wants again a copy that the copy retention deletes (no copy/delete loop)', () => {
+    const calendarArb = fc
+      .record(
+        {
+          hourly: fc.integer({ min: 1, max: 12 }),
+          daily: fc.integer({ min: 1, max: 10 }),
+          weekly: fc.integer({ min: 1, max: 4 }),
+          monthly: fc.integer({ min: 1, max: 2 }),
+        },
+        { requiredKeys: [] },
+      )
+      .chain((counts) =>
+        fc
+          .constantFrom('UTC', 'Asia/Tokyo', 'America/New_York')
+          .map((timeZone) => ({ ...counts, timeZone })),
+      );
     const rulesArb: fc.Arbitrary<RetentionRules> = fc.oneof(
       fc.record({ generations: fc.integer({ min: 1, max: 5 }) }),
       fc.record({ keepWithinMs: fc.integer({ min: 1, max: 10 }).map((h) => h * 6 * HOUR) }),
@@ -226,6 +241,8 @@ describe('planCopies', () => {
         generations: fc.integer({ min: 1, max: 5 }),
         keepWithinMs: fc.integer({ min: 1, max: 10 }).map((h) => h * 6 * HOUR),
       }),
+      fc.record({ calendar: calendarArb }),
+      fc.record({ generations: fc.integer({ min: 1, max: 5 }), calendar: calendarArb }),
     );
     // Originals with distinct ages (a source never has two backups of the same millisecond); each
     // may have at most one copy already; copies of gone originals have ages of their own.

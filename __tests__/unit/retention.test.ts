@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { CALENDAR_UNITS, type CalendarRules } from '../../src/calendar.js';
 import { TAGS } from '../../src/constants.js';
 import { decideRetention, type RetentionRules } from '../../src/retention.js';
 import type { Backup } from '../../src/targets/target.js';
@@ -104,6 +105,156 @@ describe('decideRetention', () => {
   });
 });
 
+/** A backup of vol-1 made at this UTC time. */
+const at = (id: string, iso: string, overrides: Parameters<typeof backup>[2] = {}): Backup =>
+  backup(id, NOW.getTime() - new Date(iso).getTime(), overrides);
+const keptIds = (backups: Backup[], rules: RetentionRules): string[] =>
+  decideRetention(backups, rules, { now: NOW })
+    .filter((decision) => decision.keep)
+    .map((decision) => decision.backup.id);
+
+describe('decideRetention with calendar rules', () => {
+  it('says which calendar rule keeps a backup, with its period in the time zone', () => {
+    const decisions = decideRetention(
+      [at('snap-a', '2026-11-21T23:30:00Z'), at('snap-b', '2026-11-20T12:00:00Z')],
+      {
+        generations: 1,
+        calendar: { daily: 7, weekly: 4, monthly: 12, yearly: 2, timeZone: 'Asia/Tokyo' },
+      },
+      { now: NOW },
+    );
+    expect(decisions.map((d) => d.reasons)).toEqual([
+      [
+        'newest completed backup of the source',
+        'generations: 1 of 1',
+        'daily: 2026-11-22 (1 of 7)',
+        'weekly: 2026-W47 (1 of 4)',
+        'monthly: 2026-11 (1 of 12)',
+        'yearly: 2026 (1 of 2)',
+      ],
+      ['daily: 2026-11-20 (2 of 7)'],
+    ]);
+  });
+
+  it('is a union with generations and keep-within', () => {
+    const backups = [
+      at('d24', '2026-11-21T12:00:00Z'),
+      at('d24-early', '2026-11-21T01:00:00Z'),
+      at('d23', '2026-11-20T12:00:00Z'),
+      at('d10', '2026-11-10T12:00:00Z'),
+      at('oct', '2026-10-15T12:00:00Z'),
+    ];
+    const daily2 = { calendar: { daily: 2, timeZone: 'UTC' } };
+    expect(keptIds(backups, daily2)).toEqual(['d24', 'd23']);
+    expect(keptIds(backups, { ...daily2, generations: 2 })).toEqual(['d24', 'd24-early', 'd23']);
+    expect(keptIds(backups, { ...daily2, keepWithinMs: 20 * DAY })).toEqual([
+      'd24',
+      'd24-early',
+      'd23',
+      'd10',
+    ]);
+    expect(keptIds(backups, { calendar: { daily: 2, monthly: 2, timeZone: 'UTC' } })).toEqual([
+      'd24',
+      'd23',
+      'oct',
+    ]);
+  });
+
+  it('counts only completed backups: a pending one is kept but holds no period, a failed one goes', () => {
+    const decisions = decideRetention(
+      [
+        at('pending', '2026-11-22T10:00:00Z', { state: 'pending' }),
+        at('failed', '2026-11-22T09:00:00Z', { state: 'failed' }),
+        at('done', '2026-11-22T08:00:00Z'),
+        at('yesterday', '2026-11-21T08:00:00Z'),
+        at('older', '2026-11-20T08:00:00Z'),
+      ],
+      { calendar: { daily: 2, timeZone: 'UTC' } },
+      { now: NOW },
+    );
+    expect(decisions.map((d) => [d.backup.id, d.keep, d.reasons[d.reasons.length - 1]])).toEqual([
+      ['pending', true, 'pending (in progress backups are never deleted)'],
+      ['failed', false, 'failed state'],
+      ['done', true, 'daily: 2026-11-22 (1 of 2)'],
+      ['yesterday', true, 'daily: 2026-11-21 (2 of 2)'],
+      ['older', false, 'beyond retention (generation 3, 2d4h old)'],
+    ]);
+  });
+
+  it('counts protected backups and this run’s backup in their periods like any completed one', () => {
+    const backups = [
+      at('new', '2026-11-22T11:00:00Z'),
+      at('kept', '2026-11-21T11:00:00Z', { tags: { [TAGS.keep]: 'true' } }),
+      at('d20', '2026-11-20T11:00:00Z'),
+      at('d19', '2026-11-19T11:00:00Z'),
+    ];
+    const decisions = decideRetention(
+      backups,
+      { calendar: { daily: 3, timeZone: 'UTC' } },
+      { now: NOW, thisRun: new Set(['new']) },
+    );
+    expect(decisions.map((d) => [d.backup.id, d.keep])).toEqual([
+      ['new', true],
+      ['kept', true],
+      ['d20', true],
+      ['d19', false],
+    ]);
+    expect(decisions[1]?.reasons).toEqual([
+      `protected by ${TAGS.keep}=true`,
+      'daily: 2026-11-21 (2 of 3)',
+    ]);
+  });
+
+  it('counts periods per source and per set', () => {
+    const backups = [
+      at('a1', '2026-11-22T10:00:00Z', { sourceId: 'vol-a' }),
+      at('a2', '2026-11-21T10:00:00Z', { sourceId: 'vol-a' }),
+      at('b1', '2026-11-20T10:00:00Z', { sourceId: 'vol-b' }),
+      at('b2', '2026-11-19T10:00:00Z', { sourceId: 'vol-b' }),
+      at('w1', '2026-11-18T10:00:00Z', { sourceId: 'vol-a', set: 'weekly' }),
+    ];
+    expect(deletedIds(backups, { calendar: { daily: 1, timeZone: 'UTC' } })).toEqual(['a2', 'b2']);
+  });
+
+  it('keeps what restic keeps for 400 daily backups with daily 7, weekly 4, monthly 12, yearly 2', () => {
+    // One backup a day at 01:00 UTC (10:00 in Tokyo), the newest on 2026-11-22.
+    const backups = Array.from({ length: 400 }, (_, i) =>
+      at(`day-${i}`, new Date(Date.UTC(2026, 10, 22 - i, 1)).toISOString()),
+    );
+    const kept = decideRetention(
+      backups,
+      { calendar: { daily: 7, weekly: 4, monthly: 12, yearly: 2, timeZone: 'Asia/Tokyo' } },
+      { now: NOW },
+    ).filter((d) => d.keep);
+    expect(kept.map((d) => d.backup.createdAt.toISOString().slice(0, 10))).toEqual([
+      // daily: the last 7 days
+      '2026-11-22',
+      '2026-11-21',
+      '2026-11-20',
+      '2026-11-19',
+      '2026-11-18',
+      '2026-11-17',
+      '2026-11-16',
+      // weekly: the Sundays that end 2026-W46, W45 and W44 (W47 ends on the newest)
+      '2026-11-15',
+      '2026-11-08',
+      '2026-11-01',
+      // monthly: the last day of each month back to 2025-12 (2026-11 is the newest)
+      '2026-10-31',
+      '2026-09-30',
+      '2026-08-31',
+      '2026-07-31',
+      '2026-06-30',
+      '2026-05-31',
+      '2026-04-30',
+      '2026-03-31',
+      '2026-02-28',
+      '2026-01-31',
+      '2025-12-31', // and yearly: 2025
+    ]);
+  });
+});
+
 const arbitraryBackups = fc
   .array(
     fc.record({
@@ -131,10 +282,23 @@ const arbitraryBackups = fc
       }),
     ),
   );
+const arbitraryCalendar: fc.Arbitrary<CalendarRules> = fc
+  .record(
+    {
+      hourly: fc.integer({ min: 1, max: 30 }),
+      daily: fc.integer({ min: 1, max: 14 }),
+      weekly: fc.integer({ min: 1, max: 8 }),
+      monthly: fc.integer({ min: 1, max: 12 }),
+      yearly: fc.integer({ min: 1, max: 3 }),
+    },
+    { requiredKeys: [] },
+  )
+  .map((counts) => ({ ...counts, timeZone: 'Europe/Berlin' }));
 const arbitraryRules: fc.Arbitrary<RetentionRules> = fc.record(
   {
     generations: fc.integer({ min: 1, max: 10 }),
     keepWithinMs: fc.integer({ min: 1, max: 3000 }).map((hours) => hours * HOUR),
+    calendar: arbitraryCalendar,
   },
   { requiredKeys: [] },
 );
@@ -186,6 +350,65 @@ describe('retention properties', () => {
     );
   });
 
+  it('a backup kept by a calendar rule with N stays kept with N+1', () => {
+    fc.assert(
+      fc.property(
+        arbitraryBackups,
+        fc.constantFrom(...CALENDAR_UNITS),
+        fc.integer({ min: 1, max: 20 }),
+        fc.constantFrom('UTC', 'Asia/Tokyo', 'America/New_York'),
+        (backups, unit, n, timeZone) => {
+          const kept = keptIds(backups, { calendar: { [unit]: n, timeZone } });
+          const keptMore = new Set(keptIds(backups, { calendar: { [unit]: n + 1, timeZone } }));
+          for (const id of kept) expect(keptMore.has(id)).toBe(true);
+        },
+      ),
+    );
+  });
+
+  it('each calendar rule keeps at most N completed backups of a source, never two in one period', () => {
+    fc.assert(
+      fc.property(arbitraryBackups, arbitraryCalendar, (backups, calendar) => {
+        const decisions = decideRetention(backups, { calendar }, { now: NOW });
+        for (const group of new Set(backups.map((b) => `${b.set}/${b.sourceId}`))) {
+          const reasons = decisions
+            .filter((d) => `${d.backup.set}/${d.backup.sourceId}` === group)
+            .flatMap((d) => d.reasons);
+          for (const unit of CALENDAR_UNITS) {
+            const periods = reasons
+              .filter((reason) => reason.startsWith(`${unit}: `))
+              .map((reason) => reason.split(' (')[0]);
+            expect(periods.length).toBeLessThanOrEqual(calendar[unit] ?? 0);
+            expect(new Set(periods).size).toBe(periods.length);
+          }
+        }
+        for (const d of decisions) {
+          if (d.backup.state !== 'completed') {
+            expect(d.reasons.some((r) => /^(hourly|daily|weekly|monthly|yearly): /.test(r))).toBe(
+              false,
+            );
+          }
+        }
+      }),
+    );
+  });
+
+  it('with calendar rules alone, decides the same whatever the time of the run', () => {
+    fc.assert(
+      fc.property(
+        arbitraryBackups,
+        arbitraryCalendar,
+        fc.integer({ min: -1000, max: 100_000 }),
+        (backups, calendar, hours) => {
+          const later = new Date(NOW.getTime() + hours * HOUR);
+          const keep = (now: Date) =>
+            decideRetention(backups, { calendar }, { now }).map((d) => [d.backup.id, d.keep]);
+          expect(keep(later)).toEqual(keep(NOW));
+        },
+      ),
+    );
+  });
+
   it('gives the same decisions whatever the input order', () => {
     fc.assert(
       fc.property(arbitraryBackups, arbitraryRules, (backups, rules) => {
@@ -203,8 +426,22 @@ function mergeLooser(a: RetentionRules, b: RetentionRules): RetentionRules {
     x === undefined ? y : y === undefined ? x : Math.max(x, y);
   const generations = max(a.generations, b.generations);
   const keepWithinMs = max(a.keepWithinMs, b.keepWithinMs);
+  // Both arbitrary calendars share one time zone, so the looser of each count is their union.
+  const calendar =
+    a.calendar && b.calendar
+      ? {
+          ...Object.fromEntries(
+            CALENDAR_UNITS.flatMap((unit) => {
+              const n = max(a.calendar?.[unit], b.calendar?.[unit]);
+              return n === undefined ? [] : [[unit, n]];
+            }),
+          ),
+          timeZone: a.calendar.timeZone,
+        }
+      : (a.calendar ?? b.calendar);
   return {
     ...(generations !== undefined ? { generations } : {}),
     ...(keepWithinMs !== undefined ? { keepWithinMs } : {}),
+    ...(calendar !== undefined ? { calendar } : {}),
   };
 }
