@@ -23,6 +23,12 @@ export const INPUTS = {
   backupSet: 'backup-set',
   generations: 'generations',
   keepWithin: 'keep-within',
+  keepHourly: 'keep-hourly',
+  keepDaily: 'keep-daily',
+  keepWeekly: 'keep-weekly',
+  keepMonthly: 'keep-monthly',
+  keepYearly: 'keep-yearly',
+  timezone: 'timezone',
   prune: 'prune',
   minInterval: 'min-interval',
   tags: 'tags',
@@ -36,12 +42,18 @@ export const INPUTS = {
   copyToRegions: 'copy-to-regions',
   copyGenerations: 'copy-generations',
   copyKeepWithin: 'copy-keep-within',
+  copyKeepHourly: 'copy-keep-hourly',
+  copyKeepDaily: 'copy-keep-daily',
+  copyKeepWeekly: 'copy-keep-weekly',
+  copyKeepMonthly: 'copy-keep-monthly',
+  copyKeepYearly: 'copy-keep-yearly',
   copyKmsKeyId: 'copy-kms-key-id',
 } as const;
 
 /** Defaults of the inputs that have one; action.yml declares the same values (a test checks). */
 export const DEFAULTS = {
   [INPUTS.backupSet]: 'default',
+  [INPUTS.timezone]: 'UTC',
   [INPUTS.prune]: 'true',
   [INPUTS.copyTags]: 'true',
   [INPUTS.wait]: 'true',

@@ -2,6 +2,12 @@
  * Reads and validates every input into a typed Config before anything touches AWS. Pure: the raw
  * values come from a lookup function, so tests need no environment.
  */
+import {
+  CALENDAR_UNITS,
+  canonicalTimeZone,
+  type CalendarRules,
+  type CalendarUnit,
+} from './calendar.js';
 import { DEFAULTS, INPUTS, TAG_PREFIX, TARGET_TYPES, type TargetType } from './constants.js';
 import { DURATION_HELP, parseDuration } from './duration.js';
 import { InputError } from './errors.js';
@@ -34,7 +40,10 @@ export interface Config {
 /** Where each backup is copied and how long the copies are kept there. */
 export interface CopyConfig {
   regions: string[];
-  /** Retention in each destination region: `copy-generations` / `copy-keep-within`, else the source's. */
+  /**
+   * Retention in each destination region: `copy-generations`, `copy-keep-within` and
+   * `copy-keep-hourly` … `copy-keep-yearly` when any is set, else the source's.
+   */
   rules: RetentionRules;
   /** KMS key per destination region for encrypted backups; a region without one uses AWS's default. */
   kmsKeyIds: Record<string, string>;
@@ -131,15 +140,18 @@ export function readConfig(input: InputLookup, env: NodeJS.ProcessEnv): Config {
     );
   }
 
+  const timeZone = readTimeZone(read(INPUTS.timezone));
+  const calendar = readCalendarRules(read, CALENDAR_INPUTS, timeZone);
   const rules: RetentionRules = {
     generations: readInteger(INPUTS.generations, read(INPUTS.generations), 1, 1000),
     keepWithinMs: readDuration(INPUTS.keepWithin, read(INPUTS.keepWithin)),
+    ...(calendar ? { calendar } : {}),
   };
   const prune = readBoolean(INPUTS.prune, read(INPUTS.prune));
-  if (prune && rules.generations === undefined && rules.keepWithinMs === undefined) {
+  if (prune && !hasKeepRule(rules)) {
     throw new InputError(
       INPUTS.prune,
-      `Input '${INPUTS.prune}' is true but no keep rule is set: set '${INPUTS.generations}' or '${INPUTS.keepWithin}', or set '${INPUTS.prune}: false' to never delete.`,
+      `Input '${INPUTS.prune}' is true but no keep rule is set: set '${INPUTS.generations}', '${INPUTS.keepWithin}' or a calendar rule ('${INPUTS.keepDaily}' and the like), or set '${INPUTS.prune}: false' to never delete.`,
     );
   }
 
@@ -152,7 +164,7 @@ export function readConfig(input: InputLookup, env: NodeJS.ProcessEnv): Config {
     );
   }
 
-  const copy = readCopyConfig(read, region, rules);
+  const copy = readCopyConfig(read, region, rules, timeZone);
   const runId = env.GITHUB_RUN_ID?.trim();
   return {
     targetType,
@@ -188,6 +200,7 @@ function readCopyConfig(
   read: (name: string) => string,
   region: string,
   sourceRules: RetentionRules,
+  timeZone: string,
 ): CopyConfig | undefined {
   const regions = [
     ...new Set(
@@ -198,7 +211,12 @@ function readCopyConfig(
     ),
   ];
   if (regions.length === 0) {
-    for (const name of [INPUTS.copyGenerations, INPUTS.copyKeepWithin, INPUTS.copyKmsKeyId]) {
+    const copyOnly = [
+      INPUTS.copyGenerations,
+      INPUTS.copyKeepWithin,
+      ...Object.values(COPY_CALENDAR_INPUTS),
+    ];
+    for (const name of [...copyOnly, INPUTS.copyKmsKeyId]) {
       if (read(name) !== '') {
         throw new InputError(
           name,
@@ -229,16 +247,70 @@ function readCopyConfig(
       );
     }
   }
+  const copyCalendar = readCalendarRules(read, COPY_CALENDAR_INPUTS, timeZone);
   const copyRules: RetentionRules = {
     generations: readInteger(INPUTS.copyGenerations, read(INPUTS.copyGenerations), 1, 1000),
     keepWithinMs: readDuration(INPUTS.copyKeepWithin, read(INPUTS.copyKeepWithin)),
+    ...(copyCalendar ? { calendar: copyCalendar } : {}),
   };
-  const own = copyRules.generations !== undefined || copyRules.keepWithinMs !== undefined;
+  const own = hasKeepRule(copyRules);
   return {
     regions,
     rules: own ? copyRules : { ...sourceRules },
     kmsKeyIds: readKmsKeys(read(INPUTS.copyKmsKeyId), regions),
   };
+}
+
+/** The calendar rules' inputs, by unit. */
+const CALENDAR_INPUTS: Record<CalendarUnit, string> = {
+  hourly: INPUTS.keepHourly,
+  daily: INPUTS.keepDaily,
+  weekly: INPUTS.keepWeekly,
+  monthly: INPUTS.keepMonthly,
+  yearly: INPUTS.keepYearly,
+};
+const COPY_CALENDAR_INPUTS: Record<CalendarUnit, string> = {
+  hourly: INPUTS.copyKeepHourly,
+  daily: INPUTS.copyKeepDaily,
+  weekly: INPUTS.copyKeepWeekly,
+  monthly: INPUTS.copyKeepMonthly,
+  yearly: INPUTS.copyKeepYearly,
+};
+
+/** `keep-hourly` … `keep-yearly` (or their `copy-` forms), 1–1000 each; undefined when none is set. */
+function readCalendarRules(
+  read: (name: string) => string,
+  names: Record<CalendarUnit, string>,
+  timeZone: string,
+): CalendarRules | undefined {
+  const rules: CalendarRules = { timeZone };
+  for (const unit of CALENDAR_UNITS) {
+    const count = readInteger(names[unit], read(names[unit]), 1, 1000);
+    if (count !== undefined) rules[unit] = count;
+  }
+  return CALENDAR_UNITS.some((unit) => rules[unit] !== undefined) ? rules : undefined;
+}
+
+/** `timezone`: an IANA zone name, kept in its canonical spelling (`asia/tokyo` → `Asia/Tokyo`). */
+function readTimeZone(value: string): string {
+  const zone = canonicalTimeZone(value);
+  if (zone === undefined) {
+    throw invalid(
+      INPUTS.timezone,
+      value,
+      'an IANA time zone name such as UTC, Asia/Tokyo or America/New_York (for a fixed offset, Etc/GMT-9 is UTC+9)',
+    );
+  }
+  return zone;
+}
+
+/** True when any rule keeps backups: without one, pruning would delete all but the newest. */
+function hasKeepRule(rules: RetentionRules): boolean {
+  return (
+    rules.generations !== undefined ||
+    rules.keepWithinMs !== undefined ||
+    rules.calendar !== undefined
+  );
 }
 
 /** `copy-kms-key-id`: one key for every destination, or `region=key` lines. */

@@ -5,6 +5,7 @@
  */
 import * as core from '@actions/core';
 import pLimit from 'p-limit';
+import { CALENDAR_UNITS } from './calendar.js';
 import { INPUTS } from './constants.js';
 import { formatDuration } from './duration.js';
 import { CancelledError, InputError, isAbort, TargetError } from './errors.js';
@@ -545,6 +546,13 @@ function describeRules(rules: RetentionRules, prune: boolean): string {
   if (rules.generations !== undefined) parts.push(`generations ${rules.generations}`);
   if (rules.keepWithinMs !== undefined)
     parts.push(`keep-within ${formatDuration(rules.keepWithinMs)}`);
+  const { calendar } = rules;
+  if (calendar) {
+    const counts = CALENDAR_UNITS.flatMap((unit) =>
+      calendar[unit] !== undefined ? [`${unit} ${calendar[unit]}`] : [],
+    );
+    parts.push(`${counts.join(', ')} (${calendar.timeZone})`);
+  }
   return parts.join(', ');
 }
 

@@ -149,6 +149,72 @@ describe('readConfig', () => {
   });
 });
 
+describe('readConfig calendar rules', () => {
+  it('reads keep-hourly … keep-yearly and the time zone, in its canonical spelling', () => {
+    const config = read({
+      'keep-hourly': '24',
+      'keep-daily': '7',
+      'keep-weekly': '4',
+      'keep-monthly': '12',
+      'keep-yearly': '1000',
+      timezone: 'asia/tokyo',
+    });
+    expect(config.rules).toEqual({
+      generations: 5,
+      calendar: {
+        hourly: 24,
+        daily: 7,
+        weekly: 4,
+        monthly: 12,
+        yearly: 1000,
+        timeZone: 'Asia/Tokyo',
+      },
+    });
+  });
+
+  it('draws the periods in UTC by default and sets only the rules given', () => {
+    expect(read({ 'keep-weekly': '4' }).rules.calendar).toEqual({ weekly: 4, timeZone: 'UTC' });
+  });
+
+  it('accepts a calendar rule alone as the keep rule of prune', () => {
+    const config = read({ generations: '', 'keep-monthly': '12' });
+    expect(config.prune).toBe(true);
+    expect(config.rules).toEqual({ calendar: { monthly: 12, timeZone: 'UTC' } });
+  });
+
+  it('accepts a timezone without any calendar rule (it then has no effect)', () => {
+    expect(read({ timezone: 'Europe/Berlin' }).rules.calendar).toBeUndefined();
+  });
+
+  it('names the calendar rules when prune has no keep rule', () => {
+    expect(errorOf({ generations: '' }).message).toBe(
+      "Input 'prune' is true but no keep rule is set: set 'generations', 'keep-within' or a calendar rule ('keep-daily' and the like), or set 'prune: false' to never delete.",
+    );
+  });
+
+  it.each([
+    ['keep-hourly', { 'keep-hourly': '0' }],
+    ['keep-daily', { 'keep-daily': '1001' }],
+    ['keep-weekly', { 'keep-weekly': 'four' }],
+    ['keep-monthly', { 'keep-monthly': '1.5' }],
+    ['keep-yearly', { 'keep-yearly': '-1' }],
+    ['timezone', { timezone: 'Tokyo' }],
+    ['timezone', { timezone: 'Asia/Tokio' }],
+    ['timezone', { timezone: '+09:00' }],
+    ['timezone', { timezone: 'JST+9', 'keep-daily': '7' }],
+  ])('refuses a bad %s (%j) with an error naming it', (input, values) => {
+    const error = errorOf(values);
+    expect(error.input).toBe(input);
+    expect(error.message).toContain(`'${input}'`);
+  });
+
+  it('says what a time zone looks like', () => {
+    expect(errorOf({ timezone: 'Tokyo' }).message).toBe(
+      "Input 'timezone' has an invalid value 'Tokyo': expected an IANA time zone name such as UTC, Asia/Tokyo or America/New_York (for a fixed offset, Etc/GMT-9 is UTC+9).",
+    );
+  });
+});
+
 describe('readConfig for ec2-image', () => {
   it('takes instance ids and no-reboot', () => {
     const config = read({
@@ -206,6 +272,32 @@ describe('readConfig for copies', () => {
     });
   });
 
+  it('keeps copies by the source calendar rules, in the same time zone, when no copy rule is set', () => {
+    const config = read({
+      'copy-to-regions': 'eu-west-1',
+      'keep-daily': '7',
+      timezone: 'Asia/Tokyo',
+    });
+    expect(config.copy?.rules).toEqual({
+      generations: 5,
+      calendar: { daily: 7, timeZone: 'Asia/Tokyo' },
+    });
+  });
+
+  it('keeps copies by their own calendar rules alone when one of them is set', () => {
+    const config = read({
+      'copy-to-regions': 'eu-west-1',
+      'keep-daily': '7',
+      'copy-keep-weekly': '4',
+      'copy-keep-monthly': '3',
+      timezone: 'Europe/Berlin',
+    });
+    expect(config.copy?.rules).toEqual({
+      calendar: { weekly: 4, monthly: 3, timeZone: 'Europe/Berlin' },
+    });
+    expect(config.rules.calendar).toEqual({ daily: 7, timeZone: 'Europe/Berlin' });
+  });
+
   it('uses a single copy-kms-key-id for every destination region', () => {
     const config = read({ 'copy-to-regions': regions, 'copy-kms-key-id': ` ${KEY} ` });
     expect(config.copy?.kmsKeyIds).toEqual({ 'eu-west-1': KEY, 'ap-northeast-1': KEY });
@@ -237,6 +329,13 @@ describe('readConfig for copies', () => {
     ['copy-generations', { 'copy-generations': '2' }],
     ['copy-keep-within', { 'copy-keep-within': '1d' }],
     ['copy-kms-key-id', { 'copy-kms-key-id': KEY }],
+    ['copy-keep-hourly', { 'copy-keep-hourly': '24' }],
+    ['copy-keep-daily', { 'copy-keep-daily': '7' }],
+    ['copy-keep-weekly', { 'copy-keep-weekly': '4' }],
+    ['copy-keep-monthly', { 'copy-keep-monthly': '12' }],
+    ['copy-keep-yearly', { 'copy-keep-yearly': '2' }],
+    ['copy-keep-daily', { 'copy-to-regions': 'eu-west-1', 'copy-keep-daily': '0' }],
+    ['copy-keep-yearly', { 'copy-to-regions': 'eu-west-1', 'copy-keep-yearly': 'two' }],
     ['copy-generations', { 'copy-to-regions': 'eu-west-1', 'copy-generations': '0' }],
     ['copy-generations', { 'copy-to-regions': 'eu-west-1', 'copy-generations': 'two' }],
     ['copy-keep-within', { 'copy-to-regions': 'eu-west-1', 'copy-keep-within': '1 day' }],

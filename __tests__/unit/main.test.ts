@@ -490,6 +490,56 @@ describe('run with copy-to-regions', () => {
     expect(target?.destinations[0]?.kept.map((k) => k.id)).toEqual(['snap-copy-1']);
   });
 
+  it('keeps copies by the copy calendar rules, apart from the source rules, and says which rule kept each', async () => {
+    const days = [1, 2, 3, 4];
+    const home = new FakeAdapter(
+      days.map((d) => backup(`snap-${d}`, d * DAY, { sourceId: A })),
+      [A],
+    );
+    const eu = new FakeAdapter(
+      days.map((d) => copyIn(EU, `copy-${d}`, `snap-${d}`, d * DAY)),
+      [],
+      EU,
+    );
+    const report = await runIn([home, eu], {
+      'resource-id': A,
+      generations: '',
+      'keep-daily': '7',
+      'copy-to-regions': EU,
+      'copy-keep-daily': '2',
+      timezone: 'Asia/Tokyo',
+    });
+    expect(report.status).toBe('success');
+    expect(report.rules).toBe('daily 7 (Asia/Tokyo)');
+    expect(report.copyRules).toBe('daily 2 (Asia/Tokyo)');
+    expect(home.mutations()).toEqual([`create ${A}`]);
+    expect(eu.mutations()).toEqual([
+      `copy snap-new-1 to ${EU}`,
+      'delete copy-4',
+      'delete copy-3',
+      'delete copy-2',
+    ]);
+    // NOW is 2026-11-22 21:00 in Tokyo; each older backup is a day before.
+    expect(report.targets[0]?.destinations[0]?.kept).toMatchObject([
+      {
+        id: 'snap-copy-1',
+        reasons: [
+          'made in this run',
+          'newest completed backup of the source',
+          'daily: 2026-11-22 (1 of 2)',
+        ],
+      },
+      { id: 'copy-1', reasons: ['daily: 2026-11-21 (2 of 2)'] },
+    ]);
+    expect(report.targets[0]?.kept.map((k) => k.reasons.at(-1))).toEqual([
+      'daily: 2026-11-22 (1 of 7)',
+      'daily: 2026-11-21 (2 of 7)',
+      'daily: 2026-11-20 (3 of 7)',
+      'daily: 2026-11-19 (4 of 7)',
+      'daily: 2026-11-18 (5 of 7)',
+    ]);
+  });
+
   it('keeps a backup at home while its copy is in flight, and says why', async () => {
     const home = new FakeAdapter(
       [backup('snap-1', DAY, { sourceId: A }), backup('snap-2', 2 * DAY, { sourceId: A })],
