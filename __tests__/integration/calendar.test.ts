@@ -10,8 +10,10 @@ import {
   REGION,
   createVolume,
   ec2Client,
+  errorLines,
   jsonOutput,
   listSnapshots,
+  recordingEndpoint,
   reset,
   runAction,
   snapshotsOfSet,
@@ -268,5 +270,27 @@ describe('calendar retention', () => {
           (backup, index) => `daily: ${periods(backup.createdAt, zone).day} (${index + 1} of 3)`,
         ),
     );
+  });
+
+  it('fails on an unknown timezone with one ::error:: line naming it, before any AWS call', async () => {
+    const endpoint = await recordingEndpoint();
+    try {
+      const run = await runAction(
+        {
+          'target-type': 'ebs-volume',
+          'resource-id': 'vol-0123456789abcdef0',
+          'keep-daily': '7',
+          timezone: 'Tokyo',
+        },
+        { endpoint: endpoint.endpoint },
+      );
+      expect(run.code).toBe(1);
+      expect(errorLines(run)).toEqual([
+        "::error::Input 'timezone' has an invalid value 'Tokyo': expected an IANA time zone name such as UTC, Asia/Tokyo or America/New_York (for a fixed offset, Etc/GMT-9 is UTC+9).",
+      ]);
+      expect(endpoint.requests).toEqual([]);
+    } finally {
+      await endpoint.close();
+    }
   });
 });
