@@ -207,6 +207,34 @@ const cases: Case[] = [
       { 'copy-to-regions': 'eu-west-1,us-west-2', 'copy-kms-key-id': `${KEY}\n${KEY}` },
     ],
   ]),
+  // Calendar retention: counts as for generations, an IANA zone, and copy-* variants with copies.
+  ...about('keep-hourly', [
+    ['zero', { 'keep-hourly': '0' }],
+    ['a fraction', { 'keep-hourly': '1.5' }],
+  ]),
+  ...about('keep-daily', [
+    ['a word', { 'keep-daily': 'seven' }],
+    ['negative', { 'keep-daily': '-7' }],
+  ]),
+  ...about('keep-weekly', [
+    ['above 1000', { 'keep-weekly': '1001' }],
+    ['a duration', { 'keep-weekly': '4w' }],
+  ]),
+  ...about('keep-monthly', [['empty space', { 'keep-monthly': ' 12 months' }]]),
+  ...about('keep-yearly', [['a year', { 'keep-yearly': '2026' }]]),
+  ...about('timezone', [
+    ['not a zone', { 'keep-daily': '7', timezone: 'Tokyo' }],
+    ['an offset', { 'keep-daily': '7', timezone: '+09:00' }],
+    ['a zone that does not exist', { 'keep-daily': '7', timezone: 'Mars/Olympus_Mons' }],
+  ]),
+  ...about('copy-keep-hourly', [['zero', { ...COPY, 'copy-keep-hourly': '0' }]]),
+  ...about('copy-keep-daily', [
+    ['a word', { ...COPY, 'copy-keep-daily': 'all' }],
+    ['without copy-to-regions', { 'copy-keep-daily': '7' }],
+  ]),
+  ...about('copy-keep-weekly', [['negative', { ...COPY, 'copy-keep-weekly': '-1' }]]),
+  ...about('copy-keep-monthly', [['above 1000', { ...COPY, 'copy-keep-monthly': '5000' }]]),
+  ...about('copy-keep-yearly', [['a fraction', { ...COPY, 'copy-keep-yearly': '0.5' }]]),
 ];
 
 /** The inputs of a case: the valid base with its changes, as a workflow's `with:` would give them. */
