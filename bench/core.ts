@@ -10,7 +10,8 @@
  * - group: the listings of the source region and the destination split per target, as the run
  *   does it (`bySource`, one pass each);
  * - planCreate: each target's create decision;
- * - planPrune: each target's retention in the source region (its in-flight copies pinned);
+ * - planPrune: each target's retention in the source region (its in-flight copies pinned), with
+ *   generations 7, keep-within 30d and keep-daily/weekly/monthly/yearly 7/4/12/2 in Asia/Tokyo;
  * - planCopies: the backups each target copies, then their admission into the in-flight limit;
  * - copy retention: each target's copies in the destination.
  *
@@ -40,7 +41,13 @@ const SET = 'nightly';
 const REGION = 'us-east-1';
 const DESTINATION = 'eu-west-1';
 const RUN_ID = '9000000001';
-const RULES: RetentionRules = { generations: 7, keepWithinMs: 30 * DAY };
+// Calendar rules as an operator sets them (restic-style), in a time zone with no DST, whose periods
+// are computed with Intl for every completed backup.
+const RULES: RetentionRules = {
+  generations: 7,
+  keepWithinMs: 30 * DAY,
+  calendar: { daily: 7, weekly: 4, monthly: 12, yearly: 2, timeZone: 'Asia/Tokyo' },
+};
 const COPY_RULES: RetentionRules = { generations: 3, keepWithinMs: 7 * DAY };
 /** The destination holds copies of this many of each source's newest backups. */
 const COPIED = 20;
