@@ -120,7 +120,11 @@ export class Ec2ImageAdapter implements TargetAdapter {
         });
       }
     }
-    const imageSnapshots = await collectSet(snapshotPages(), set, what);
+    const imageSnapshots = await collectSet(
+      snapshotPages(),
+      set,
+      `the snapshots of backup set '${set}' in ${this.region}`,
+    );
     const toBackup = (image: Image) => this.toBackup(image);
     async function* pages() {
       const paginator = paginateDescribeImages(
