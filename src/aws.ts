@@ -18,10 +18,24 @@ import { paceMutations, sharedPacer } from './pacing.js';
  */
 export const MAX_ATTEMPTS = 10;
 
+/**
+ * No call may hang a job: a connection must open within 5 s and a whole request be answered within
+ * 60 s (the largest answer, a page of 1,000 snapshots, takes seconds), else it fails with a
+ * `TimeoutError`, which the retry strategy retries like any transient error. Without
+ * `throwOnRequestTimeout` the SDK would only log a warning and keep waiting.
+ */
+export const CONNECTION_TIMEOUT_MS = 5_000;
+export const REQUEST_TIMEOUT_MS = 60_000;
+
 const shared = {
   maxAttempts: MAX_ATTEMPTS,
   retryMode: 'adaptive',
   customUserAgent: [[ACTION_NAME, ACTION_VERSION]] as [string, string][],
+  requestHandler: {
+    connectionTimeout: CONNECTION_TIMEOUT_MS,
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    throwOnRequestTimeout: true,
+  },
 } as const;
 
 /** One EC2 client per region, reused by every target of the run; its mutating calls are paced. */

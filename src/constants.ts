@@ -48,6 +48,7 @@ export const INPUTS = {
   copyKeepMonthly: 'copy-keep-monthly',
   copyKeepYearly: 'copy-keep-yearly',
   copyKmsKeyId: 'copy-kms-key-id',
+  copyOptionGroup: 'copy-option-group',
 } as const;
 
 /** Defaults of the inputs that have one; action.yml declares the same values (a test checks). */

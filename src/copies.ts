@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import * as core from '@actions/core';
 import { COPY_LIMITS } from './constants.js';
 import { formatDuration } from './duration.js';
-import { CancelledError, isAbort } from './errors.js';
+import { CancelledError, DeferredError, isAbort } from './errors.js';
 import type { Config } from './inputs.js';
 import {
   admitCopies,
@@ -15,7 +15,7 @@ import {
   planCopies,
   type CopyRequestSlot,
 } from './plan.js';
-import type { CopyEntry } from './report.js';
+import type { CopyEntry, DeletedEntry } from './report.js';
 import type { Backup, TargetAdapter } from './targets/target.js';
 import { abortable } from './sleep.js';
 import { bySource, ref, type Destination, type TargetWork } from './work.js';
@@ -120,7 +120,17 @@ export function planCopyStarts(
       if (!destination) continue;
       const deleting = new Set(work.toDelete.map((item) => item.backup.id));
       const originals = [...work.existing, ...work.thisRun].filter((b) => !deleting.has(b.id));
-      const { wanted, missing } = planCopies(originals, destination.existing, { now, rules });
+      const { wanted, missing, archived } = planCopies(originals, destination.existing, {
+        now,
+        rules,
+      });
+      for (const original of archived) {
+        destination.report.copies.push({
+          of: original.id,
+          result: 'skipped',
+          message: `${original.id} is archived, and AWS copies an archived snapshot only once it is restored; its newer backups are copied as usual.`,
+        });
+      }
       for (const original of wanted) {
         const copy = destination.existing
           .filter((candidate) => candidate.copyOf === original.id && candidate.state !== 'failed')
@@ -202,15 +212,81 @@ export async function enforceCopyQuotas(
   }
 }
 
+/**
+ * The failed copies that stand in the way of the copies to start: a copy of the same backup in the
+ * same destination that ended failed. RDS names a copy after its original, so a failed one must go
+ * before the same backup is copied again; elsewhere it would only linger beside the new copy.
+ */
+export function failedCopiesToReplace(starts: Iterable<CopyStart[]>): number {
+  let count = 0;
+  for (const list of starts) {
+    for (const { destination, original } of list)
+      count += failedCopiesOf(destination, original).length;
+  }
+  return count;
+}
+
+function failedCopiesOf(destination: Destination, original: Backup): Backup[] {
+  return destination.existing.filter(
+    (copy) => copy.copyOf === original.id && copy.state === 'failed',
+  );
+}
+
+/**
+ * Deletes the failed copies of `original` in the destination before it is copied again, reported
+ * among the destination's deletions; false when one could not be deleted (the copy then waits).
+ */
+async function replaceFailedCopies(
+  { destination, original }: CopyStart,
+  work: TargetWork,
+  signal: AbortSignal | undefined,
+): Promise<boolean> {
+  for (const failed of failedCopiesOf(destination, original)) {
+    const entry: DeletedEntry = {
+      ...ref(failed),
+      reasons: [`failed copy of ${original.id}, replaced by a new copy`],
+      result: 'not-attempted',
+    };
+    destination.report.deleted.push(entry);
+    try {
+      const outcome = await destination.adapter.delete(failed, signal);
+      entry.result = outcome.result;
+      if (outcome.message) entry.message = outcome.message;
+      if (outcome.result === 'skipped') return false;
+    } catch (error) {
+      if (isAbort(error) || signal?.aborted) throw new CancelledError();
+      entry.result = 'failed';
+      entry.message = error instanceof Error ? error.message : String(error);
+      return false;
+    }
+    destination.existing.splice(destination.existing.indexOf(failed), 1);
+    work.log.push(
+      `Deleted the failed copy ${failed.id} in ${destination.region} before copying ${original.id} again.`,
+    );
+  }
+  return true;
+}
+
+export interface CopyOptions {
+  waitDeadline: number;
+  signal?: AbortSignal | undefined;
+  /**
+   * Whether failed copies may be deleted to make room for new ones: the run prunes, is no dry run,
+   * and its deletion budget holds them.
+   */
+  replaceFailed: boolean;
+}
+
 /** Starts one target's admitted copies, then (with `wait`) waits for them within the run's budget. */
 export async function copyFor(
   work: TargetWork,
   starts: CopyStart[],
   config: Config,
-  kmsKeyIds: Readonly<Record<string, string>>,
   startedAt: Date,
-  { waitDeadline, signal }: { waitDeadline: number; signal?: AbortSignal | undefined },
+  { waitDeadline, signal, replaceFailed }: CopyOptions,
 ): Promise<void> {
+  const copies = config.copy;
+  if (!copies) return;
   const warn = (message: string): void => {
     work.report.warnings.push(message);
     work.log.push(`Warning: ${message}`);
@@ -249,8 +325,17 @@ export async function copyFor(
         continue;
       }
       if (signal?.aborted) throw new CancelledError();
+      if (failedCopiesOf(destination, original).length > 0) {
+        const cleared = replaceFailed && (await replaceFailedCopies(start, work, signal));
+        if (!cleared) {
+          entry.result = 'queued';
+          entry.message = `${original.id} is copied again once its failed copy in ${destination.region} is deleted${replaceFailed ? ' (that deletion failed; see the deletions)' : " (this run deletes nothing: dry run, 'prune: false' or max-deletions)"}.`;
+          continue;
+        }
+      }
       try {
-        const kmsKeyId = kmsKeyIds[destination.region];
+        const kmsKeyId = copies.kmsKeyIds[destination.region];
+        const optionGroup = copies.optionGroups[destination.region];
         const copy = await destination.adapter.copy({
           original,
           tags,
@@ -262,6 +347,7 @@ export async function copyFor(
             .slice(0, 64),
           warn,
           ...(kmsKeyId ? { kmsKeyId } : {}),
+          ...(optionGroup ? { optionGroup } : {}),
           ...(signal ? { signal } : {}),
         });
         entry.copy = ref(copy);
@@ -272,6 +358,12 @@ export async function copyFor(
         );
       } catch (error) {
         if (isAbort(error) || signal?.aborted) throw new CancelledError();
+        if (error instanceof DeferredError) {
+          entry.result = 'queued';
+          entry.message = error.message;
+          work.log.push(`Queued: ${error.message}`);
+          continue;
+        }
         entry.result = 'failed';
         failed(start, error instanceof Error ? error.message : String(error));
       }

@@ -21,6 +21,34 @@ export class TargetError extends Error {
   }
 }
 
+/**
+ * AWS refused a copy for a limit that frees up by itself (the destination's copies in flight, which
+ * other tools share): the copy waits for a later run instead of failing its target.
+ */
+export class DeferredError extends TargetError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'DeferredError';
+  }
+}
+
+/**
+ * A copy refused because the destination's copies in flight are at AWS's limit: EC2 answers
+ * `ResourceLimitExceeded` (20 snapshot copies in flight per destination); RDS answers
+ * `SnapshotQuotaExceeded`, the code of its snapshot quota too, told apart by a message about copies.
+ */
+export function copySlotsRefusal(what: string, error: unknown): DeferredError | undefined {
+  const message = error instanceof Error ? error.message : String(error);
+  const slots =
+    hasAwsCode(error, 'ResourceLimitExceeded') ||
+    (hasAwsCode(error, 'SnapshotQuotaExceeded') && /\bcop(y|ies|ying)\b|concurrent/i.test(message));
+  if (!slots) return undefined;
+  return new DeferredError(
+    `${describeAwsError(what, error)} The destination's copies in flight are at AWS's limit (other tools share it); a later run copies it.`,
+    { cause: error },
+  );
+}
+
 /** The run was cancelled (SIGINT/SIGTERM): stop waiting, make no new change. */
 export class CancelledError extends Error {
   constructor(message = 'The run was cancelled before it finished.') {
@@ -117,6 +145,14 @@ export function iamActionOf(error: unknown): string | undefined {
   return typeof action === 'string' ? action : undefined;
 }
 
+/**
+ * Expired temporary credentials: RDS (and other query services) answer `ExpiredToken`, JSON
+ * services `ExpiredTokenException`, EC2 `RequestExpired` (which a clock off by 15 minutes gives too).
+ */
+export function isExpiredCredentials(error: unknown): boolean {
+  return hasAwsCode(error, 'ExpiredToken', 'ExpiredTokenException', 'RequestExpired');
+}
+
 /** True when AWS refused the call for want of a permission. */
 export function isAccessDenied(error: unknown): boolean {
   return hasAwsCode(error, ...ACCESS_DENIED_CODES);
@@ -132,6 +168,9 @@ export function describeAwsError(what: string, error: unknown): string {
   if (error instanceof CancelledError || isAbort(error)) return `${what}: cancelled.`;
   const message = error instanceof Error ? error.message : String(error);
   const code = awsErrorCode(error);
+  if (code && isExpiredCredentials(error)) {
+    return `${what}: AWS refused the credentials (${code}): ${message.replace(/\.$/, '')}. The credentials expired during the run (or the runner's clock is off): temporary credentials last 1 hour unless asked for longer, so set 'role-duration-seconds' on aws-actions/configure-aws-credentials to more than 'wait-timeout' plus the time pruning takes (at most the role's maximum session duration).`;
+  }
   if (code && isAccessDenied(error)) {
     const action = iamActionOf(error);
     return `${what}: AWS denied ${action ?? 'the call'} (${code}): ${message.replace(/\.$/, '')}; ${permissionHint(action)}.`;

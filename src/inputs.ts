@@ -35,6 +35,12 @@ export interface Config {
   runId?: string;
   /** Disaster-recovery copies; absent when `copy-to-regions` is empty. */
   copy?: CopyConfig;
+  /**
+   * Factor on every delay the action waits out by itself (polling, grace periods, back-offs): 1 on
+   * AWS. `SNAPSHOT_ROTATION_TIME_SCALE` lowers it against an emulator whose backups complete in
+   * seconds, so tests need not sleep AWS's minutes.
+   */
+  timeScale: number;
 }
 
 /** Where each backup is copied and how long the copies are kept there. */
@@ -47,6 +53,8 @@ export interface CopyConfig {
   rules: RetentionRules;
   /** KMS key per destination region for encrypted backups; a region without one uses AWS's default. */
   kmsKeyIds: Record<string, string>;
+  /** `rds-instance`: the option group of the DB snapshot copies, per destination region. */
+  optionGroups: Record<string, string>;
 }
 
 /** Returns the raw value of an input ('' when unset), as `core.getInput` does. */
@@ -164,7 +172,7 @@ export function readConfig(input: InputLookup, env: NodeJS.ProcessEnv): Config {
     );
   }
 
-  const copy = readCopyConfig(read, region, rules, timeZone);
+  const copy = readCopyConfig(read, region, rules, timeZone, targetType);
   const runId = env.GITHUB_RUN_ID?.trim();
   return {
     targetType,
@@ -185,7 +193,23 @@ export function readConfig(input: InputLookup, env: NodeJS.ProcessEnv): Config {
     noReboot: readNoReboot(read(INPUTS.noReboot), targetType),
     ...(runId ? { runId } : {}),
     ...(copy ? { copy } : {}),
+    timeScale: readTimeScale(env[TIME_SCALE_VARIABLE]),
   };
+}
+
+/** The environment variable that scales the action's own delays (for tests against emulators). */
+export const TIME_SCALE_VARIABLE = 'SNAPSHOT_ROTATION_TIME_SCALE';
+
+function readTimeScale(value: string | undefined): number {
+  if (value === undefined || value.trim() === '') return 1;
+  const scale = Number(value);
+  if (!Number.isFinite(scale) || scale <= 0 || scale > 1) {
+    throw new InputError(
+      TIME_SCALE_VARIABLE,
+      `Environment variable '${TIME_SCALE_VARIABLE}' has an invalid value '${value}': expected a number above 0 and at most 1 (1, the default, waits as AWS needs).`,
+    );
+  }
+  return scale;
 }
 
 /** A KMS key id, alias or ARN (of a key or an alias). */
@@ -201,6 +225,7 @@ function readCopyConfig(
   region: string,
   sourceRules: RetentionRules,
   timeZone: string,
+  targetType: TargetType,
 ): CopyConfig | undefined {
   const regions = [
     ...new Set(
@@ -216,7 +241,7 @@ function readCopyConfig(
       INPUTS.copyKeepWithin,
       ...Object.values(COPY_CALENDAR_INPUTS),
     ];
-    for (const name of [...copyOnly, INPUTS.copyKmsKeyId]) {
+    for (const name of [...copyOnly, INPUTS.copyKmsKeyId, INPUTS.copyOptionGroup]) {
       if (read(name) !== '') {
         throw new InputError(
           name,
@@ -258,6 +283,7 @@ function readCopyConfig(
     regions,
     rules: own ? copyRules : { ...sourceRules },
     kmsKeyIds: readKmsKeys(read(INPUTS.copyKmsKeyId), regions),
+    optionGroups: readOptionGroups(read(INPUTS.copyOptionGroup), regions, targetType),
   };
 }
 
@@ -316,12 +342,7 @@ function hasKeepRule(rules: RetentionRules): boolean {
 /** `copy-kms-key-id`: one key for every destination, or `region=key` lines. */
 function readKmsKeys(value: string, regions: readonly string[]): Record<string, string> {
   const name = INPUTS.copyKmsKeyId;
-  const lines = value
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line !== '');
-  const keys: Record<string, string> = {};
-  const check = (destination: string, key: string, line: string): void => {
+  return readPerRegion(name, value, regions, (destination, key, line) => {
     if (!KMS_KEY.test(key)) {
       throw invalid(name, line, 'a KMS key id, key ARN, alias/NAME or alias ARN');
     }
@@ -334,18 +355,72 @@ function readKmsKeys(value: string, regions: readonly string[]): Record<string, 
         `a key of the destination region ${destination} (this ARN is of ${keyRegion}); use 'region=key' lines for several regions`,
       );
     }
-    keys[destination] = key;
-  };
+  });
+}
+
+/** An RDS option group name: a letter first, letters, digits and single hyphens, ≤255. */
+const OPTION_GROUP = /^[A-Za-z](?:-?[A-Za-z0-9]){0,254}$/;
+
+/**
+ * `copy-option-group`: the option group each DB snapshot copy is given in its destination (one
+ * name for every destination, or `region=name` lines). Option groups belong to one region, so a
+ * snapshot of an instance with a non-default option group needs one named for each destination.
+ */
+function readOptionGroups(
+  value: string,
+  regions: readonly string[],
+  targetType: TargetType,
+): Record<string, string> {
+  const name = INPUTS.copyOptionGroup;
+  if (value !== '' && targetType !== 'rds-instance') {
+    throw new InputError(
+      name,
+      `Input '${name}' applies to 'target-type: rds-instance' only (DB cluster snapshot copies take no option group); remove it.`,
+    );
+  }
+  return readPerRegion(name, value, regions, (_destination, group, line) => {
+    if (!OPTION_GROUP.test(group)) {
+      throw invalid(
+        name,
+        line,
+        'an option group name (letters, digits and single hyphens, a letter first), or region=name lines',
+      );
+    }
+  });
+}
+
+/**
+ * A per-destination input: one value for every region of `copy-to-regions`, or `region=value`
+ * lines, each region listed there at most once. `check` refuses a value that cannot serve its region.
+ */
+function readPerRegion(
+  name: string,
+  value: string,
+  regions: readonly string[],
+  check: (destination: string, value: string, line: string) => void,
+): Record<string, string> {
+  const lines = value
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
+  const values: Record<string, string> = {};
   if (lines.length === 1 && !REGION_LINE.test(lines[0] ?? '')) {
-    for (const destination of regions) check(destination, lines[0] ?? '', lines[0] ?? '');
-    return keys;
+    for (const destination of regions) {
+      check(destination, lines[0] ?? '', lines[0] ?? '');
+      values[destination] = lines[0] ?? '';
+    }
+    return values;
   }
   for (const line of lines) {
     const eq = line.indexOf('=');
     const destination = eq > 0 ? line.slice(0, eq).trim() : '';
-    const key = eq > 0 ? line.slice(eq + 1).trim() : '';
-    if (destination === '' || key === '') {
-      throw invalid(name, line, "one key for every region, or one 'region=key' line per region");
+    const item = eq > 0 ? line.slice(eq + 1).trim() : '';
+    if (destination === '' || item === '') {
+      throw invalid(
+        name,
+        line,
+        "one value for every region, or one 'region=value' line per region",
+      );
     }
     if (!regions.includes(destination)) {
       throw invalid(
@@ -354,10 +429,11 @@ function readKmsKeys(value: string, regions: readonly string[]): Record<string, 
         `regions listed in '${INPUTS.copyToRegions}' (${regions.join(', ')})`,
       );
     }
-    if (destination in keys) throw invalid(name, line, 'each region at most once');
-    check(destination, key, line);
+    if (destination in values) throw invalid(name, line, 'each region at most once');
+    check(destination, item, line);
+    values[destination] = item;
   }
-  return keys;
+  return values;
 }
 
 function invalid(name: string, value: string, allowed: string): InputError {

@@ -14,6 +14,7 @@ import {
   checkQuota,
   composeTags,
   copyKeyProblem,
+  copyOptionGroupProblem,
   deletionBudgetError,
   planCreate,
   planPrune,
@@ -24,6 +25,7 @@ import { runStatus, writeReport, type DeletedEntry, type RunReport } from './rep
 import {
   copyFor,
   enforceCopyQuotas,
+  failedCopiesToReplace,
   listDestinations,
   pendingCopies,
   planCopyStarts,
@@ -180,7 +182,14 @@ async function rotate(
     if (config.copy) {
       const encrypted =
         work.source.encrypted === true || work.existing.some((backup) => backup.encrypted);
-      const problem = copyKeyProblem(config.targetType, encrypted, work.source.id, config.copy);
+      const problem =
+        copyKeyProblem(config.targetType, encrypted, work.source.id, config.copy) ??
+        copyOptionGroupProblem(
+          config.targetType,
+          work.source.optionGroup,
+          work.source.id,
+          config.copy,
+        );
       if (problem) {
         fail(work, problem);
         continue;
@@ -226,12 +235,18 @@ async function rotate(
       errors.push(new CancelledError().message + ' Nothing was deleted.');
       return finish();
     }
+    const replaceFailed =
+      config.prune &&
+      !config.dryRun &&
+      listed.complete &&
+      failedCopiesToReplace(starts.values()) <= config.maxDeletions;
     await Promise.all(
       active().map((work) =>
         limit(() =>
-          copyFor(work, starts.get(work) ?? [], config, copies.kmsKeyIds, startedAt, {
+          copyFor(work, starts.get(work) ?? [], config, startedAt, {
             waitDeadline,
             signal,
+            replaceFailed,
           }),
         ),
       ),
@@ -261,7 +276,8 @@ async function rotate(
       for (const item of place.toDelete) item.entry.result = 'not-attempted';
     return finish();
   }
-  const wouldDelete = places.reduce((sum, place) => sum + place.toDelete.length, 0);
+  // Failed copies replaced during the copy phase count too: they are in the report, not in toDelete.
+  const wouldDelete = places.reduce((sum, place) => sum + place.report.deleted.length, 0);
   const refusal = deletionBudgetError(wouldDelete, config.maxDeletions);
   if (refusal) {
     errors.push(refusal);
@@ -276,8 +292,27 @@ async function rotate(
           work,
           signal,
           async () => {
+            const failed: string[] = [];
+            const skipped: string[] = [];
             for (const place of [work, ...work.destinations]) {
-              await prune(place, work.log, work.report.warnings, config.dryRun, signal);
+              const left = await prune(
+                place,
+                work.log,
+                work.report.warnings,
+                config.dryRun,
+                signal,
+              );
+              failed.push(...left.failed);
+              skipped.push(...left.skipped);
+            }
+            if (skipped.length > 0) {
+              const note = `Left in place, as AWS refused to delete them (see warnings): ${skipped.join(', ')}.`;
+              work.report.message = work.report.message ? `${work.report.message} ${note}` : note;
+            }
+            if (failed.length > 0) {
+              throw new TargetError(
+                `${failed.length} ${failed.length === 1 ? 'backup' : 'backups'} could not be deleted and ${failed.length === 1 ? 'is' : 'are'} left in place; the other deletions went ahead, and the next run tries again. ${failed.join(' ')}`,
+              );
             }
           },
           false,
@@ -306,8 +341,14 @@ async function enforceQuota(
   try {
     check = checkQuota(creating.length, await abortable(adapter.quota(), signal));
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    for (const work of creating) fail(work, message);
+    if (isAbort(error)) {
+      for (const work of creating) fail(work, 'Cancelled before it finished.');
+      return;
+    }
+    // Never a guessed quota: AWS's own SnapshotQuotaExceeded refuses a create beyond the real one.
+    warnings.push(
+      `The snapshot quota in ${adapter.region} could not be read, so backups were started without checking it (AWS refuses one beyond the quota): ${error instanceof Error ? error.message : String(error)}`,
+    );
     return;
   }
   if (check.warning) warnings.push(check.warning);
@@ -462,6 +503,12 @@ async function backUp(
     work.thisRun = [backup];
     work.report.backup = ref(backup);
   }
+  // A retried create may have made the backup twice: retention deletes the other one.
+  const strays = (await adapter.strays?.(backup, signal)) ?? [];
+  for (const stray of strays) {
+    work.log.push(`${stray.id} duplicates ${backup.id} (a create that AWS carried out twice).`);
+  }
+  work.existing.push(...strays);
   if (backup.state === 'failed') {
     fail(
       work,
@@ -505,21 +552,26 @@ function decide(
   }
 }
 
-/** Deletes what retention decided in one place; a failure stops the target's pruning, not the run. */
+/**
+ * Deletes what retention decided in one place. A deletion that AWS refuses is recorded and the
+ * others go ahead; returns what was left in place and why, as sentences: `failed` (the target
+ * fails) and `skipped` (AWS protects it: locked, in use; the target stays green).
+ */
 async function prune(
   place: Place,
   log: string[],
   warnings: string[],
   dryRun: boolean,
   signal: AbortSignal | undefined,
-): Promise<void> {
+): Promise<{ failed: string[]; skipped: string[] }> {
+  const left = { failed: [] as string[], skipped: [] as string[] };
   if (dryRun) {
     for (const { entry } of place.toDelete) {
       log.push(
         `Dry run: would delete ${entry.id} in ${entry.region} (${entry.reasons.join('; ')}).`,
       );
     }
-    return;
+    return left;
   }
   // Oldest first, one at a time per target.
   for (const { backup, entry } of [...place.toDelete].reverse()) {
@@ -528,16 +580,22 @@ async function prune(
       const outcome = await place.adapter.delete(backup, signal);
       entry.result = outcome.result;
       if (outcome.message) entry.message = outcome.message;
-      if (outcome.result === 'skipped') warnings.push(outcome.message);
+      if (outcome.result === 'skipped') {
+        warnings.push(outcome.message);
+        left.skipped.push(`${backup.id} in ${backup.region}`);
+      }
       log.push(
         `${outcome.result === 'deleted' ? 'Deleted' : outcome.result} ${backup.id} in ${backup.region} (${entry.reasons.join('; ')})${outcome.message ? `: ${outcome.message}` : ''}.`,
       );
     } catch (error) {
+      if (isAbort(error) || signal?.aborted) throw error;
       entry.result = 'failed';
       entry.message = error instanceof Error ? error.message : String(error);
-      throw error;
+      left.failed.push(entry.message);
+      log.push(`Could not delete ${backup.id} in ${backup.region}: ${entry.message}`);
     }
   }
+  return left;
 }
 
 function describeRules(rules: RetentionRules, prune: boolean): string {

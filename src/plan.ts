@@ -165,13 +165,13 @@ export function deletionBudgetError(wouldDelete: number, maxDeletions: number): 
  * stand-ins, the originals of its copies that are gone from the source region. It is the same
  * decision that the copy retention makes over the copies themselves (same ages, same rules, no
  * `keep` protection, which copies do not carry), so a copy that retention deletes is never wanted
- * again by the next run.
+ * again by the next run. Archived originals are set apart: AWS copies them only once restored.
  */
 export function planCopies(
   originals: readonly Backup[],
   copies: readonly Backup[],
   context: { now: Date; rules: RetentionRules },
-): { wanted: Backup[]; missing: Backup[] } {
+): { wanted: Backup[]; missing: Backup[]; archived: Backup[] } {
   const unprotected = (backup: Backup): Backup => ({
     ...backup,
     tags: Object.fromEntries(Object.entries(backup.tags).filter(([key]) => key !== TAGS.keep)),
@@ -189,7 +189,13 @@ export function planCopies(
   const wanted = decideRetention([...view.values()], context.rules, { now: context.now })
     .filter((decision) => decision.keep && home.has(decision.backup.id))
     .map((decision) => home.get(decision.backup.id) as Backup);
-  return { wanted, missing: wanted.filter((backup) => !copied.has(backup.id)) };
+  const uncopied = wanted.filter((backup) => !copied.has(backup.id));
+  // AWS copies no archived snapshot: it stays wanted (the same decision), but is never started.
+  return {
+    wanted,
+    missing: uncopied.filter((backup) => !backup.archived),
+    archived: uncopied.filter((backup) => backup.archived),
+  };
 }
 
 /** One copy that a target wants to start in a destination region. */
@@ -270,4 +276,28 @@ export function copyKeyProblem(
   const missing = copy.regions.filter((region) => !copy.kmsKeyIds[region]);
   if (missing.length === 0) return undefined;
   return `${sourceId} is encrypted, and RDS copies an encrypted snapshot to another region only with a KMS key of that region: set 'copy-kms-key-id' for ${missing.join(', ')} (one key, or 'region=key' lines). Nothing was created or copied for it.`;
+}
+
+/** True for the option groups RDS makes itself (`default:mysql-8-0`), which every region has. */
+export function isDefaultOptionGroup(name: string): boolean {
+  return name.toLowerCase().startsWith('default:');
+}
+
+/**
+ * Why a DB instance's snapshots cannot be copied as configured, found before anything is created:
+ * an option group belongs to one region, so a copy of a snapshot with a non-default one needs an
+ * option group named for its destination (`OptionGroupName` of CopyDBSnapshot).
+ */
+export function copyOptionGroupProblem(
+  kind: Backup['kind'],
+  optionGroup: string | undefined,
+  sourceId: string,
+  copy: CopyConfig,
+): string | undefined {
+  if (kind !== 'rds-instance' || !optionGroup || isDefaultOptionGroup(optionGroup)) {
+    return undefined;
+  }
+  const missing = copy.regions.filter((region) => !copy.optionGroups[region]);
+  if (missing.length === 0) return undefined;
+  return `${sourceId} uses the option group '${optionGroup}', which exists in its own region only, and RDS copies a DB snapshot with a non-default option group to another region only with an option group of that region: set 'copy-option-group' for ${missing.join(', ')} (one name, or 'region=name' lines). Nothing was created or copied for it.`;
 }

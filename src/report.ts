@@ -34,9 +34,10 @@ export type CreateOutcome = 'created' | 'reused' | 'skipped' | 'would-create' | 
 /**
  * What became of one backup that the copy retention wants in a destination region: `copied` (this
  * run started the copy), `exists` (a copy was already there), `queued` (the destination's in-flight
- * limit was reached; a later run copies it), `would-copy` (dry run) or `failed`.
+ * limit was reached; a later run copies it), `skipped` (AWS cannot copy it as it is: an archived
+ * snapshot), `would-copy` (dry run) or `failed`.
  */
-export type CopyResult = 'copied' | 'exists' | 'queued' | 'would-copy' | 'failed';
+export type CopyResult = 'copied' | 'exists' | 'queued' | 'skipped' | 'would-copy' | 'failed';
 
 export interface CopyEntry {
   /** The backup in the source region. */
@@ -142,6 +143,7 @@ const COPY_TEXT: Record<CopyResult, string> = {
   copied: 'copied',
   exists: 'already copied',
   queued: 'queued for a later run',
+  skipped: 'not copied',
   'would-copy': 'would copy',
   failed: 'copy failed',
 };

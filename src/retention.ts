@@ -5,7 +5,8 @@
  * calendar.ts): a backup survives when any rule keeps it. Independently of the
  * rules, pending backups, protected backups (`snapshot-rotation:keep=true`), the backups made or
  * reused in this run and the newest completed backup of each source are always kept. Backups in a
- * failed state are deleted unless protected.
+ * failed state are deleted unless protected, and so are duplicates: two backups of one source with
+ * the same `created-at` tag (and `copy-of`) are one request that AWS carried out twice.
  */
 import { keepByCalendar, type CalendarRules } from './calendar.js';
 import { TAGS } from './constants.js';
@@ -69,13 +70,15 @@ export function decideRetention(
 }
 
 function decideGroup(
-  sorted: readonly Backup[],
+  all: readonly Backup[],
   rules: RetentionRules,
   { now, thisRun, pinned }: RetentionContext,
 ): RetentionDecision[] {
+  const twins = duplicates(all, thisRun);
+  const sorted = all.filter((backup) => !twins.has(backup));
   const calendar = calendarReasons(sorted, rules.calendar);
   let generation = 0;
-  return sorted.map((backup) => {
+  const decided = sorted.map((backup): RetentionDecision => {
     const reasons: string[] = [];
     const age = now.getTime() - backup.createdAt.getTime();
     if (isProtected(backup)) reasons.push(`protected by ${TAGS.keep}=true`);
@@ -111,6 +114,58 @@ function decideGroup(
       ],
     };
   });
+  for (const [twin, kept] of twins) decided.push(decideDuplicate(twin, kept));
+  return decided;
+}
+
+/**
+ * Backups that are the same backup made twice: the same `created-at` tag (to the millisecond) and
+ * `copy-of`, which only a request that AWS carried out twice gives (a retried CreateSnapshot or
+ * CopySnapshot, whose API has no idempotency token). One of each such group stays: this run's,
+ * else a completed one, else a pending one, lowest id first; the others map to it.
+ */
+function duplicates(
+  backups: readonly Backup[],
+  thisRun: ReadonlySet<string> | undefined,
+): Map<Backup, Backup> {
+  const groups = new Map<string, Backup[]>();
+  for (const backup of backups) {
+    const at = backup.tags[TAGS.createdAt];
+    if (!at) continue;
+    const key = `${at}\u0000${backup.copyOf ?? ''}`;
+    const group = groups.get(key);
+    if (group) group.push(backup);
+    else groups.set(key, [backup]);
+  }
+  const rank = (backup: Backup): number =>
+    thisRun?.has(backup.id)
+      ? 0
+      : backup.state === 'completed'
+        ? 1
+        : backup.state === 'pending'
+          ? 2
+          : 3;
+  const twins = new Map<Backup, Backup>();
+  for (const group of groups.values()) {
+    if (group.length < 2) continue;
+    const [kept, ...others] = [...group].sort(
+      (a, b) => rank(a) - rank(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+    );
+    for (const other of others) if (kept) twins.set(other, kept);
+  }
+  return twins;
+}
+
+/** A duplicate goes, unless protected; a pending one waits until it completes (RDS refuses it). */
+function decideDuplicate(backup: Backup, kept: Backup): RetentionDecision {
+  const twin = `duplicate of ${kept.id} (the same backup made twice by a retried request)`;
+  if (isProtected(backup)) {
+    return { backup, keep: true, reasons: [`protected by ${TAGS.keep}=true`, twin] };
+  }
+  if (backup.state === 'pending') {
+    return { backup, keep: true, reasons: [`pending ${twin}; deleted once it completes`] };
+  }
+  return { backup, keep: false, reasons: [twin] };
 }
 
 /**

@@ -23,11 +23,8 @@ import {
 import { TAGS } from '../../src/constants.js';
 import { CancelledError, TargetError } from '../../src/errors.js';
 import { imageName } from '../../src/naming.js';
-import {
-  Ec2ImageAdapter,
-  imageOfSnapshot,
-  type Ec2ImageOptions,
-} from '../../src/targets/ec2-image.js';
+import { imageOfSnapshot } from '../../src/targets/ami-snapshots.js';
+import { Ec2ImageAdapter, type Ec2ImageOptions } from '../../src/targets/ec2-image.js';
 import type { Backup, CreateRequest } from '../../src/targets/target.js';
 import { rejectionOf } from './expect.js';
 

@@ -407,6 +407,7 @@ describe('copyKeyProblem', () => {
     regions: ['eu-west-1', 'ap-northeast-1'],
     rules: { generations: 1 },
     kmsKeyIds: { 'eu-west-1': 'alias/dr' },
+    optionGroups: {},
   };
 
   it('has no problem with EBS, an unencrypted RDS source, or a key for every region', () => {

@@ -12,7 +12,13 @@ import {
   type Snapshot,
 } from '@aws-sdk/client-ec2';
 import { TAGS } from '../constants.js';
-import { awsErrorCode, CancelledError, describeAwsError, TargetError } from '../errors.js';
+import {
+  awsErrorCode,
+  CancelledError,
+  copySlotsRefusal,
+  describeAwsError,
+  TargetError,
+} from '../errors.js';
 import { sleep as realSleep, type Sleep } from '../sleep.js';
 import { chunks, deleteSnapshot, findEc2Sources } from './ec2.js';
 import { acceptedCopy, collectSet, ownedBackup, toAwsTags } from './tags.js';
@@ -45,6 +51,8 @@ export class EbsVolumeAdapter implements TargetAdapter {
   private readonly sleep: Sleep;
   private readonly rateLimitBackoffMs: number;
   private readonly waits: BatchedDescribe;
+  /** Snapshots whose CreateSnapshot the SDK sent more than once (a lost answer, then a retry). */
+  private readonly retried = new Set<string>();
 
   constructor(
     private readonly ec2: EC2Client,
@@ -99,6 +107,9 @@ export class EbsVolumeAdapter implements TargetAdapter {
           Tags: snapshot.Tags?.length ? snapshot.Tags : toAwsTags(tags),
         });
         if (!backup) throw new Error(`CreateSnapshot returned no snapshot id for ${source.id}`);
+        // CreateSnapshot takes no idempotency token: an attempt whose answer was lost may have
+        // made a snapshot too, found by strays() once this one is done.
+        if ((snapshot.$metadata.attempts ?? 1) > 1) this.retried.add(backup.id);
         return backup;
       } catch (error) {
         if (signal?.aborted) throw new CancelledError();
@@ -148,9 +159,10 @@ export class EbsVolumeAdapter implements TargetAdapter {
     } catch (error) {
       if (signal?.aborted) throw new CancelledError();
       if (error instanceof TargetError) throw error;
-      throw new TargetError(
-        describeAwsError(`Could not copy snapshot ${original.id} to ${this.region}`, error),
-        { cause: error },
+      const what = `Could not copy snapshot ${original.id} to ${this.region}`;
+      throw (
+        copySlotsRefusal(what, error) ??
+        new TargetError(describeAwsError(what, error), { cause: error })
       );
     }
   }
@@ -190,6 +202,46 @@ export class EbsVolumeAdapter implements TargetAdapter {
     return deleteSnapshot(this.ec2, backup.id, signal);
   }
 
+  /**
+   * The other snapshots a retried CreateSnapshot made: same set, source and `created-at` tag (the
+   * retry sends the very same tags), another id. No call at all unless the create was retried.
+   */
+  async strays(backup: Backup, signal?: AbortSignal): Promise<Backup[]> {
+    const createdAt = backup.tags[TAGS.createdAt];
+    if (!this.retried.has(backup.id) || !createdAt) return [];
+    const found: Backup[] = [];
+    try {
+      const pages = paginateDescribeSnapshots(
+        { client: this.ec2, pageSize: 1000 },
+        {
+          OwnerIds: ['self'],
+          Filters: [
+            { Name: `tag:${TAGS.backupSet}`, Values: [backup.set] },
+            { Name: `tag:${TAGS.createdAt}`, Values: [createdAt] },
+          ],
+        },
+      );
+      for await (const page of pages) {
+        for (const snapshot of page.Snapshots ?? []) {
+          const other = this.toBackup(snapshot);
+          if (other && other.id !== backup.id && other.sourceId === backup.sourceId) {
+            if (!other.copyOf) found.push(other);
+          }
+        }
+      }
+    } catch (error) {
+      if (signal?.aborted) throw new CancelledError();
+      throw new TargetError(
+        describeAwsError(
+          `Could not look for duplicates of ${backup.id} after a retried create`,
+          error,
+        ),
+        { cause: error },
+      );
+    }
+    return found;
+  }
+
   private toBackup(snapshot: Snapshot): Backup | undefined {
     return ownedBackup(this.type, this.region, {
       id: snapshot.SnapshotId,
@@ -198,16 +250,29 @@ export class EbsVolumeAdapter implements TargetAdapter {
       awsTime: snapshot.StartTime,
       stateMessage: snapshot.StateMessage,
       encrypted: snapshot.Encrypted,
+      archived: snapshot.StorageTier === 'archive',
       // A copy's VolumeId is a placeholder (vol-ffffffff): a copy is only the set's by `copy-of`.
       madeFrom: snapshot.VolumeId,
     });
   }
 }
 
-function snapshotState(state: string | undefined): BackupState {
-  if (state === 'completed') return 'completed';
-  if (state === 'error') return 'failed';
-  return 'pending';
+/**
+ * Snapshot states as the core sees them. `recoverable` (in the Recycle Bin) and `recovering` (being
+ * restored from it) are no backup of the set now: not pending, not counted, never deleted.
+ */
+function snapshotState(state: string | undefined): BackupState | undefined {
+  switch (state) {
+    case 'completed':
+      return 'completed';
+    case 'error':
+      return 'failed';
+    case 'recoverable':
+    case 'recovering':
+      return undefined;
+    default:
+      return 'pending';
+  }
 }
 
 async function* volumePages(ec2: EC2Client, filters: Filter[]) {

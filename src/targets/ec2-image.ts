@@ -1,13 +1,11 @@
 /**
- * `ec2-image`: AMIs of instances, without reboot by default. The image is tagged at creation; its
- * snapshots get the same tags in one CreateTags call once the image names them. Pruning deregisters
- * the image, then deletes the snapshots that backed it.
+ * `ec2-image`: AMIs of instances, without reboot by default. The image and its snapshots are tagged
+ * at creation (`TagSpecifications` for `image` and `snapshot`, on CreateImage and CopyImage alike).
+ * Pruning deregisters the image together with its snapshots (ami-snapshots.ts).
  */
 import {
   CopyImageCommand,
   CreateImageCommand,
-  CreateTagsCommand,
-  DeregisterImageCommand,
   DescribeImagesCommand,
   paginateDescribeImages,
   paginateDescribeInstances,
@@ -19,21 +17,16 @@ import {
 import { TAGS } from '../constants.js';
 import { imageName } from '../naming.js';
 import {
-  awsErrorCode,
   CancelledError,
+  copySlotsRefusal,
   describeAwsError,
   hasAwsCode,
   TargetError,
 } from '../errors.js';
+import { sleep as realSleep, type Sleep } from '../sleep.js';
+import { deregisterWithSnapshots, imageOfSnapshot, recoverImageTags } from './ami-snapshots.js';
 import { chunks, deleteSnapshot, findEc2Sources } from './ec2.js';
-import {
-  acceptedCopy,
-  collectSet,
-  createdAtOf,
-  fromAwsTags,
-  ownedBackup,
-  toAwsTags,
-} from './tags.js';
+import { acceptedCopy, collectSet, createdAtOf, ownedBackup, toAwsTags } from './tags.js';
 import type {
   Backup,
   BackupState,
@@ -44,11 +37,21 @@ import type {
   TargetAdapter,
   WaitOptions,
 } from './target.js';
-import { BatchedDescribe, freshFor, waitForBackup, type PollingOptions } from './wait.js';
+import {
+  BatchedDescribe,
+  findWithin,
+  freshFor,
+  VISIBILITY_GRACE_SECONDS,
+  waitForBackup,
+  type PollingOptions,
+} from './wait.js';
 
 export interface Ec2ImageOptions extends PollingOptions {
   /** `no-reboot`: true leaves the instance running (crash-consistent image). */
   noReboot: boolean;
+  /** How long `InvalidSnapshot.InUse` is retried after deregistering an image. */
+  inUseRetrySeconds?: number;
+  sleep?: Sleep;
 }
 
 /** What pruning needs to know of an image beyond the normalized record. */
@@ -66,8 +69,12 @@ const LIVE_INSTANCES: Filter = {
 export class Ec2ImageAdapter implements TargetAdapter {
   readonly type = 'ec2-image' as const;
   private readonly details = new Map<string, ImageDetails>();
-  private readonly snapshotsTagged = new Set<string>();
+  /** The tags each image this adapter made or copied was given, by image id. */
+  private readonly given = new Map<string, Record<string, string>>();
+  /** Images that came back without the tags they were given: tagged again once they complete. */
+  private readonly untagged = new Set<string>();
   private readonly waits: BatchedDescribe;
+  private readonly sleep: Sleep;
 
   constructor(
     private readonly ec2: EC2Client,
@@ -75,6 +82,7 @@ export class Ec2ImageAdapter implements TargetAdapter {
     private readonly options: Ec2ImageOptions,
   ) {
     this.waits = new BatchedDescribe((ids) => this.describeMany(ids), freshFor(options));
+    this.sleep = options.sleep ?? realSleep;
   }
 
   findSources(
@@ -150,30 +158,41 @@ export class Ec2ImageAdapter implements TargetAdapter {
     return [...images, ...leftBehind];
   }
 
-  async create({ source, set, tags, signal, warn }: CreateRequest): Promise<Backup> {
+  /**
+   * CreateImage, tagged at creation. The name is derived from set, source and time, so a request
+   * that the SDK sent again after a lost answer meets `InvalidAMIName.Duplicate`: the image of that
+   * name is then adopted when its tags say it is this very backup, never a second one made.
+   */
+  async create({ source, set, tags, signal }: CreateRequest): Promise<Backup> {
     if (signal?.aborted) throw new CancelledError();
     const createdAt = createdAtOf(tags[TAGS.createdAt], undefined);
+    const name = imageName(set, source.id, createdAt);
     let imageId: string | undefined;
     try {
       const response = await this.ec2.send(
         new CreateImageCommand({
           InstanceId: source.id,
-          Name: imageName(set, source.id, createdAt),
+          Name: name,
           Description: `snapshot-rotation backup-set=${set} source=${source.id}`,
           NoReboot: this.options.noReboot,
-          TagSpecifications: [{ ResourceType: 'image', Tags: toAwsTags(tags) }],
+          TagSpecifications: imageAndSnapshotTags(tags),
         }),
         { abortSignal: signal },
       );
       imageId = response.ImageId;
     } catch (error) {
       if (signal?.aborted) throw new CancelledError();
+      const adopted = hasAwsCode(error, 'InvalidAMIName.Duplicate')
+        ? await this.adopt(name, tags, signal)
+        : undefined;
+      if (adopted) return adopted;
       throw new TargetError(describeAwsError(`Could not create an image of ${source.id}`, error), {
         cause: error,
       });
     }
     if (!imageId) throw new TargetError(`CreateImage returned no image id for ${source.id}.`);
-    const backup: Backup = {
+    this.given.set(imageId, { ...tags });
+    return {
       id: imageId,
       kind: this.type,
       region: this.region,
@@ -183,25 +202,13 @@ export class Ec2ImageAdapter implements TargetAdapter {
       state: 'pending',
       tags: { ...tags },
     };
-    // The image may already name its snapshots; if not, they are tagged once it is available.
-    const current = await this.describe(imageId, signal).catch(() => undefined);
-    if (current) await this.tagSnapshots(current, warn, signal);
-    return current ?? backup;
   }
 
   /**
-   * CopyImage, called in this (the destination) region, tagged at creation. An endpoint that drops
-   * the image's tags (moto does) gets them in a CreateTags call at once, so the copy is never
-   * unowned; its snapshots are tagged like those of a new image.
+   * CopyImage, called in this (the destination) region, the copy and its snapshots tagged at
+   * creation. The ClientToken makes a request the SDK sends again return the same copy.
    */
-  async copy({
-    original,
-    tags,
-    kmsKeyId,
-    clientToken,
-    signal,
-    warn,
-  }: CopyRequest): Promise<Backup> {
+  async copy({ original, tags, kmsKeyId, clientToken, signal }: CopyRequest): Promise<Backup> {
     if (signal?.aborted) throw new CancelledError();
     const encrypted = original.encrypted === true;
     let imageId: string | undefined;
@@ -214,42 +221,55 @@ export class Ec2ImageAdapter implements TargetAdapter {
           Description: `snapshot-rotation copy of ${original.id} from ${original.region} (source=${original.sourceId})`,
           ClientToken: clientToken,
           ...(encrypted && kmsKeyId ? { Encrypted: true, KmsKeyId: kmsKeyId } : {}),
-          TagSpecifications: [{ ResourceType: 'image', Tags: toAwsTags(tags) }],
+          TagSpecifications: imageAndSnapshotTags(tags),
         }),
         { abortSignal: signal },
       );
       imageId = answer.ImageId;
     } catch (error) {
       if (signal?.aborted) throw new CancelledError();
-      throw new TargetError(
-        describeAwsError(`Could not copy image ${original.id} to ${this.region}`, error),
-        { cause: error },
+      const what = `Could not copy image ${original.id} to ${this.region}`;
+      throw (
+        copySlotsRefusal(what, error) ??
+        new TargetError(describeAwsError(what, error), { cause: error })
       );
     }
     const copy = acceptedCopy(this.type, this.region, imageId, tags, original.encrypted);
-    const image = await this.describeImage(copy.id, signal).catch(() => undefined);
-    if (image && !this.toBackup(image)) {
-      try {
-        await this.ec2.send(
-          new CreateTagsCommand({ Resources: [copy.id], Tags: toAwsTags(tags) }),
-          { abortSignal: signal },
-        );
-      } catch (error) {
-        if (signal?.aborted) throw new CancelledError();
-        throw new TargetError(
-          describeAwsError(
-            `Image ${copy.id} (a copy of ${original.id} in ${this.region}) came without its tags and could not be tagged, so no run will count it; deregister it by hand`,
-            error,
-          ),
-          { cause: error },
-        );
-      }
-    }
-    const current = image
-      ? this.toBackup({ ...image, Tags: toAwsTags({ ...fromAwsTags(image.Tags), ...tags }) })
-      : undefined;
-    if (current) await this.tagSnapshots(current, warn, signal);
-    return current ?? copy;
+    this.given.set(copy.id, { ...tags });
+    return copy;
+  }
+
+  /** The image named `name`, when its tags say it is the backup with these tags; else undefined. */
+  private async adopt(
+    name: string,
+    tags: Readonly<Record<string, string>>,
+    signal: AbortSignal | undefined,
+  ): Promise<Backup | undefined> {
+    const find = async (): Promise<Backup | undefined> => {
+      const answer = await this.ec2.send(
+        new DescribeImagesCommand({
+          Owners: ['self'],
+          IncludeDisabled: true,
+          IncludeDeprecated: true,
+          Filters: [{ Name: 'name', Values: [name] }],
+        }),
+        { abortSignal: signal },
+      );
+      const image = answer.Images?.[0];
+      return image ? this.toBackup(image) : undefined;
+    };
+    const found = await findWithin(
+      find,
+      this.options.visibilityGraceSeconds ?? VISIBILITY_GRACE_SECONDS,
+      this.sleep,
+      signal,
+    ).catch(() => undefined);
+    const same =
+      found &&
+      found.set === tags[TAGS.backupSet] &&
+      found.sourceId === tags[TAGS.source] &&
+      found.tags[TAGS.createdAt] === tags[TAGS.createdAt];
+    return same ? found : undefined;
   }
 
   copySlots(backup: Backup): number {
@@ -263,7 +283,17 @@ export class Ec2ImageAdapter implements TargetAdapter {
       describe: () => this.waits.describe(backup.id),
       label: `image ${backup.id}`,
     });
-    if (done.state === 'completed') await this.tagSnapshots(done, options.warn, options.signal);
+    if (done.state === 'completed' && this.untagged.has(done.id)) {
+      await recoverImageTags(
+        this.ec2,
+        done.id,
+        this.details.get(done.id)?.snapshotIds ?? [],
+        this.given.get(done.id) ?? done.tags,
+        options.warn,
+        options.signal,
+      );
+      this.untagged.delete(done.id);
+    }
     return done;
   }
 
@@ -279,72 +309,13 @@ export class Ec2ImageAdapter implements TargetAdapter {
         message: `${backup.id} has deregistration protection on; left in place (turn it off to let pruning remove it).`,
       };
     }
-    let gone = false;
-    try {
-      await this.ec2.send(new DeregisterImageCommand({ ImageId: backup.id }), {
-        abortSignal: signal,
-      });
-    } catch (error) {
-      if (signal?.aborted) throw new CancelledError();
-      const code = awsErrorCode(error);
-      if (code !== 'InvalidAMIID.NotFound' && code !== 'InvalidAMIID.Unavailable') {
-        throw new TargetError(describeAwsError(`Could not deregister image ${backup.id}`, error), {
-          cause: error,
-        });
-      }
-      gone = true;
-    }
-    // Deregistering never removes the snapshots behind the image: delete them, or they stay forever.
-    // Once the image is gone nothing lists them again, so every one is tried, even after a
-    // cancellation (no abort signal here), and the failures are reported together.
-    const notes: string[] = [];
-    const leftBehind: string[] = [];
-    for (const snapshotId of details?.snapshotIds ?? []) {
-      try {
-        const outcome = await deleteSnapshot(this.ec2, snapshotId);
-        if (outcome.result === 'skipped') notes.push(outcome.message);
-        else
-          notes.push(`${snapshotId} ${outcome.result === 'deleted' ? 'deleted' : 'already gone'}`);
-      } catch (error) {
-        leftBehind.push(
-          `${snapshotId} (${error instanceof Error ? error.message : String(error)})`,
-        );
-      }
-    }
-    if (leftBehind.length > 0) {
-      throw new TargetError(
-        `Image ${backup.id} was deregistered, but these of its snapshots could not be deleted and are left behind; delete them by hand: ${leftBehind.join('; ')}`,
-      );
-    }
-    const message = notes.length > 0 ? `snapshots: ${notes.join('; ')}` : undefined;
-    return gone
-      ? { result: 'already-gone', ...(message ? { message } : {}) }
-      : { result: 'deleted', ...(message ? { message } : {}) };
-  }
-
-  /** Tags the image's snapshots like the image, once; a failure is a warning, never an orphan. */
-  private async tagSnapshots(
-    image: Backup,
-    warn: ((message: string) => void) | undefined,
-    signal: AbortSignal | undefined,
-  ): Promise<void> {
-    const snapshotIds = this.details.get(image.id)?.snapshotIds ?? [];
-    if (snapshotIds.length === 0 || this.snapshotsTagged.has(image.id)) return;
-    try {
-      await this.ec2.send(
-        new CreateTagsCommand({ Resources: snapshotIds, Tags: toAwsTags(image.tags) }),
-        { abortSignal: signal },
-      );
-      this.snapshotsTagged.add(image.id);
-    } catch (error) {
-      if (signal?.aborted) throw new CancelledError();
-      warn?.(
-        describeAwsError(
-          `Could not tag the snapshots of ${image.id} (${snapshotIds.join(', ')}); the image still owns them and pruning will delete them with it`,
-          error,
-        ),
-      );
-    }
+    return deregisterWithSnapshots(this.ec2, backup.id, details?.snapshotIds ?? [], {
+      signal,
+      sleep: this.sleep,
+      ...(this.options.inUseRetrySeconds !== undefined
+        ? { inUseRetrySeconds: this.options.inUseRetrySeconds }
+        : {}),
+    });
   }
 
   private async readDetails(id: string, signal?: AbortSignal): Promise<ImageDetails | undefined> {
@@ -405,9 +376,14 @@ export class Ec2ImageAdapter implements TargetAdapter {
   }
 
   private toBackup(image: Image): Backup | undefined {
+    // An image this adapter made is its own even when the endpoint dropped its tags: it is tagged
+    // again once complete (recoverImageTags), instead of being lost to every later run.
+    const given = image.ImageId ? this.given.get(image.ImageId) : undefined;
+    const tagged = image.Tags?.some((tag) => tag.Key === TAGS.backupSet);
+    if (given && !tagged) this.untagged.add(image.ImageId ?? '');
     const backup = ownedBackup(this.type, this.region, {
       id: image.ImageId,
-      tags: image.Tags,
+      tags: given && !tagged ? toAwsTags(given) : image.Tags,
       state: imageState(image.State),
       awsTime: image.CreationDate ? new Date(image.CreationDate) : undefined,
       stateMessage: image.StateReason?.Message,
@@ -428,19 +404,6 @@ export class Ec2ImageAdapter implements TargetAdapter {
     }
     return backup;
   }
-}
-
-/**
- * The image a snapshot was made for, from the description AWS gives it: `Created by
- * CreateImage(i-…) for ami-…`, or for a copied image `Copied for DestinationAmi ami-… from
- * SourceAmi ami-…` (moto: `Auto-created snapshot for AMI ami-…`).
- */
-export function imageOfSnapshot(description: string | undefined): string | undefined {
-  if (!description) return undefined;
-  return (
-    /DestinationAmi (ami-[0-9a-zA-Z]+)/.exec(description)?.[1] ??
-    /\bfor (?:AMI )?(ami-[0-9a-zA-Z]+)/.exec(description)?.[1]
-  );
 }
 
 /** True when any of the image's snapshots is encrypted; undefined when no mapping says. */
@@ -474,4 +437,13 @@ async function* instancePages(ec2: EC2Client, filters: Filter[]) {
       .flatMap((reservation) => reservation.Instances ?? [])
       .map((instance) => ({ id: instance.InstanceId, tags: instance.Tags }));
   }
+}
+
+/** The tags of a new image and of its snapshots, applied by the create or copy call itself. */
+function imageAndSnapshotTags(tags: Readonly<Record<string, string>>) {
+  const list = toAwsTags(tags);
+  return [
+    { ResourceType: 'image' as const, Tags: list },
+    { ResourceType: 'snapshot' as const, Tags: list },
+  ];
 }

@@ -38,10 +38,23 @@ export async function deleteSnapshot(
         message: `${snapshotId} is still used by an image (InvalidSnapshot.InUse); left in place.`,
       };
     }
+    // EBS snapshot lock refuses deletion until the lock expires; AWS documents no error code for
+    // it, so the refusal is known by what it says.
+    if (isLockRefusal(error)) {
+      return {
+        result: 'skipped',
+        message: `${snapshotId} is locked (EBS snapshot lock), and AWS refuses to delete it until the lock expires; left in place: ${error instanceof Error ? error.message : String(error)}`,
+      };
+    }
     throw new TargetError(describeAwsError(`Could not delete snapshot ${snapshotId}`, error), {
       cause: error,
     });
   }
+}
+
+/** A refusal whose message says the snapshot is locked (EBS snapshot lock). */
+function isLockRefusal(error: unknown): boolean {
+  return error instanceof Error && /\block(ed)?\b/i.test(error.message);
 }
 
 export interface Ec2SourceQuery {

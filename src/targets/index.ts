@@ -6,17 +6,49 @@ import { Ec2ImageAdapter } from './ec2-image.js';
 import { rdsClusterAdapter } from './rds-cluster.js';
 import { rdsInstanceAdapter } from './rds-instance.js';
 import type { TargetAdapter } from './target.js';
+import { VISIBILITY_GRACE_SECONDS, type PollingOptions } from './wait.js';
+import { IN_USE_RETRY_SECONDS } from './ami-snapshots.js';
+
+/** The delays of every adapter: polling and grace periods, and the EC2 back-offs. */
+export interface AdapterDelays extends PollingOptions {
+  rateLimitBackoffMs: number;
+  inUseRetrySeconds: number;
+}
 
 /** The adapter of the run's target type in `region`: the source region, or a copy destination. */
 export function createAdapter(config: Config, region: string = config.region): TargetAdapter {
+  const delays = scaledDelays(config.timeScale);
   switch (config.targetType) {
     case 'ebs-volume':
-      return new EbsVolumeAdapter(ec2Client(region), region);
+      return new EbsVolumeAdapter(ec2Client(region), region, delays);
     case 'ec2-image':
-      return new Ec2ImageAdapter(ec2Client(region), region, { noReboot: config.noReboot });
+      return new Ec2ImageAdapter(ec2Client(region), region, {
+        ...delays,
+        noReboot: config.noReboot,
+      });
     case 'rds-instance':
-      return rdsInstanceAdapter(rdsClient(region), region, { quotaClient: rdsClient(region, 2) });
+      return rdsInstanceAdapter(rdsClient(region), region, {
+        ...delays,
+        quotaClient: rdsClient(region, 2),
+      });
     case 'rds-cluster':
-      return rdsClusterAdapter(rdsClient(region), region, { quotaClient: rdsClient(region, 2) });
+      return rdsClusterAdapter(rdsClient(region), region, {
+        ...delays,
+        quotaClient: rdsClient(region, 2),
+      });
   }
+}
+
+/**
+ * Every delay the adapters wait out by themselves, at AWS's pace times `scale` (1 on AWS; lower
+ * against an emulator, see `SNAPSHOT_ROTATION_TIME_SCALE`).
+ */
+export function scaledDelays(scale: number): AdapterDelays {
+  return {
+    minDelaySeconds: 15 * scale,
+    maxDelaySeconds: 120 * scale,
+    visibilityGraceSeconds: VISIBILITY_GRACE_SECONDS * scale,
+    rateLimitBackoffMs: 15_000 * scale,
+    inUseRetrySeconds: IN_USE_RETRY_SECONDS * scale,
+  };
 }

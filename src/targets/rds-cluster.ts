@@ -29,7 +29,6 @@ export const rdsClusterFlavor: RdsFlavor = {
   idFilter: 'db-cluster-id',
   maxIdentifierLength: 63,
   quotaName: 'ManualClusterSnapshots',
-  defaultQuota: 100,
   snapshotNotFound: 'DBClusterSnapshotNotFound',
   snapshotExists: 'DBClusterSnapshotAlreadyExistsFault',
   async *sources(client, filters) {
@@ -88,7 +87,7 @@ export const rdsClusterFlavor: RdsFlavor = {
   },
   problem(cluster) {
     if (cluster.status !== 'available') {
-      return `${cluster.id} is '${cluster.status ?? 'unknown'}'; a cluster snapshot needs the cluster to be 'available'.`;
+      return `${cluster.id} is '${cluster.status ?? 'unknown'}'; Aurora takes a cluster snapshot only of a cluster that is 'available', so a later run will try again.`;
     }
     return undefined;
   },

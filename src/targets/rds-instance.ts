@@ -29,7 +29,6 @@ export const rdsInstanceFlavor: RdsFlavor = {
   idFilter: 'db-instance-id',
   maxIdentifierLength: 255,
   quotaName: 'ManualSnapshots',
-  defaultQuota: 100,
   snapshotNotFound: 'DBSnapshotNotFound',
   snapshotExists: 'DBSnapshotAlreadyExists',
   async *sources(client, filters) {
@@ -40,6 +39,7 @@ export const rdsInstanceFlavor: RdsFlavor = {
         tags: db.TagList,
         clusterId: db.DBClusterIdentifier,
         encrypted: db.StorageEncrypted,
+        optionGroup: db.OptionGroupMemberships?.[0]?.OptionGroupName,
       }));
     }
   },
@@ -69,13 +69,14 @@ export const rdsInstanceFlavor: RdsFlavor = {
     );
     return answer.DBSnapshot ? snapshot(answer.DBSnapshot) : undefined;
   },
-  async copySnapshot(client, { sourceArn, id, tags, kmsKeyId }, signal) {
+  async copySnapshot(client, { sourceArn, id, tags, kmsKeyId, optionGroup }, signal) {
     const answer = await client.send(
       new CopyDBSnapshotCommand({
         SourceDBSnapshotIdentifier: sourceArn,
         TargetDBSnapshotIdentifier: id,
         Tags: tags,
         ...(kmsKeyId ? { KmsKeyId: kmsKeyId } : {}),
+        ...(optionGroup ? { OptionGroupName: optionGroup } : {}),
       }),
       { abortSignal: signal },
     );
@@ -90,8 +91,9 @@ export const rdsInstanceFlavor: RdsFlavor = {
     if (db.clusterId) {
       return `${db.id} is a member of Aurora cluster ${db.clusterId}, whose storage is backed up by cluster snapshots: use 'target-type: rds-cluster' with 'resource-id: ${db.clusterId}'.`;
     }
-    if (db.status !== 'available') {
-      return `${db.id} is '${db.status ?? 'unknown'}'; a DB snapshot needs the instance to be 'available'.`;
+    // AWS: "The source DB instance must be in the available or storage-optimization state."
+    if (db.status !== 'available' && db.status !== 'storage-optimization') {
+      return `${db.id} is '${db.status ?? 'unknown'}'; RDS takes a DB snapshot only of an instance that is 'available' or 'storage-optimization', so a later run will try again.`;
     }
     return undefined;
   },

@@ -11,7 +11,13 @@ import {
   type Tag,
 } from '@aws-sdk/client-rds';
 import { TAGS } from '../constants.js';
-import { CancelledError, describeAwsError, hasAwsCode, TargetError } from '../errors.js';
+import {
+  CancelledError,
+  copySlotsRefusal,
+  describeAwsError,
+  hasAwsCode,
+  TargetError,
+} from '../errors.js';
 import { rdsSnapshotIdentifier } from '../naming.js';
 import { collectSet, createdAtOf, fromAwsTags, ownedBackup, toAwsTags } from './tags.js';
 import type {
@@ -26,7 +32,13 @@ import type {
   TargetAdapter,
   WaitOptions,
 } from './target.js';
-import { waitForBackup, type PollingOptions } from './wait.js';
+import { sleep as realSleep, type Sleep } from '../sleep.js';
+import {
+  findWithin,
+  VISIBILITY_GRACE_SECONDS,
+  waitForBackup,
+  type PollingOptions,
+} from './wait.js';
 
 /** A DB instance or cluster as the adapter needs it. */
 export interface RdsSource {
@@ -36,6 +48,8 @@ export interface RdsSource {
   /** For an instance: the Aurora cluster it belongs to. */
   clusterId?: string | undefined;
   encrypted: boolean | undefined;
+  /** For an instance: its option group. */
+  optionGroup?: string | undefined;
 }
 
 /** A DB snapshot or DB cluster snapshot as the adapter needs it. */
@@ -63,9 +77,8 @@ export interface RdsFlavor {
   idFilter: string;
   /** RDS identifier limit: 255 for DB snapshots, 63 for cluster snapshots. */
   maxIdentifierLength: number;
-  /** DescribeAccountAttributes quota name, and AWS's default for it. */
+  /** DescribeAccountAttributes quota name. */
   quotaName: string;
-  defaultQuota: number;
   /** Codes RDS answers for a snapshot that does not exist, and for a name already taken. */
   snapshotNotFound: string;
   snapshotExists: string;
@@ -84,7 +97,7 @@ export interface RdsFlavor {
   /** Copies a snapshot of another region (named by its ARN) into the client's region. */
   copySnapshot(
     client: RDSClient,
-    input: { sourceArn: string; id: string; tags: Tag[]; kmsKeyId?: string },
+    input: { sourceArn: string; id: string; tags: Tag[]; kmsKeyId?: string; optionGroup?: string },
     signal?: AbortSignal,
   ): Promise<RdsSnapshot | undefined>;
   deleteSnapshot(client: RDSClient, id: string, signal?: AbortSignal): Promise<void>;
@@ -93,8 +106,9 @@ export interface RdsFlavor {
 }
 
 export interface RdsOptions extends PollingOptions {
-  /** Client for the quota read, which falls back to counting: it need not retry for long. */
+  /** Client for the quota read, which is advisory (AWS refuses a create beyond the quota anyway). */
   quotaClient?: RDSClient;
+  sleep?: Sleep;
 }
 
 export class RdsAdapter implements TargetAdapter {
@@ -126,6 +140,7 @@ export class RdsAdapter implements TargetAdapter {
               tags: fromAwsTags(raw.tags),
               ...(problem ? { problem } : {}),
               ...(raw.encrypted !== undefined ? { encrypted: raw.encrypted } : {}),
+              ...(raw.optionGroup ? { optionGroup: raw.optionGroup } : {}),
             };
             if (keep(source)) found.set(source.id, source);
           }
@@ -169,31 +184,33 @@ export class RdsAdapter implements TargetAdapter {
     );
   }
 
+  /**
+   * The manual snapshot quota as RDS states it (DescribeAccountAttributes). Never a guess: the
+   * account's quota may have been raised above AWS's default of 100, so when it cannot be read this
+   * throws, the caller warns, and AWS's own `SnapshotQuotaExceeded` decides.
+   */
   async quota(): Promise<BackupQuota> {
+    let answer;
     try {
-      const answer = await (this.options.quotaClient ?? this.rds).send(
+      answer = await (this.options.quotaClient ?? this.rds).send(
         new DescribeAccountAttributesCommand({}),
       );
-      const quota = answer.AccountQuotas?.find((q) => q.AccountQuotaName === this.flavor.quotaName);
-      if (quota?.Used !== undefined && quota.Max !== undefined) {
-        return { name: this.flavor.quotaName, used: Number(quota.Used), max: Number(quota.Max) };
-      }
-    } catch {
-      // Not every endpoint (or policy) offers DescribeAccountAttributes: count instead, below.
-    }
-    let used = 0;
-    try {
-      for await (const page of this.flavor.manualSnapshots(this.rds)) used += page.length;
     } catch (error) {
       throw new TargetError(
         describeAwsError(
-          `Could not count the manual ${this.flavor.snapshotNoun}s in ${this.region}`,
+          `Could not read the ${this.flavor.quotaName} quota in ${this.region}`,
           error,
         ),
         { cause: error },
       );
     }
-    return { name: this.flavor.quotaName, used, max: this.flavor.defaultQuota };
+    const quota = answer.AccountQuotas?.find((q) => q.AccountQuotaName === this.flavor.quotaName);
+    if (quota?.Used === undefined || quota.Max === undefined) {
+      throw new TargetError(
+        `RDS did not state the ${this.flavor.quotaName} quota in ${this.region}.`,
+      );
+    }
+    return { name: this.flavor.quotaName, used: Number(quota.Used), max: Number(quota.Max) };
   }
 
   async create({ source, set, tags, signal }: CreateRequest): Promise<Backup> {
@@ -210,9 +227,39 @@ export class RdsAdapter implements TargetAdapter {
       );
     } catch (error) {
       if (signal?.aborted) throw new CancelledError();
+      const adopted = await this.adoptOn(error, id, tags, signal);
+      if (adopted) return adopted;
       throw this.failure(`Could not create a ${this.flavor.snapshotNoun} of ${source.id}`, error);
     }
     return this.accepted(id, snapshot, tags);
+  }
+
+  /**
+   * Identifiers are derived from set, source and time, so a request that the SDK sent again after
+   * a lost answer (or a copy already made under the original's identifier) meets
+   * `…AlreadyExists`: the snapshot of that identifier is adopted when its tags say it is this very
+   * backup (same set, source, `created-at` and `copy-of`), never a second one made.
+   */
+  private async adoptOn(
+    error: unknown,
+    id: string,
+    tags: Readonly<Record<string, string>>,
+    signal: AbortSignal | undefined,
+  ): Promise<Backup | undefined> {
+    if (!hasAwsCode(error, this.flavor.snapshotExists)) return undefined;
+    const found = await findWithin(
+      () => this.describe(id, signal),
+      this.options.visibilityGraceSeconds ?? VISIBILITY_GRACE_SECONDS,
+      this.options.sleep ?? realSleep,
+      signal,
+    ).catch(() => undefined);
+    const same =
+      found &&
+      found.set === tags[TAGS.backupSet] &&
+      found.sourceId === tags[TAGS.source] &&
+      found.tags[TAGS.createdAt] === tags[TAGS.createdAt] &&
+      found.copyOf === tags[TAGS.copyOf];
+    return same ? found : undefined;
   }
 
   /**
@@ -221,7 +268,7 @@ export class RdsAdapter implements TargetAdapter {
    * for the source region (the v3 form of the other SDKs' `SourceRegion`).
    * An encrypted original needs a key of this region (checked before the run changes anything).
    */
-  async copy({ original, tags, kmsKeyId, signal }: CopyRequest): Promise<Backup> {
+  async copy({ original, tags, kmsKeyId, optionGroup, signal }: CopyRequest): Promise<Backup> {
     if (signal?.aborted) throw new CancelledError();
     const what = `Could not copy ${this.flavor.snapshotNoun} ${original.id} to ${this.region}`;
     if (!original.arn) throw new TargetError(`${what}: RDS named no ARN for it.`);
@@ -234,12 +281,15 @@ export class RdsAdapter implements TargetAdapter {
           id: original.id,
           tags: toAwsTags(tags),
           ...(original.encrypted === true && kmsKeyId ? { kmsKeyId } : {}),
+          ...(optionGroup ? { optionGroup } : {}),
         },
         signal,
       );
     } catch (error) {
       if (signal?.aborted) throw new CancelledError();
-      throw this.failure(what, error);
+      const adopted = await this.adoptOn(error, original.id, tags, signal);
+      if (adopted) return adopted;
+      throw copySlotsRefusal(what, error) ?? this.failure(what, error);
     }
     // The flavor's mapping always has an `encrypted` key: undefined when RDS did not say.
     const encrypted = snapshot?.encrypted ?? original.encrypted;
@@ -318,7 +368,30 @@ export class RdsAdapter implements TargetAdapter {
     }
   }
 
+  /**
+   * The set's record of a snapshot, or undefined when it is none of the set's. Beyond the tags (a
+   * copy made by hand with `CopyTags` carries them all, and RDS names no source on a copy within
+   * one region), the identifier must be the one the action gives: derived from set, source and
+   * `created-at`, or for a copy the original's.
+   */
   private toBackup(snapshot: RdsSnapshot): Backup | undefined {
+    const backup = this.ownedByTags(snapshot);
+    if (!backup) return undefined;
+    const createdAt = new Date(backup.tags[TAGS.createdAt] ?? '');
+    const expected = backup.copyOf
+      ? backup.copyOf
+      : !Number.isNaN(createdAt.getTime())
+        ? rdsSnapshotIdentifier(
+            backup.set,
+            backup.sourceId,
+            createdAt,
+            this.flavor.maxIdentifierLength,
+          )
+        : undefined;
+    return expected?.toLowerCase() === backup.id.toLowerCase() ? backup : undefined;
+  }
+
+  private ownedByTags(snapshot: RdsSnapshot): Backup | undefined {
     const state = snapshotState(snapshot.status);
     return ownedBackup(this.type, this.region, {
       id: snapshot.id,

@@ -54,6 +54,8 @@ export interface RawBackup {
   madeFrom?: string | undefined;
   /** The backup AWS says it was copied from, if it is a copy. */
   copiedFrom?: string | undefined;
+  /** Stored in an archive tier, from which AWS copies nothing. */
+  archived?: boolean | undefined;
 }
 
 /**
@@ -89,6 +91,7 @@ export function ownedBackup(kind: TargetType, region: string, raw: RawBackup): B
     ...(tags[TAGS.sourceRegion] ? { sourceRegion: tags[TAGS.sourceRegion] } : {}),
     ...(raw.encrypted !== undefined ? { encrypted: raw.encrypted } : {}),
     ...(raw.arn ? { arn: raw.arn } : {}),
+    ...(raw.archived ? { archived: true } : {}),
   };
 }
 

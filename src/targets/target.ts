@@ -29,6 +29,8 @@ export interface Backup {
   encrypted?: boolean;
   /** The ARN, where the service names backups by ARN across regions (RDS). */
   arn?: string;
+  /** In an archive storage tier (EBS `StorageTier: archive`): AWS copies it only once restored. */
+  archived?: boolean;
 }
 
 /** A source resource that was found and can be backed up. */
@@ -40,6 +42,8 @@ export interface Source {
   problem?: string;
   /** Whether its storage is encrypted (RDS says so; EC2 sources leave it undefined). */
   encrypted?: boolean;
+  /** The option group it uses (RDS DB instances); copies across regions need one there too. */
+  optionGroup?: string;
 }
 
 /** An account quota on the number of backups, as the service reports it. */
@@ -69,6 +73,8 @@ export interface CopyRequest {
   tags: Record<string, string>;
   /** KMS key in the destination for an encrypted original; AWS's default key when absent. */
   kmsKeyId?: string;
+  /** Option group of the copy in the destination (RDS DB snapshots); the default when absent. */
+  optionGroup?: string;
   /** Makes a repeated request (a retry, a re-run) return the same copy where the API allows. */
   clientToken: string;
   signal?: AbortSignal;
@@ -111,6 +117,11 @@ export interface TargetAdapter {
   waitUntilDone(backup: Backup, options: WaitOptions): Promise<Backup>;
   /** Deletes one backup. Throws on errors that should fail the target. */
   delete(backup: Backup, signal?: AbortSignal): Promise<DeleteOutcome>;
+  /**
+   * Backups that a retried create of `backup` made besides it (an API without idempotency token,
+   * whose first answer was lost: EBS CreateSnapshot). Retention deletes them as duplicates.
+   */
+  strays?(backup: Backup, signal?: AbortSignal): Promise<Backup[]>;
   /** The quota new backups count against, for services that have one (RDS manual snapshots). */
   quota?(): Promise<BackupQuota>;
   /** Starts a copy of a backup of another region into this adapter's region. */

@@ -7,13 +7,22 @@
 import { createWaiter, WaiterState, type WaiterResult } from '@smithy/core/client';
 import { formatDuration } from '../duration.js';
 import { CancelledError, describeAwsError, TargetError } from '../errors.js';
+import type { Sleep } from '../sleep.js';
 import type { Backup, WaitOptions } from './target.js';
 
 /** Polling bounds in seconds; AWS's waiters default to 15 and 120. */
 export interface PollingOptions {
   minDelaySeconds?: number;
   maxDelaySeconds?: number;
+  /**
+   * How long a backup that AWS has just accepted may stay invisible to describe calls (EC2 and RDS
+   * are eventually consistent: a new resource can answer not-found for a while). Default 300.
+   */
+  visibilityGraceSeconds?: number;
 }
+
+/** AWS documents no bound for eventual consistency; minutes would already be far out of the ordinary. */
+export const VISIBILITY_GRACE_SECONDS = 300;
 
 export interface BackupWait {
   polling: PollingOptions;
@@ -31,8 +40,13 @@ export async function waitForBackup(
 ): Promise<Backup> {
   if (backup.state !== 'pending') return backup;
   const minDelay = wait.polling.minDelaySeconds ?? 15;
+  const graceMs = (wait.polling.visibilityGraceSeconds ?? VISIBILITY_GRACE_SECONDS) * 1000;
+  const started = Date.now();
   let last: Backup | undefined = backup;
   let lastError: unknown;
+  // Until a describe has shown it once, a missing backup is one not visible yet, not one deleted.
+  let seen = false;
+  let unseenTooLong = false;
   const result: WaiterResult = await createWaiter(
     {
       client: undefined,
@@ -52,7 +66,13 @@ export async function waitForBackup(
         lastError = error;
         return { state: WaiterState.RETRY };
       }
-      if (!last || last.state === 'failed') return { state: WaiterState.FAILURE };
+      if (!last) {
+        if (seen) return { state: WaiterState.FAILURE };
+        unseenTooLong = Date.now() - started >= graceMs;
+        return { state: unseenTooLong ? WaiterState.FAILURE : WaiterState.RETRY };
+      }
+      seen = true;
+      if (last.state === 'failed') return { state: WaiterState.FAILURE };
       return { state: last.state === 'completed' ? WaiterState.SUCCESS : WaiterState.RETRY };
     },
   );
@@ -63,8 +83,18 @@ export async function waitForBackup(
       return last ?? { ...backup, state: 'completed' };
     case WaiterState.FAILURE:
       if (last) return last;
+      if (unseenTooLong) {
+        throw new TargetError(
+          `${subject} was accepted by AWS but has not become visible in ${formatDuration(graceMs)}; it is left in place (if it exists) and later runs will count it.`,
+        );
+      }
       throw new TargetError(`${subject} disappeared while waiting for it.`);
     default:
+      if (!seen && !lastError) {
+        throw new TargetError(
+          `${subject} was accepted by AWS but did not become visible within ${formatDuration(maxWaitSeconds * 1000)} (wait-timeout); it is left in place (if it exists) and later runs will count it.`,
+        );
+      }
       if (lastError !== undefined) {
         throw new TargetError(
           describeAwsError(`Could not read ${wait.label} while waiting for it`, lastError),
@@ -136,5 +166,29 @@ export class BatchedDescribe {
       // A finished (or vanished) backup is not read again: its waiter stops at this answer.
       if (!backup || backup.state !== 'pending') this.watched.delete(id);
     }
+  }
+}
+
+/**
+ * Reads until `find` names the backup, for at most `graceSeconds`: a backup that AWS says exists
+ * (`InvalidAMIName.Duplicate`, `DBSnapshotAlreadyExists`) may not be visible to describe calls yet.
+ * Pauses double from a sixtieth of the grace. Undefined when it never showed.
+ */
+export async function findWithin<T>(
+  find: () => Promise<T | undefined>,
+  graceSeconds: number,
+  sleep: Sleep,
+  signal?: AbortSignal,
+): Promise<T | undefined> {
+  const budgetMs = graceSeconds * 1000;
+  let pauseMs = Math.max(budgetMs / 60, 1);
+  let waitedMs = 0;
+  for (;;) {
+    if (signal?.aborted) throw new CancelledError();
+    const found = await find();
+    if (found !== undefined || waitedMs + pauseMs > budgetMs) return found;
+    await sleep(pauseMs, signal);
+    waitedMs += pauseMs;
+    pauseMs *= 2;
   }
 }
