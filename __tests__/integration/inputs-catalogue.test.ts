@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { ACTION_YML, actionDefaults } from '../../scripts/action-runner.mjs';
-import { readConfig } from '../../src/inputs.js';
+import { readConfig, TIME_SCALE_VARIABLE } from '../../src/inputs.js';
 import { errorLines, recordingEndpoint, runAction } from './helpers.js';
 
 const VOL = 'vol-0123456789abcdef0';
@@ -42,7 +42,15 @@ const RDS = { 'target-type': 'rds-instance', 'resource-id': 'prod-db' };
 const CLUSTER = { 'target-type': 'rds-cluster', 'resource-id': 'prod-aurora' };
 const IMAGE = { 'target-type': 'ec2-image', 'resource-id': INSTANCE };
 const COPY = { 'copy-to-regions': 'eu-west-1' };
-const VALID: Inputs[] = [{}, RDS, CLUSTER, IMAGE, COPY, { 'no-reboot': 'true' }];
+const VALID: Inputs[] = [
+  {},
+  RDS,
+  CLUSTER,
+  IMAGE,
+  COPY,
+  { 'no-reboot': 'true' },
+  { ...RDS, ...COPY, 'copy-option-group': 'eu-west-1=orders-og' },
+];
 
 const cases: Case[] = [
   ...about('target-type', [
@@ -207,6 +215,25 @@ const cases: Case[] = [
       { 'copy-to-regions': 'eu-west-1,us-west-2', 'copy-kms-key-id': `${KEY}\n${KEY}` },
     ],
   ]),
+  ...about('copy-option-group', [
+    ['without copy-to-regions', { ...RDS, 'copy-option-group': 'orders-og' }],
+    ['for an EBS volume', { ...COPY, 'copy-option-group': 'orders-og' }],
+    ['for an Aurora cluster', { ...CLUSTER, ...COPY, 'copy-option-group': 'orders-og' }],
+    [
+      'a default group by its colon name',
+      { ...RDS, ...COPY, 'copy-option-group': 'default:mysql-8-0' },
+    ],
+    [
+      'for a region not in copy-to-regions',
+      { ...RDS, ...COPY, 'copy-option-group': 'us-west-2=og' },
+    ],
+    ['a region twice', { ...RDS, ...COPY, 'copy-option-group': 'eu-west-1=og-a\neu-west-1=og-b' }],
+  ]),
+  ...about(TIME_SCALE_VARIABLE, [
+    ['zero', {}, { [TIME_SCALE_VARIABLE]: '0' }],
+    ['above one', {}, { [TIME_SCALE_VARIABLE]: '2' }],
+    ['not a number', {}, { [TIME_SCALE_VARIABLE]: 'fast' }],
+  ]),
   // Calendar retention: counts as for generations, an IANA zone, and copy-* variants with copies.
   ...about('keep-hourly', [
     ['zero', { 'keep-hourly': '0' }],
@@ -249,9 +276,9 @@ function inputsOf(change: Inputs): Record<string, string> {
 describe('the catalogue', () => {
   it('covers every input that action.yml declares, with at least 40 cases', () => {
     const action = parse(readFileSync(ACTION_YML, 'utf8')) as { inputs: Record<string, unknown> };
-    expect([...new Set(cases.map((c) => c.input))].sort()).toEqual(
-      Object.keys(action.inputs).sort(),
-    );
+    // Beside the inputs, the one environment variable the action reads as configuration.
+    const inputs = cases.map((c) => c.input).filter((input) => input !== TIME_SCALE_VARIABLE);
+    expect([...new Set(inputs)].sort()).toEqual(Object.keys(action.inputs).sort());
     expect(cases.length).toBeGreaterThanOrEqual(40);
     const names = cases.map((c) => `${c.input}: ${c.label}`);
     expect(new Set(names).size).toBe(names.length);
