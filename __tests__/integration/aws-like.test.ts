@@ -1,0 +1,463 @@
+/**
+ * The bundled action against moto through the whole AWS-fidelity layer (issue 13): new backups
+ * hidden from describe calls for a second, pending for longer than one poll, the first answer of
+ * every create and copy lost after AWS carried it out, AMI snapshots tagged at creation, deregistration
+ * deleting snapshots, RDS fields only where AWS sets them. Every target type, with copies; then one
+ * test for each behaviour the action was fixed for, each of which fails without its fix.
+ *
+ * The action's own delays (polling, grace periods, back-offs) run at 1/100 of AWS's pace
+ * (`SNAPSHOT_ROTATION_TIME_SCALE`), so the grace for a backup not yet visible is 3 s here.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  CreateOptionGroupCommand,
+  CopyDBSnapshotCommand,
+  ModifyDBInstanceCommand,
+} from '@aws-sdk/client-rds';
+import { awsLike, AWS_SEMANTICS, type FidelityOptions } from '../../scripts/aws-fidelity.mjs';
+import {
+  startCountingProxy,
+  type BeforeHook,
+  type CountingProxy,
+} from '../../scripts/counting-proxy.mjs';
+import {
+  clusterSnapshotsOfSet,
+  createDbCluster,
+  createDbInstance,
+  createInstance,
+  createVolume,
+  dbSnapshotsOfSet,
+  imagesOfSet,
+  jsonOutput,
+  listDbSnapshots,
+  listSnapshots,
+  motoEndpoint,
+  rdsClient,
+  reset,
+  runAction,
+  snapshotsOfSet,
+  type ActionRun,
+} from './helpers.js';
+
+const DR = 'eu-west-1';
+const FAST = { SNAPSHOT_ROTATION_TIME_SCALE: '0.01' };
+/** What every run here meets: hidden for 1 s, pending for 1.5 s, every first create answer lost. */
+const WHOLE_LAYER: FidelityOptions = awsLike({
+  visibilityDelayMs: 1000,
+  pendingMs: 1500,
+  lostAnswers: {
+    actions: [
+      'CreateSnapshot',
+      'CreateImage',
+      'CreateDBSnapshot',
+      'CreateDBClusterSnapshot',
+      'CopyImage',
+      'CopyDBSnapshot',
+      'CopyDBClusterSnapshot',
+    ],
+  },
+});
+
+let proxy: CountingProxy | undefined;
+
+beforeEach(reset);
+afterEach(async () => {
+  await proxy?.stop();
+  proxy = undefined;
+});
+
+async function through(
+  fidelity: FidelityOptions,
+  hooks: { before?: BeforeHook } = {},
+): Promise<CountingProxy> {
+  proxy = await startCountingProxy(motoEndpoint(), { fidelity, ...hooks });
+  return proxy;
+}
+
+function log(run: ActionRun): string {
+  return `exit ${run.code}, status ${run.outputs.status}\n${run.stdout}\n${run.stderr}`;
+}
+
+function expectGreen(run: ActionRun): void {
+  expect({ code: run.code, status: run.outputs.status }, log(run)).toEqual({
+    code: 0,
+    status: 'success',
+  });
+}
+
+/** Runs the action through the test's proxy at the scaled pace. */
+function runThrough(
+  fidelityProxy: CountingProxy,
+  inputs: Record<string, string>,
+  runId: string,
+): Promise<ActionRun> {
+  return runAction(inputs, { endpoint: fidelityProxy.endpoint, runId, env: FAST });
+}
+
+describe('every target type with the whole fidelity layer on', () => {
+  it(
+    'ebs-volume: three runs with lost answers keep exactly the 2 newest snapshots and 1 copy, no duplicate',
+    { timeout: 120_000 },
+    async () => {
+      const volume = await createVolume();
+      const aws = await through(WHOLE_LAYER);
+      const made: string[] = [];
+      for (let run = 1; run <= 3; run++) {
+        const result = await runThrough(
+          aws,
+          {
+            'target-type': 'ebs-volume',
+            'resource-id': volume,
+            generations: '2',
+            'copy-to-regions': DR,
+            'copy-generations': '1',
+          },
+          String(9100 + run),
+        );
+        expectGreen(result);
+        made.push(result.outputs['backup-id'] ?? '');
+      }
+      // Every create was carried out twice by AWS (the first answer lost), yet one snapshot a run
+      // is left: the other was found and deleted as a duplicate.
+      expect(aws.fidelity!.lost.filter((lost) => lost.action === 'CreateSnapshot')).toHaveLength(3);
+      expect((await snapshotsOfSet(volume)).map((s) => s.id)).toEqual(made.slice(-2));
+      const copies = (await listSnapshots(undefined, DR)).filter(
+        (s) => s.tags['snapshot-rotation:source'] === volume,
+      );
+      expect(copies.map((copy) => copy.tags['snapshot-rotation:copy-of'])).toContain(made[2]);
+      expect(
+        copies.filter((copy) => copy.tags['snapshot-rotation:copy-of'] === made[2]),
+      ).toHaveLength(1);
+    },
+  );
+
+  it(
+    'ec2-image: AMIs and their snapshots tagged at creation, pruned with their snapshots, copies kept',
+    { timeout: 120_000 },
+    async () => {
+      const instance = await createInstance();
+      const aws = await through(WHOLE_LAYER);
+      const made: string[] = [];
+      for (let run = 1; run <= 3; run++) {
+        const result = await runThrough(
+          aws,
+          {
+            'target-type': 'ec2-image',
+            'resource-id': instance,
+            generations: '2',
+            'copy-to-regions': DR,
+            'copy-generations': '1',
+          },
+          String(9200 + run),
+        );
+        expectGreen(result);
+        made.push(result.outputs['backup-id'] ?? '');
+      }
+      const images = await imagesOfSet(instance);
+      expect(images.map((image) => image.id)).toEqual(made.slice(-2));
+      // The snapshots were tagged by CreateImage itself: no CreateTags call was ever needed.
+      expect(aws.count({ action: 'CreateTags' })).toBe(0);
+      const live = new Set(images.flatMap((image) => image.snapshotIds));
+      const setSnapshots = (await listSnapshots()).filter(
+        (s) => s.tags['snapshot-rotation:backup-set'] === 'default',
+      );
+      expect(setSnapshots.map((s) => s.id).sort()).toEqual([...live].sort());
+      expect(aws.count({ action: 'DeregisterImage' })).toBe(1);
+      const copies = (await imagesOfSet(instance, 'default', DR)).map(
+        (image) => image.tags['snapshot-rotation:copy-of'],
+      );
+      expect(copies).toEqual([made[2]]);
+    },
+  );
+
+  it(
+    'rds-instance: a retried create is adopted, not duplicated; 2 generations and 1 copy',
+    { timeout: 120_000 },
+    async () => {
+      const instance = await createDbInstance('orders-db');
+      const aws = await through(WHOLE_LAYER);
+      const made: string[] = [];
+      for (let run = 1; run <= 3; run++) {
+        const result = await runThrough(
+          aws,
+          {
+            'target-type': 'rds-instance',
+            'resource-id': instance,
+            generations: '2',
+            'copy-to-regions': DR,
+            'copy-generations': '1',
+          },
+          String(9300 + run),
+        );
+        expectGreen(result);
+        made.push(result.outputs['backup-id'] ?? '');
+      }
+      expect(aws.fidelity!.lost.some((lost) => lost.action === 'CreateDBSnapshot')).toBe(true);
+      expect((await dbSnapshotsOfSet(instance)).map((s) => s.id)).toEqual(made.slice(-2));
+      expect((await dbSnapshotsOfSet(instance, 'default', DR)).map((s) => s.id)).toEqual([made[2]]);
+    },
+  );
+
+  it(
+    'rds-cluster: 2 generations and 1 copy through lost answers and hidden, pending snapshots',
+    { timeout: 120_000 },
+    async () => {
+      const cluster = await createDbCluster('orders-aurora');
+      const aws = await through(WHOLE_LAYER);
+      const made: string[] = [];
+      for (let run = 1; run <= 3; run++) {
+        const result = await runThrough(
+          aws,
+          {
+            'target-type': 'rds-cluster',
+            'resource-id': cluster,
+            generations: '2',
+            'copy-to-regions': DR,
+            'copy-generations': '1',
+          },
+          String(9400 + run),
+        );
+        expectGreen(result);
+        made.push(result.outputs['backup-id'] ?? '');
+      }
+      expect((await clusterSnapshotsOfSet(cluster)).map((s) => s.id)).toEqual(made.slice(-2));
+      expect((await clusterSnapshotsOfSet(cluster, 'default', DR)).map((s) => s.id)).toEqual([
+        made[2],
+      ]);
+    },
+  );
+});
+
+describe('each fix, against the behaviour that forced it', () => {
+  it('waits for a snapshot that describe calls do not show yet instead of calling it disappeared', async () => {
+    const volume = await createVolume();
+    const aws = await through({ ...AWS_SEMANTICS, visibilityDelayMs: 1500, pendingMs: 500 });
+    const result = await runThrough(
+      aws,
+      { 'target-type': 'ebs-volume', 'resource-id': volume, generations: '1' },
+      '9501',
+    );
+    expectGreen(result);
+    expect(result.stdout).not.toMatch(/disappeared/);
+    expect(
+      jsonOutput<{ targets: { backup: { state: string } }[] }>(result, 'report').targets[0]!.backup
+        .state,
+    ).toBe('completed');
+  });
+
+  it('never counts or deletes a same-region copy made by hand with the set’s tags (RDS names no source on it)', async () => {
+    const instance = await createDbInstance('orders-db');
+    const aws = await through(AWS_SEMANTICS);
+    const first = await runThrough(
+      aws,
+      { 'target-type': 'rds-instance', 'resource-id': instance, generations: '1' },
+      '9601',
+    );
+    expectGreen(first);
+    const original = (await dbSnapshotsOfSet(instance))[0]!;
+    await rdsClient().send(
+      new CopyDBSnapshotCommand({
+        SourceDBSnapshotIdentifier: original.id,
+        TargetDBSnapshotIdentifier: 'hand-copy-of-orders',
+        CopyTags: true,
+      }),
+    );
+    const handCopy = (await listDbSnapshots()).find((s) => s.id === 'hand-copy-of-orders');
+    // The copy carries every tag of the set, as the console's "copy tags" gives it.
+    expect(handCopy?.tags['snapshot-rotation:backup-set']).toBe('default');
+
+    for (let run = 2; run <= 3; run++) {
+      expectGreen(
+        await runThrough(
+          aws,
+          { 'target-type': 'rds-instance', 'resource-id': instance, generations: '1' },
+          String(9600 + run),
+        ),
+      );
+    }
+    expect((await listDbSnapshots()).map((s) => s.id)).toContain('hand-copy-of-orders');
+  });
+
+  it('snapshots an instance in storage-optimization and fails one that is modifying, naming the state', async () => {
+    const optimizing = await createDbInstance('optimizing-db');
+    const modifying = await createDbInstance('modifying-db');
+    const aws = await through({
+      ...AWS_SEMANTICS,
+      dbInstanceStatus: { [optimizing]: 'storage-optimization', [modifying]: 'modifying' },
+    });
+    const result = await runThrough(
+      aws,
+      {
+        'target-type': 'rds-instance',
+        'resource-id': `${optimizing},${modifying}`,
+        generations: '1',
+      },
+      '9701',
+    );
+    expect(result.outputs.status, log(result)).toBe('partial');
+    expect(await dbSnapshotsOfSet(optimizing)).toHaveLength(1);
+    expect(await dbSnapshotsOfSet(modifying)).toHaveLength(0);
+    expect(result.stdout).toMatch(/modifying-db is 'modifying'/);
+    expect(aws.count({ action: 'CreateDBSnapshot' })).toBe(1);
+  });
+
+  it('copies a DB snapshot with a non-default option group only with copy-option-group, checked before anything is made', async () => {
+    await rdsClient().send(
+      new CreateOptionGroupCommand({
+        OptionGroupName: 'orders-og',
+        EngineName: 'postgres',
+        MajorEngineVersion: '16',
+        OptionGroupDescription: 'orders',
+      }),
+    );
+    const instance = await createDbInstance('orders-db');
+    await rdsClient().send(
+      new ModifyDBInstanceCommand({
+        DBInstanceIdentifier: instance,
+        OptionGroupName: 'orders-og',
+        ApplyImmediately: true,
+      }),
+    );
+    const aws = await through(AWS_SEMANTICS);
+    const inputs = {
+      'target-type': 'rds-instance',
+      'resource-id': instance,
+      generations: '1',
+      'copy-to-regions': DR,
+    };
+    const refused = await runThrough(aws, inputs, '9801');
+    expect(refused.code, log(refused)).toBe(1);
+    expect(refused.stdout).toMatch(/option group 'orders-og'.*copy-option-group.*eu-west-1/s);
+    expect(aws.count({ action: /^(Create|Copy)/ })).toBe(0);
+
+    const copied = await runThrough(
+      aws,
+      { ...inputs, 'copy-option-group': 'orders-og-dr' },
+      '9802',
+    );
+    expectGreen(copied);
+    const copyCall = aws.calls.find((call) => call.action === 'CopyDBSnapshot');
+    expect(copyCall?.params.OptionGroupName).toBe('orders-og-dr');
+  });
+
+  it('skips a snapshot AWS refuses to delete (locked), deletes the others, and says what was left', async () => {
+    const volume = await createVolume();
+    const aws = await through(AWS_SEMANTICS);
+    const made: string[] = [];
+    for (let run = 1; run <= 3; run++) {
+      const result = await runThrough(
+        aws,
+        { 'target-type': 'ebs-volume', 'resource-id': volume, prune: 'false' },
+        String(9900 + run),
+      );
+      expectGreen(result);
+      made.push(result.outputs['backup-id'] ?? '');
+    }
+    aws.fidelity!.set({ ...AWS_SEMANTICS, locked: [made[0]!] });
+    const pruned = await runThrough(
+      aws,
+      { 'target-type': 'ebs-volume', 'resource-id': volume, generations: '1' },
+      '9904',
+    );
+    expectGreen(pruned);
+    const newest = pruned.outputs['backup-id'];
+    expect((await snapshotsOfSet(volume)).map((s) => s.id)).toEqual([made[0], newest]);
+    const report = jsonOutput<{ targets: { message?: string; warnings: string[] }[] }>(
+      pruned,
+      'report',
+    );
+    expect(report.targets[0]!.message).toContain(`Left in place`);
+    expect(report.targets[0]!.message).toContain(made[0]);
+    expect(report.targets[0]!.warnings.join(' ')).toMatch(/locked/);
+  });
+
+  it('creates anyway and warns when the RDS quota cannot be read, never assuming 100', async () => {
+    const instance = await createDbInstance('orders-db');
+    // moto has no DescribeAccountAttributes: without the proxy's, the read fails as on a locked-down role.
+    const aws = await through({ ...AWS_SEMANTICS, accountQuotas: undefined });
+    const result = await runThrough(
+      aws,
+      { 'target-type': 'rds-instance', 'resource-id': instance, generations: '1' },
+      '9951',
+    );
+    expectGreen(result);
+    expect(await dbSnapshotsOfSet(instance)).toHaveLength(1);
+    expect(result.summary).toMatch(/quota .*could not be read/);
+  });
+
+  it('never copies an archived snapshot and copies the others', async () => {
+    const volume = await createVolume();
+    const aws = await through(AWS_SEMANTICS);
+    const made: string[] = [];
+    for (let run = 1; run <= 2; run++) {
+      const result = await runThrough(
+        aws,
+        { 'target-type': 'ebs-volume', 'resource-id': volume, generations: '3' },
+        String(9960 + run),
+      );
+      expectGreen(result);
+      made.push(result.outputs['backup-id'] ?? '');
+    }
+    aws.fidelity!.set({ ...AWS_SEMANTICS, archived: [made[0]!] });
+    const result = await runThrough(
+      aws,
+      {
+        'target-type': 'ebs-volume',
+        'resource-id': volume,
+        generations: '3',
+        'copy-to-regions': DR,
+      },
+      '9963',
+    );
+    expectGreen(result);
+    const copied = aws.calls
+      .filter((call) => call.action === 'CopySnapshot')
+      .map((call) => call.params.SourceSnapshotId);
+    expect(copied).toHaveLength(2);
+    expect(copied).not.toContain(made[0]);
+    expect(result.summary).toMatch(/archived/);
+  });
+
+  it('queues a copy for a later run when other tools hold the destination’s copy slots', async () => {
+    const volume = await createVolume();
+    const aws = await through({ ...AWS_SEMANTICS, copySlotsTaken: { [DR]: 20 } });
+    const result = await runThrough(
+      aws,
+      {
+        'target-type': 'ebs-volume',
+        'resource-id': volume,
+        generations: '1',
+        'copy-to-regions': DR,
+      },
+      '9971',
+    );
+    expectGreen(result);
+    const copies = jsonOutput<unknown[]>(result, 'copies');
+    expect(copies).toEqual([]);
+    expect(result.summary).toMatch(/queued/);
+    expect(await snapshotsOfSet(volume)).toHaveLength(1);
+  });
+
+  it('says the credentials expired during the run and what to set when RDS answers ExpiredToken', async () => {
+    const instance = await createDbInstance('orders-db');
+    const expired: BeforeHook = (call) =>
+      call.action === 'CreateDBSnapshot'
+        ? {
+            status: 403,
+            body:
+              '<ErrorResponse><Error><Type>Sender</Type><Code>ExpiredToken</Code>' +
+              '<Message>The security token included in the request is expired</Message>' +
+              '</Error><RequestId>expired</RequestId></ErrorResponse>',
+          }
+        : undefined;
+    const aws = await through(AWS_SEMANTICS, { before: expired });
+    const result = await runThrough(
+      aws,
+      { 'target-type': 'rds-instance', 'resource-id': instance, generations: '1' },
+      '9981',
+    );
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/expired during the run/);
+    expect(result.stdout).toContain('role-duration-seconds');
+  });
+});
