@@ -5,6 +5,7 @@
  * repeated runs converge on the exact expected state.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AWS_SEMANTICS, type FidelityOptions } from '../../scripts/aws-fidelity.mjs';
 import {
   faults,
   startCountingProxy,
@@ -43,9 +44,14 @@ afterEach(async () => {
   proxy = undefined;
 });
 
-/** A proxy in front of moto with these hooks; stopped after the test. */
-async function through(hooks: { before?: BeforeHook; after?: AfterHook } = {}) {
-  proxy = await startCountingProxy(motoEndpoint(), hooks);
+/**
+ * A proxy in front of moto with these hooks, behaving as AWS documents (AWS_SEMANTICS unless
+ * `fidelity` says otherwise); stopped after the test.
+ */
+async function through(
+  hooks: { before?: BeforeHook; after?: AfterHook; fidelity?: FidelityOptions } = {},
+) {
+  proxy = await startCountingProxy(motoEndpoint(), { fidelity: AWS_SEMANTICS, ...hooks });
   return proxy;
 }
 
@@ -201,6 +207,7 @@ async function crashRun(
   runId: string,
   killAt: (call: Call) => boolean,
   afterMoto = false,
+  fidelity: FidelityOptions = AWS_SEMANTICS,
 ): Promise<ActionRun> {
   const controller = new AbortController();
   const hold = (): Promise<Answer> => {
@@ -209,8 +216,8 @@ async function crashRun(
   };
   const crash = await through(
     afterMoto
-      ? { after: (call, answer) => (killAt(call) ? hold() : answer) }
-      : { before: (call) => (killAt(call) ? hold() : undefined) },
+      ? { fidelity, after: (call, answer) => (killAt(call) ? hold() : answer) }
+      : { fidelity, before: (call) => (killAt(call) ? hold() : undefined) },
   );
   const options: RunActionOptions = {
     endpoint: crash.endpoint,
@@ -292,7 +299,7 @@ describe('crash and re-run with the same run id', () => {
 });
 
 describe('crash in the middle of pruning an image', () => {
-  it('killed after deregistering an image, before deleting its snapshots: the re-run deletes them', async () => {
+  it('killed after deregistering an image whose snapshots AWS did not delete: the re-run deletes them', async () => {
     const instance = await createInstance();
     const inputs = { 'target-type': 'ec2-image', 'resource-id': instance, generations: '2' };
     for (let run = 1; run <= 2; run++) {
@@ -301,7 +308,12 @@ describe('crash in the middle of pruning an image', () => {
     const [oldest, second] = await imagesOfSet(instance);
     expect(oldest!.snapshotIds.length).toBeGreaterThan(0);
 
-    await crashRun(inputs, '7510', (call) => call.action === 'DeregisterImage', true);
+    // AWS reports the snapshots not deleted (DeleteAssociatedSnapshots answered for none of them,
+    // as when it answers internal-error), and the run is killed before its own DeleteSnapshot.
+    await crashRun(inputs, '7510', (call) => call.action === 'DeleteSnapshot', false, {
+      ...AWS_SEMANTICS,
+      deregistration: false,
+    });
     const afterCrash = await imagesOfSet(instance);
     expect(afterCrash.map((image) => image.id)).not.toContain(oldest!.id);
     const all = (await listSnapshots()).map((snapshot) => snapshot.id);

@@ -6,9 +6,11 @@
  * moto 5.2.5 makes instances, clusters and snapshots `available` at once, gives every new instance
  * and cluster one automated snapshot (`rds:<id>-<time>`, SnapshotType `automated`), lower-cases
  * identifiers, validates DB snapshot identifiers but not cluster snapshot identifiers, answers
- * DescribeAccountAttributes with HTTP 500 (not implemented, so the action counts manual snapshots
- * against AWS's default quota of 100), and cannot make AWS Backup (`awsbackup`) snapshots.
+ * DescribeAccountAttributes with HTTP 500 (not implemented: the AWS_SEMANTICS proxy the action runs
+ * through answers it as AWS does, from the manual snapshots moto holds and a quota of 100), and
+ * cannot make AWS Backup (`awsbackup`) snapshots.
  */
+import { rdsSnapshotIdentifier } from '../../src/naming.js';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
   REGION,
@@ -66,6 +68,27 @@ function backupTags(source: string, days: number, set = 'default'): Record<strin
   };
 }
 
+/**
+ * A snapshot as an earlier run of the action made it: under the identifier the action derives from
+ * its set, source and `created-at` tags (a snapshot of another name is none of the set's).
+ */
+function earlierDbBackup(source: string, tags: Record<string, string>): Promise<string> {
+  return createManualDbSnapshot(source, derivedId(tags, 255), tags);
+}
+
+function earlierClusterBackup(source: string, tags: Record<string, string>): Promise<string> {
+  return createManualClusterSnapshot(source, derivedId(tags, 63), tags);
+}
+
+function derivedId(tags: Record<string, string>, maxLength: number): string {
+  return rdsSnapshotIdentifier(
+    tags['snapshot-rotation:backup-set'] ?? '',
+    tags['snapshot-rotation:source'] ?? '',
+    new Date(tags['snapshot-rotation:created-at'] ?? ''),
+    maxLength,
+  );
+}
+
 function ids(snapshots: RdsSnapshotInfo[]): string[] {
   return snapshots.map((snapshot) => snapshot.id);
 }
@@ -112,18 +135,10 @@ describe('rds-instance', () => {
       await createDbInstance(INSTANCE, { tags: { Name: 'prod' } });
       const aged: Record<number, string> = {};
       for (const days of [10, 40, 60, 90]) {
-        aged[days] = await createManualDbSnapshot(
-          INSTANCE,
-          `sr-default-${INSTANCE}-${days}-days-ago`,
-          backupTags(INSTANCE, days),
-        );
+        aged[days] = await earlierDbBackup(INSTANCE, backupTags(INSTANCE, days));
       }
       const byHand = await createManualDbSnapshot(INSTANCE, 'made-by-hand');
-      const weekly = await createManualDbSnapshot(
-        INSTANCE,
-        'sr-weekly-prod-db-90-days-ago',
-        backupTags(INSTANCE, 90, 'weekly'),
-      );
+      const weekly = await earlierDbBackup(INSTANCE, backupTags(INSTANCE, 90, 'weekly'));
       // moto made an automated snapshot with the instance: make it look like an old backup of the
       // set, which the action must still never touch (only manual snapshots are its own).
       const automated = (await listDbSnapshots(INSTANCE)).filter((s) => s.type === 'automated');
@@ -156,11 +171,11 @@ describe('rds-instance', () => {
 
     it('never deletes a backup of the set tagged snapshot-rotation:keep=true', async () => {
       await createDbInstance(INSTANCE);
-      const pinned = await createManualDbSnapshot(INSTANCE, 'sr-pinned', {
+      const pinned = await earlierDbBackup(INSTANCE, {
         ...backupTags(INSTANCE, 90),
         'snapshot-rotation:keep': 'true',
       });
-      const old = await createManualDbSnapshot(INSTANCE, 'sr-old', backupTags(INSTANCE, 80));
+      const old = await earlierDbBackup(INSTANCE, backupTags(INSTANCE, 80));
 
       const run = await runAction(instanceInputs({ generations: '1' }), { runId: '5001' });
       expectSuccess(run);
@@ -173,13 +188,9 @@ describe('rds-instance', () => {
   describe('manual snapshot quota', () => {
     it('fails the target at the quota, naming it, and creates and deletes nothing', async () => {
       await createDbInstance(INSTANCE);
-      const recent = await createManualDbSnapshot(INSTANCE, 'sr-recent', backupTags(INSTANCE, 10));
+      const recent = await earlierDbBackup(INSTANCE, backupTags(INSTANCE, 10));
       // Beyond keep-within and not the newest: any run that got as far as pruning would delete it.
-      const expired = await createManualDbSnapshot(
-        INSTANCE,
-        'sr-expired',
-        backupTags(INSTANCE, 90),
-      );
+      const expired = await earlierDbBackup(INSTANCE, backupTags(INSTANCE, 90));
       await fillWithManualDbSnapshots(INSTANCE, MANUAL_SNAPSHOT_QUOTA - 2);
       const before = await listDbSnapshots();
       expect(before.filter((s) => s.type === 'manual')).toHaveLength(MANUAL_SNAPSHOT_QUOTA);
@@ -213,8 +224,8 @@ describe('rds-instance', () => {
   describe('targets', () => {
     it('fails naming an instance that does not exist, and changes nothing', async () => {
       await createDbInstance(INSTANCE);
-      await createManualDbSnapshot(INSTANCE, 'sr-expired', backupTags(INSTANCE, 90));
-      await createManualDbSnapshot(INSTANCE, 'sr-recent', backupTags(INSTANCE, 10));
+      await earlierDbBackup(INSTANCE, backupTags(INSTANCE, 90));
+      await earlierDbBackup(INSTANCE, backupTags(INSTANCE, 10));
       const before = await listDbSnapshots();
 
       const run = await runAction(
@@ -393,12 +404,8 @@ describe('rds-instance', () => {
   describe('dry run', () => {
     it('changes nothing and reports what would be created and deleted', async () => {
       await createDbInstance(INSTANCE);
-      await createManualDbSnapshot(INSTANCE, 'sr-recent', backupTags(INSTANCE, 10));
-      const expired = await createManualDbSnapshot(
-        INSTANCE,
-        'sr-expired',
-        backupTags(INSTANCE, 90),
-      );
+      await earlierDbBackup(INSTANCE, backupTags(INSTANCE, 10));
+      const expired = await earlierDbBackup(INSTANCE, backupTags(INSTANCE, 90));
       const before = await listDbSnapshots();
 
       const run = await runAction(instanceInputs({ 'keep-within': '50d', 'dry-run': 'true' }));
@@ -462,11 +469,7 @@ describe('rds-cluster', () => {
       await createDbCluster(CLUSTER);
       const aged: Record<number, string> = {};
       for (const days of [10, 40, 60, 90]) {
-        aged[days] = await createManualClusterSnapshot(
-          CLUSTER,
-          `sr-default-${CLUSTER}-${days}-days-ago`,
-          backupTags(CLUSTER, days),
-        );
+        aged[days] = await earlierClusterBackup(CLUSTER, backupTags(CLUSTER, days));
       }
       const byHand = await createManualClusterSnapshot(CLUSTER, 'made-by-hand');
       const automated = (await listClusterSnapshots(CLUSTER)).filter((s) => s.type === 'automated');
@@ -492,8 +495,8 @@ describe('rds-cluster', () => {
   describe('manual cluster snapshot quota', () => {
     it('fails the target at the quota, naming it, and creates and deletes nothing', async () => {
       await createDbCluster(CLUSTER);
-      await createManualClusterSnapshot(CLUSTER, 'sr-recent', backupTags(CLUSTER, 10));
-      await createManualClusterSnapshot(CLUSTER, 'sr-expired', backupTags(CLUSTER, 90));
+      await earlierClusterBackup(CLUSTER, backupTags(CLUSTER, 10));
+      await earlierClusterBackup(CLUSTER, backupTags(CLUSTER, 90));
       await fillWithManualClusterSnapshots(CLUSTER, MANUAL_SNAPSHOT_QUOTA - 2);
       const before = await listClusterSnapshots();
       expect(before.filter((s) => s.type === 'manual')).toHaveLength(MANUAL_SNAPSHOT_QUOTA);
@@ -511,8 +514,8 @@ describe('rds-cluster', () => {
   describe('targets', () => {
     it('fails naming a cluster that does not exist, and changes nothing', async () => {
       await createDbCluster(CLUSTER);
-      await createManualClusterSnapshot(CLUSTER, 'sr-expired', backupTags(CLUSTER, 90));
-      await createManualClusterSnapshot(CLUSTER, 'sr-recent', backupTags(CLUSTER, 10));
+      await earlierClusterBackup(CLUSTER, backupTags(CLUSTER, 90));
+      await earlierClusterBackup(CLUSTER, backupTags(CLUSTER, 10));
       const before = await listClusterSnapshots();
 
       const run = await runAction(
@@ -593,7 +596,7 @@ describe('rds-cluster', () => {
 
     it('creates nothing within min-interval of the last backup', async () => {
       await createDbCluster(CLUSTER);
-      await createManualClusterSnapshot(CLUSTER, 'sr-recent', backupTags(CLUSTER, 0.25));
+      await earlierClusterBackup(CLUSTER, backupTags(CLUSTER, 0.25));
       const before = await listClusterSnapshots();
 
       const run = await runAction(clusterInputs({ generations: '5', 'min-interval': '20h' }));
@@ -605,12 +608,8 @@ describe('rds-cluster', () => {
 
     it('changes nothing in a dry run and reports what would be deleted', async () => {
       await createDbCluster(CLUSTER);
-      await createManualClusterSnapshot(CLUSTER, 'sr-recent', backupTags(CLUSTER, 10));
-      const expired = await createManualClusterSnapshot(
-        CLUSTER,
-        'sr-expired',
-        backupTags(CLUSTER, 90),
-      );
+      await earlierClusterBackup(CLUSTER, backupTags(CLUSTER, 10));
+      const expired = await earlierClusterBackup(CLUSTER, backupTags(CLUSTER, 90));
       const before = await listClusterSnapshots();
 
       const run = await runAction(clusterInputs({ 'keep-within': '50d', 'dry-run': 'true' }));
