@@ -12,7 +12,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   CreateOptionGroupCommand,
   CopyDBSnapshotCommand,
-  ModifyDBInstanceCommand,
+  CreateDBInstanceCommand,
 } from '@aws-sdk/client-rds';
 import { awsLike, AWS_SEMANTICS, type FidelityOptions } from '../../scripts/aws-fidelity.mjs';
 import {
@@ -30,6 +30,7 @@ import {
   imagesOfSet,
   jsonOutput,
   listDbSnapshots,
+  listImages,
   listSnapshots,
   motoEndpoint,
   rdsClient,
@@ -162,10 +163,18 @@ describe('every target type with the whole fidelity layer on', () => {
         (s) => s.tags['snapshot-rotation:backup-set'] === 'default',
       );
       expect(setSnapshots.map((s) => s.id).sort()).toEqual([...live].sort());
-      expect(aws.count({ action: 'DeregisterImage' })).toBe(1);
-      const copies = (await imagesOfSet(instance, 'default', DR)).map(
-        (image) => image.tags['snapshot-rotation:copy-of'],
-      );
+      // One image pruned at home, two replaced copies in the DR region: each with its snapshots.
+      expect(aws.count({ action: 'DeregisterImage', region: 'us-east-1' })).toBe(1);
+      expect(aws.count({ action: 'DeregisterImage', region: DR })).toBe(2);
+      const deregistrations = aws.calls.filter((call) => call.action === 'DeregisterImage');
+      expect(deregistrations.map((call) => call.params.DeleteAssociatedSnapshots)).toEqual([
+        'true',
+        'true',
+        'true',
+      ]);
+      const copies = (await listImages(undefined, DR))
+        .filter((image) => image.tags['snapshot-rotation:source'] === instance)
+        .map((image) => image.tags['snapshot-rotation:copy-of']);
       expect(copies).toEqual([made[2]]);
     },
   );
@@ -306,16 +315,21 @@ describe('each fix, against the behaviour that forced it', () => {
       new CreateOptionGroupCommand({
         OptionGroupName: 'orders-og',
         EngineName: 'postgres',
-        MajorEngineVersion: '16',
+        MajorEngineVersion: '13',
         OptionGroupDescription: 'orders',
       }),
     );
-    const instance = await createDbInstance('orders-db');
+    const instance = 'orders-db';
     await rdsClient().send(
-      new ModifyDBInstanceCommand({
+      new CreateDBInstanceCommand({
         DBInstanceIdentifier: instance,
+        DBInstanceClass: 'db.t3.micro',
+        Engine: 'postgres',
+        EngineVersion: '13.12',
+        AllocatedStorage: 20,
+        MasterUsername: 'admin1',
+        MasterUserPassword: 'not-a-secret-1',
         OptionGroupName: 'orders-og',
-        ApplyImmediately: true,
       }),
     );
     const aws = await through(AWS_SEMANTICS);
