@@ -8,15 +8,33 @@
  * For fault injection, hooks may answer a request instead of moto (`before`: a throttling storm, a
  * request held while the action is killed) or change moto's answer (`after`: a lost response, a
  * snapshot shown pending). `faults()` makes a seeded `before` hook that answers a fraction of the
- * calls with AWS's throttling and server errors.
+ * calls with AWS's throttling and server errors. Hooks see the request's parameters (`call.params`)
+ * and may send requests of their own to moto (`context.send`), which are not counted.
+ *
+ * With `fidelity` (scripts/aws-fidelity.mjs) the proxy behaves as AWS documents where moto is
+ * kinder: eventual consistency, pending backups, AMI snapshot tags, DeleteAssociatedSnapshots, RDS
+ * source fields, lost answers… The order for each request: `before` (may answer), then the
+ * fidelity model (forwards to moto and rewrites the answer), then `after`. A `POST /moto-api/reset`
+ * through the proxy also clears the model's state.
  */
 import { createServer, request as httpRequest } from 'node:http';
+import { AwsFidelity } from './aws-fidelity.mjs';
 
 /**
- * @typedef {{ service: string, region: string, action: string, fault?: string }} Call
- * @typedef {{ status: number, headers?: Record<string, string>, body: string | Buffer }} Answer
- * @typedef {(call: Call) => Answer | undefined | Promise<Answer | undefined>} BeforeHook
- * @typedef {(call: Call, answer: Answer) => Answer | Promise<Answer>} AfterHook
+ * A counted call. `params` are the query-protocol parameters of the form body (EC2, RDS: `Action`,
+ * `Version`, `SnapshotId.1`…), empty for other protocols; `fault` is the HTTP status of an answer
+ * a `before` hook gave instead of moto.
+ *
+ * @typedef {{ service: string, region: string, action: string, params: Record<string, string>, fault?: string }} Call
+ * @typedef {{ status: number, headers?: Record<string, string>, body: string | Buffer, drop?: boolean }} Answer
+ *   `drop`: destroy the connection instead of answering (the client sees ECONNRESET)
+ * @typedef {object} HookContext
+ * @property {import('node:http').IncomingHttpHeaders} headers the request's headers
+ * @property {(params: Record<string, string>, region?: string) => Promise<Answer>} send sends a
+ *   request of the proxy's own to the target (same service, the request's headers and credentials,
+ *   the region given or the request's; `Version` is the request's unless given); not counted
+ * @typedef {(call: Call, context: HookContext) => Answer | undefined | Promise<Answer | undefined>} BeforeHook
+ * @typedef {(call: Call, answer: Answer, context: HookContext) => Answer | Promise<Answer>} AfterHook
  * @typedef {{
  *   endpoint: string,
  *   calls: Call[],
@@ -24,7 +42,10 @@ import { createServer, request as httpRequest } from 'node:http';
  *   byAction: () => Record<string, number>,
  *   reset: () => void,
  *   stop: () => Promise<void>,
+ *   fidelity: AwsFidelity | undefined,
  * }} CountingProxy
+ *   `reset` forgets the counted calls and the fidelity model's state; `fidelity` is the model
+ *   (its `set` changes options while the proxy runs, its `reset` clears only its state)
  */
 
 /**
@@ -38,33 +59,52 @@ import { createServer, request as httpRequest } from 'node:http';
 export function describeCall(body, headers, url) {
   const scope = /Credential=[^/]+\/\d{8}\/([^/]+)\/([^/]+)\//.exec(headers.authorization ?? '');
   const target = headers['x-amz-target'];
+  const form = new URLSearchParams(body);
+  const query = form.has('Action');
   const action =
-    new URLSearchParams(body).get('Action') ??
+    form.get('Action') ??
     (typeof target === 'string' ? target.split('.').pop() : undefined) ??
     `${url.split('?')[0]}`;
-  return { service: scope?.[2] ?? 'unsigned', region: scope?.[1] ?? '', action: action ?? '' };
+  return {
+    service: scope?.[2] ?? 'unsigned',
+    region: scope?.[1] ?? '',
+    action: action ?? '',
+    params: query ? Object.fromEntries(form) : {},
+  };
 }
+
+/** Request headers that describe the body or the connection, which the proxy sets itself. */
+const HOP_HEADERS = ['content-length', 'transfer-encoding', 'connection', 'expect'];
 
 /**
  * Starts the proxy on a free local port in front of `target` (e.g. `http://127.0.0.1:5000`).
  *
  * @param {string} target
- * @param {{ before?: BeforeHook, after?: AfterHook }} [hooks]
+ * @param {{ before?: BeforeHook, after?: AfterHook, fidelity?: import('./aws-fidelity.mjs').FidelityOptions }} [hooks]
+ *   `fidelity`: the AWS behaviours to model (scripts/aws-fidelity.mjs, e.g. `AWS_SEMANTICS` or
+ *   `awsLike({...})`); the model is the proxy's `fidelity`
  * @returns {Promise<CountingProxy>}
  */
-export async function startCountingProxy(target, { before, after } = {}) {
+export async function startCountingProxy(target, { before, after, fidelity: options } = {}) {
   const upstream = new URL(target);
   /** @type {Call[]} */
   const calls = [];
+  const fidelity = options ? new AwsFidelity(options) : undefined;
   /**
-   * Sends the request to the target and reads the whole answer.
+   * Sends a request to the target and reads the whole answer.
    *
-   * @param {import('node:http').IncomingMessage} request
-   * @param {Buffer} body
+   * @param {{ method: string, url: string, headers: import('node:http').IncomingHttpHeaders }} request
+   * @param {Buffer | string} body
    * @returns {Promise<Answer>}
    */
   const forward = (request, body) =>
     new Promise((resolve, reject) => {
+      /** @type {import('node:http').OutgoingHttpHeaders} */
+      const headers = {};
+      for (const [key, value] of Object.entries(request.headers)) {
+        if (value !== undefined && !HOP_HEADERS.includes(key)) headers[key] = value;
+      }
+      headers['content-length'] = Buffer.byteLength(body);
       const outgoing = httpRequest(
         {
           protocol: upstream.protocol,
@@ -72,7 +112,7 @@ export async function startCountingProxy(target, { before, after } = {}) {
           port: upstream.port,
           method: request.method,
           path: request.url,
-          headers: request.headers,
+          headers,
         },
         (answer) => {
           /** @type {Buffer[]} */
@@ -94,6 +134,46 @@ export async function startCountingProxy(target, { before, after } = {}) {
       outgoing.on('error', reject);
       outgoing.end(body);
     });
+  /**
+   * What hooks and the model may do for one request.
+   *
+   * @param {import('node:http').IncomingMessage} request
+   * @param {Buffer} body
+   * @param {Call} call
+   */
+  const contextOf = (request, body, call) => {
+    const original = {
+      method: request.method ?? 'POST',
+      url: request.url ?? '/',
+      headers: request.headers,
+    };
+    /** @param {Record<string, string>} params */
+    const encode = (params) => new URLSearchParams(params).toString();
+    return {
+      headers: request.headers,
+      /** @param {Record<string, string>} [params] */
+      forward: (params) => forward(original, params ? encode(params) : body),
+      /**
+       * @param {Record<string, string>} params
+       * @param {string} [region]
+       */
+      send: (params, region = call.region) => {
+        // The SDK's attempt headers belong to the client's request, not to this one.
+        const headers = { ...request.headers };
+        delete headers['amz-sdk-invocation-id'];
+        delete headers['amz-sdk-request'];
+        if (headers.authorization) {
+          headers.authorization = headers.authorization.replace(
+            /(Credential=[^/]+\/\d{8}\/)[^/]+\//,
+            `$1${region}/`,
+          );
+        }
+        const version = call.params.Version;
+        const full = { ...(version ? { Version: version } : {}), ...params };
+        return forward({ method: 'POST', url: '/', headers }, encode(full));
+      },
+    };
+  };
   const server = createServer((request, response) => {
     /** @type {Buffer[]} */
     const chunks = [];
@@ -102,12 +182,21 @@ export async function startCountingProxy(target, { before, after } = {}) {
       const body = Buffer.concat(chunks);
       const call = describeCall(body.toString('utf8'), request.headers, request.url ?? '');
       calls.push(call);
+      const context = contextOf(request, body, call);
       void (async () => {
-        let answer = before ? await before(call) : undefined;
+        let answer = before ? await before(call, context) : undefined;
         if (answer) call.fault = String(answer.status);
         else {
-          answer = await forward(request, body);
-          if (after) answer = await after(call, answer);
+          const resetting =
+            request.method === 'POST' && (request.url ?? '').startsWith('/moto-api/reset');
+          answer =
+            fidelity && !resetting ? await fidelity.handle(call, context) : await context.forward();
+          if (resetting && fidelity && answer.status < 300) fidelity.reset();
+          if (after) answer = await after(call, answer, context);
+        }
+        if (answer.drop) {
+          request.socket.destroy();
+          return;
         }
         response.writeHead(answer.status, answer.headers ?? {});
         response.end(answer.body);
@@ -143,7 +232,9 @@ export async function startCountingProxy(target, { before, after } = {}) {
     },
     reset: () => {
       calls.length = 0;
+      fidelity?.reset();
     },
+    fidelity,
     stop: () =>
       new Promise((resolve) => {
         server.closeAllConnections();
