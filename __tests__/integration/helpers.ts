@@ -35,9 +35,17 @@ export type { ActionRun };
 
 export const REGION = 'us-east-1';
 
-/** The endpoint of the moto server that global-setup started. */
+/** The endpoint of the moto server that global-setup started (moto itself). */
 export function motoEndpoint(): string {
   return inject('motoEndpoint');
+}
+
+/**
+ * The endpoint of the proxy in front of moto that behaves as AWS documents (AWS_SEMANTICS of
+ * scripts/aws-fidelity.mjs): where the action runs unless a test gives its own endpoint.
+ */
+export function awsEndpoint(): string {
+  return inject('awsEndpoint');
 }
 
 export interface RunActionOptions {
@@ -51,19 +59,23 @@ export interface RunActionOptions {
   /** How `signal` kills the action: SIGTERM (cancellation, the default) or SIGKILL (a crash). */
   killSignal?: NodeJS.Signals;
   timeoutMs?: number;
-  /** AWS_ENDPOINT_URL of the run: moto itself unless given (e.g. a counting proxy in front of it). */
+  /**
+   * AWS_ENDPOINT_URL of the run: the AWS_SEMANTICS proxy in front of moto (`awsEndpoint()`) unless
+   * given (e.g. a counting proxy of the test's own in front of moto).
+   */
   endpoint?: string;
 }
 
 /**
- * Runs dist/index.js with these inputs (plus action.yml's defaults) against moto and returns its
- * exit code, log, parsed outputs and job summary.
+ * Runs dist/index.js with these inputs (plus action.yml's defaults) against moto, through the
+ * AWS_SEMANTICS proxy unless `endpoint` says otherwise, and returns its exit code, log, parsed
+ * outputs and job summary.
  */
 export function runAction(
   inputs: Record<string, string>,
   options: RunActionOptions = {},
 ): Promise<ActionRun> {
-  return runActionProcess({ ...options, inputs, endpoint: options.endpoint ?? motoEndpoint() });
+  return runActionProcess({ ...options, inputs, endpoint: options.endpoint ?? awsEndpoint() });
 }
 
 const clients = new Map<string, EC2Client>();
@@ -82,9 +94,12 @@ export function ec2Client(region: string = REGION): EC2Client {
   return client;
 }
 
-/** Wipes all of moto's state; use in `beforeEach`. */
+/**
+ * Wipes all of moto's state, through the AWS_SEMANTICS proxy so that it forgets what it knew too;
+ * use in `beforeEach`.
+ */
 export function reset(): Promise<void> {
-  return resetMoto(motoEndpoint());
+  return resetMoto(awsEndpoint());
 }
 
 type TaggedResourceType = 'volume' | 'snapshot' | 'instance' | 'image';
