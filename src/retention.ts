@@ -121,8 +121,9 @@ function decideGroup(
 /**
  * Backups that are the same backup made twice: the same `created-at` tag (to the millisecond) and
  * `copy-of`, which only a request that AWS carried out twice gives (a retried CreateSnapshot or
- * CopySnapshot, whose API has no idempotency token). One of each such group stays: this run's,
- * else a completed one, else a pending one, lowest id first; the others map to it.
+ * CopySnapshot, whose API has no idempotency token). Failed backups are left out: retention
+ * deletes them anyway. One of each group stays: this run's, else a completed one, else a pending
+ * one, lowest id first; the others map to it.
  */
 function duplicates(
   backups: readonly Backup[],
@@ -131,20 +132,15 @@ function duplicates(
   const groups = new Map<string, Backup[]>();
   for (const backup of backups) {
     const at = backup.tags[TAGS.createdAt];
-    if (!at) continue;
+    // Failed backups go anyway; an AMI's snapshots left behind share their image's tags.
+    if (!at || backup.state === 'failed') continue;
     const key = `${at}\u0000${backup.copyOf ?? ''}`;
     const group = groups.get(key);
     if (group) group.push(backup);
     else groups.set(key, [backup]);
   }
   const rank = (backup: Backup): number =>
-    thisRun?.has(backup.id)
-      ? 0
-      : backup.state === 'completed'
-        ? 1
-        : backup.state === 'pending'
-          ? 2
-          : 3;
+    thisRun?.has(backup.id) ? 0 : backup.state === 'completed' ? 1 : 2;
   const twins = new Map<Backup, Backup>();
   for (const group of groups.values()) {
     if (group.length < 2) continue;
