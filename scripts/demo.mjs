@@ -3,6 +3,10 @@
  * server, four runs in a row with `generations: 3`, each copied to a disaster-recovery region that
  * keeps one copy, showing after each run what a workflow would see (outputs, job summary) and what
  * EC2 then holds in both regions. No AWS account is needed.
+ *
+ * The action talks to moto through the test proxy's AWS-fidelity layer, so that it meets what AWS
+ * does and moto does not: new snapshots invisible for a moment, then pending for seconds. Its own
+ * waits run at a fiftieth of AWS's pace (`SNAPSHOT_ROTATION_TIME_SCALE`).
  */
 import {
   CreateSnapshotCommand,
@@ -12,6 +16,8 @@ import {
 } from '@aws-sdk/client-ec2';
 import { existsSync } from 'node:fs';
 import { ACTION_ENTRY, runAction } from './action-runner.mjs';
+import { awsLike } from './aws-fidelity.mjs';
+import { startCountingProxy } from './counting-proxy.mjs';
 import { startMoto } from './moto.mjs';
 
 const REGION = 'us-east-1';
@@ -101,6 +107,9 @@ async function main() {
     throw new Error(`${ACTION_ENTRY} is missing: run \`npm run demo\`, which bundles first.`);
   }
   const moto = await startMoto({ log: (message) => console.log(`[moto] ${message}`) });
+  const aws = await startCountingProxy(moto.endpoint, {
+    fidelity: awsLike({ visibilityDelayMs: 1000, pendingMs: 3000 }),
+  });
   try {
     const ec2 = new EC2Client({
       region: REGION,
@@ -130,7 +139,11 @@ async function main() {
     console.log(`and a snapshot of it by hand, ${handMade}, which the action must leave alone.`);
     console.log(
       `Each run: target-type: ebs-volume, resource-id: ${volumeId}, generations: ${GENERATIONS},\n` +
-        `          copy-to-regions: ${DR_REGION}, copy-generations: 1\n`,
+        `          copy-to-regions: ${DR_REGION}, copy-generations: 1`,
+    );
+    console.log(
+      `The action reaches moto through a proxy that behaves as AWS does where moto does not: a new\n` +
+        `snapshot or copy is invisible for 1 s, then pending for 3 s (on AWS: minutes).\n`,
     );
 
     let failures = 0;
@@ -143,9 +156,10 @@ async function main() {
           'copy-to-regions': DR_REGION,
           'copy-generations': '1',
         },
-        endpoint: moto.endpoint,
+        endpoint: aws.endpoint,
         region: REGION,
         runId: String(9000 + n),
+        env: { SNAPSHOT_ROTATION_TIME_SCALE: '0.02' },
       });
       if (run.code !== 0) failures++;
       console.log(`${'='.repeat(72)}\nRun ${n} of ${RUNS} (GITHUB_RUN_ID ${run.runId})`);
@@ -196,6 +210,7 @@ async function main() {
       process.exitCode = 1;
     }
   } finally {
+    await aws.stop();
     await moto.stop();
   }
 }
