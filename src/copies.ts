@@ -15,7 +15,8 @@ import {
   planCopies,
   type CopyRequestSlot,
 } from './plan.js';
-import type { CopyEntry, DeletedEntry } from './report.js';
+import type { CopyEntry } from './report.js';
+import { failedCopiesOf, replaceFailedCopies } from './failed-copies.js';
 import type { Backup, TargetAdapter } from './targets/target.js';
 import { abortable } from './sleep.js';
 import { bySource, ref, type Destination, type TargetWork } from './work.js';
@@ -94,7 +95,7 @@ export function pendingCopies(work: TargetWork): Map<string, string> {
 }
 
 /** A copy this run starts: which backup, into which destination of which target. */
-interface CopyStart {
+export interface CopyStart {
   destination: Destination;
   original: Backup;
   entry: CopyEntry;
@@ -210,61 +211,6 @@ export async function enforceCopyQuotas(
       );
     }
   }
-}
-
-/**
- * The failed copies that stand in the way of the copies to start: a copy of the same backup in the
- * same destination that ended failed. RDS names a copy after its original, so a failed one must go
- * before the same backup is copied again; elsewhere it would only linger beside the new copy.
- */
-export function failedCopiesToReplace(starts: Iterable<CopyStart[]>): number {
-  let count = 0;
-  for (const list of starts) {
-    for (const { destination, original } of list)
-      count += failedCopiesOf(destination, original).length;
-  }
-  return count;
-}
-
-function failedCopiesOf(destination: Destination, original: Backup): Backup[] {
-  return destination.existing.filter(
-    (copy) => copy.copyOf === original.id && copy.state === 'failed',
-  );
-}
-
-/**
- * Deletes the failed copies of `original` in the destination before it is copied again, reported
- * among the destination's deletions; false when one could not be deleted (the copy then waits).
- */
-async function replaceFailedCopies(
-  { destination, original }: CopyStart,
-  work: TargetWork,
-  signal: AbortSignal | undefined,
-): Promise<boolean> {
-  for (const failed of failedCopiesOf(destination, original)) {
-    const entry: DeletedEntry = {
-      ...ref(failed),
-      reasons: [`failed copy of ${original.id}, replaced by a new copy`],
-      result: 'not-attempted',
-    };
-    destination.report.deleted.push(entry);
-    try {
-      const outcome = await destination.adapter.delete(failed, signal);
-      entry.result = outcome.result;
-      if (outcome.message) entry.message = outcome.message;
-      if (outcome.result === 'skipped') return false;
-    } catch (error) {
-      if (isAbort(error) || signal?.aborted) throw new CancelledError();
-      entry.result = 'failed';
-      entry.message = error instanceof Error ? error.message : String(error);
-      return false;
-    }
-    destination.existing.splice(destination.existing.indexOf(failed), 1);
-    work.log.push(
-      `Deleted the failed copy ${failed.id} in ${destination.region} before copying ${original.id} again.`,
-    );
-  }
-  return true;
 }
 
 export interface CopyOptions {

@@ -25,11 +25,11 @@ import { runStatus, writeReport, type DeletedEntry, type RunReport } from './rep
 import {
   copyFor,
   enforceCopyQuotas,
-  failedCopiesToReplace,
   listDestinations,
   pendingCopies,
   planCopyStarts,
 } from './copies.js';
+import { failedCopiesToReplace } from './failed-copies.js';
 import { createAdapter } from './targets/index.js';
 import type { Backup, Source, TargetAdapter } from './targets/target.js';
 import { bySource, ref, type Place, type TargetWork } from './work.js';
