@@ -5,14 +5,16 @@
 import {
   CreateTagsCommand,
   DeregisterImageCommand,
+  paginateDescribeSnapshots,
   type DeleteSnapshotReturnCode,
   type EC2Client,
 } from '@aws-sdk/client-ec2';
+import { TAGS, type TargetType } from '../constants.js';
 import { awsErrorCode, CancelledError, describeAwsError, TargetError } from '../errors.js';
 import { sleep as realSleep, type Sleep } from '../sleep.js';
 import { deleteSnapshot } from './ec2.js';
-import { toAwsTags } from './tags.js';
-import type { DeleteOutcome } from './target.js';
+import { collectSet, ownedBackup, toAwsTags } from './tags.js';
+import type { Backup, DeleteOutcome } from './target.js';
 
 /**
  * How long a snapshot that still answers `InvalidSnapshot.InUse` right after its image was
@@ -162,4 +164,50 @@ export function imageOfSnapshot(description: string | undefined): string | undef
     /DestinationAmi (ami-[0-9a-zA-Z]+)/.exec(description)?.[1] ??
     /\bfor (?:AMI )?(ami-[0-9a-zA-Z]+)/.exec(description)?.[1]
   );
+}
+
+/**
+ * The set's snapshots that were made for an image, each as a failed backup whose `stateMessage`
+ * names its image (`leftBehind` keeps those whose image is gone). Listed before the images, so that
+ * an image registered between the two listings is never taken for gone.
+ */
+export async function listImageSnapshots(
+  ec2: EC2Client,
+  kind: TargetType,
+  region: string,
+  set: string,
+): Promise<Backup[]> {
+  async function* pages() {
+    const paginator = paginateDescribeSnapshots(
+      { client: ec2, pageSize: 1000 },
+      { OwnerIds: ['self'], Filters: [{ Name: `tag:${TAGS.backupSet}`, Values: [set] }] },
+    );
+    for await (const page of paginator) {
+      yield (page.Snapshots ?? []).map((snapshot) => {
+        const owned = ownedBackup(kind, region, {
+          id: snapshot.SnapshotId,
+          tags: snapshot.Tags,
+          state: 'failed',
+          awsTime: snapshot.StartTime,
+        });
+        const imageId = imageOfSnapshot(snapshot.Description);
+        return owned && imageId ? { ...owned, stateMessage: imageId } : undefined;
+      });
+    }
+  }
+  return collectSet(pages(), set, `the snapshots of backup set '${set}' in ${region}`);
+}
+
+/**
+ * The snapshots whose image is no longer registered: left behind by a prune cut short between
+ * deregistering and deleting them. They come back as failed backups, which retention deletes.
+ */
+export function leftBehind(imageSnapshots: readonly Backup[], images: readonly Backup[]): Backup[] {
+  const registered = new Set(images.map((image) => image.id));
+  return imageSnapshots
+    .filter((snapshot) => !registered.has(snapshot.stateMessage ?? ''))
+    .map((snapshot) => ({
+      ...snapshot,
+      stateMessage: `snapshot left behind by ${snapshot.stateMessage ?? 'an image'}, which is no longer registered (an interrupted prune)`,
+    }));
 }

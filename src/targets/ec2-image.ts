@@ -9,7 +9,6 @@ import {
   DescribeImagesCommand,
   paginateDescribeImages,
   paginateDescribeInstances,
-  paginateDescribeSnapshots,
   type EC2Client,
   type Filter,
   type Image,
@@ -24,7 +23,12 @@ import {
   TargetError,
 } from '../errors.js';
 import { sleep as realSleep, type Sleep } from '../sleep.js';
-import { deregisterWithSnapshots, imageOfSnapshot, recoverImageTags } from './ami-snapshots.js';
+import {
+  deregisterWithSnapshots,
+  leftBehind,
+  listImageSnapshots,
+  recoverImageTags,
+} from './ami-snapshots.js';
 import { chunks, deleteSnapshot, findEc2Sources } from './ec2.js';
 import { acceptedCopy, collectSet, createdAtOf, ownedBackup, toAwsTags } from './tags.js';
 import type {
@@ -101,38 +105,14 @@ export class Ec2ImageAdapter implements TargetAdapter {
    * The set's images, and the snapshots that an interrupted prune left behind: a run killed between
    * deregistering an image and deleting its snapshots leaves them tagged with the set and pointing
    * at an image that no longer exists. They come back as failed backups, which retention deletes.
-   * The snapshots are listed before the images, so that an image registered between the two
-   * listings is never taken for gone (its snapshots are tagged only once it exists); a snapshot
-   * still used by some image is refused by AWS (`InvalidSnapshot.InUse`) and left in place.
+   * The snapshots are listed before the images (ami-snapshots.ts), so that an image registered
+   * between the two listings is never taken for gone (its snapshots come into being with it); a
+   * snapshot still used by some image is refused by AWS (`InvalidSnapshot.InUse`) and left in place.
    */
   async listBackups(set: string): Promise<Backup[]> {
     const ec2 = this.ec2;
     const what = `the images of backup set '${set}' in ${this.region}`;
-    const region = this.region;
-    const kind = this.type;
-    async function* snapshotPages() {
-      const paginator = paginateDescribeSnapshots(
-        { client: ec2, pageSize: 1000 },
-        { OwnerIds: ['self'], Filters: [{ Name: `tag:${TAGS.backupSet}`, Values: [set] }] },
-      );
-      for await (const page of paginator) {
-        yield (page.Snapshots ?? []).map((snapshot) => {
-          const owned = ownedBackup(kind, region, {
-            id: snapshot.SnapshotId,
-            tags: snapshot.Tags,
-            state: 'failed',
-            awsTime: snapshot.StartTime,
-          });
-          const imageId = imageOfSnapshot(snapshot.Description);
-          return owned && imageId ? { ...owned, stateMessage: imageId } : undefined;
-        });
-      }
-    }
-    const imageSnapshots = await collectSet(
-      snapshotPages(),
-      set,
-      `the snapshots of backup set '${set}' in ${this.region}`,
-    );
+    const imageSnapshots = await listImageSnapshots(ec2, this.type, this.region, set);
     const toBackup = (image: Image) => this.toBackup(image);
     async function* pages() {
       const paginator = paginateDescribeImages(
@@ -148,14 +128,7 @@ export class Ec2ImageAdapter implements TargetAdapter {
       for await (const page of paginator) yield (page.Images ?? []).map(toBackup);
     }
     const images = await collectSet(pages(), set, what);
-    const registered = new Set(images.map((image) => image.id));
-    const leftBehind = imageSnapshots
-      .filter((snapshot) => !registered.has(snapshot.stateMessage ?? ''))
-      .map((snapshot) => ({
-        ...snapshot,
-        stateMessage: `snapshot left behind by ${snapshot.stateMessage ?? 'an image'}, which is no longer registered (an interrupted prune)`,
-      }));
-    return [...images, ...leftBehind];
+    return [...images, ...leftBehind(imageSnapshots, images)];
   }
 
   /**
