@@ -11,6 +11,7 @@ import {
   DescribeVolumesCommand,
   EC2Client,
   EC2ServiceException,
+  type CreateSnapshotCommandOutput,
   type DescribeSnapshotsCommandInput,
   type DescribeVolumesCommandInput,
   type Snapshot,
@@ -61,6 +62,14 @@ function snapshot(
     Tags: ec2Tags(tags ?? { ...ownershipTags(), [TAGS.createdAt]: CREATED_AT }),
     ...rest,
   };
+}
+
+/**
+ * CreateSnapshot's answer as the SDK returns it: `$metadata.attempts` counts the HTTP requests the
+ * SDK sent for the one call (more than 1 when an answer was lost and the request sent again).
+ */
+function answered(made: Snapshot, attempts = 1): CreateSnapshotCommandOutput {
+  return { ...made, $metadata: { attempts } };
 }
 
 function volume(id: string, tags: Record<string, string> = {}): Volume {
@@ -331,6 +340,39 @@ describe('EbsVolumeAdapter.listBackups', () => {
     expect(backups[0]).not.toHaveProperty('stateMessage');
   });
 
+  it('leaves out snapshots in the Recycle Bin (recoverable, recovering): not pending, not counted, never deleted', async () => {
+    ec2.on(DescribeSnapshotsCommand).resolves({
+      Snapshots: [
+        snapshot('snap-live'),
+        snapshot('snap-binned', { State: 'recoverable' }),
+        snapshot('snap-restoring', { State: 'recovering' }),
+      ],
+    });
+
+    const backups = await adapter().listBackups(SET);
+
+    expect(backups.map((b) => [b.id, b.state])).toEqual([['snap-live', 'completed']]);
+  });
+
+  it('marks a snapshot in the archive tier archived, and only that one', async () => {
+    ec2.on(DescribeSnapshotsCommand).resolves({
+      Snapshots: [
+        snapshot('snap-archived', { StorageTier: 'archive' }),
+        snapshot('snap-standard', { StorageTier: 'standard' }),
+        snapshot('snap-untiered'),
+      ],
+    });
+
+    const backups = await adapter().listBackups(SET);
+
+    expect(backups.map((b) => [b.id, b.archived])).toEqual([
+      ['snap-archived', true],
+      ['snap-standard', undefined],
+      ['snap-untiered', undefined],
+    ]);
+    expect(backups[1]).not.toHaveProperty('archived');
+  });
+
   it('takes createdAt from the created-at tag when it is valid, else from StartTime', async () => {
     ec2.on(DescribeSnapshotsCommand).resolves({
       Snapshots: [
@@ -367,7 +409,7 @@ describe('EbsVolumeAdapter.listBackups', () => {
 
 describe('EbsVolumeAdapter.create', () => {
   it('sends the VolumeId, a Description naming set and source, and exactly the given tags at creation', async () => {
-    ec2.on(CreateSnapshotCommand).resolves(snapshot('snap-new', { State: 'pending' }));
+    ec2.on(CreateSnapshotCommand).resolves(answered(snapshot('snap-new', { State: 'pending' })));
     const request = createRequest();
 
     await adapter().create(request);
@@ -387,13 +429,15 @@ describe('EbsVolumeAdapter.create', () => {
 
   it('returns the accepted snapshot as a pending Backup', async () => {
     const request = createRequest();
-    ec2.on(CreateSnapshotCommand).resolves({
-      SnapshotId: 'snap-new',
-      VolumeId: 'vol-1',
-      State: 'pending',
-      StartTime: new Date('2026-11-22T12:00:03Z'),
-      Tags: ec2Tags(request.tags),
-    });
+    ec2.on(CreateSnapshotCommand).resolves(
+      answered({
+        SnapshotId: 'snap-new',
+        VolumeId: 'vol-1',
+        State: 'pending',
+        StartTime: new Date('2026-11-22T12:00:03Z'),
+        Tags: ec2Tags(request.tags),
+      }),
+    );
 
     const backup = await adapter().create(request);
 
@@ -411,7 +455,7 @@ describe('EbsVolumeAdapter.create', () => {
 
   it('falls back to the requested tags when the response carries no tag list', async () => {
     const request = createRequest();
-    ec2.on(CreateSnapshotCommand).resolves({ SnapshotId: 'snap-new', State: 'pending' });
+    ec2.on(CreateSnapshotCommand).resolves(answered({ SnapshotId: 'snap-new', State: 'pending' }));
 
     const backup = await adapter().create(request);
 
@@ -422,7 +466,9 @@ describe('EbsVolumeAdapter.create', () => {
   it('falls back to the requested tags when the response carries an empty tag list', async () => {
     // The SDK turns an empty `<tagSet/>` in the XML answer into `Tags: []`.
     const request = createRequest();
-    ec2.on(CreateSnapshotCommand).resolves({ SnapshotId: 'snap-new', State: 'pending', Tags: [] });
+    ec2
+      .on(CreateSnapshotCommand)
+      .resolves(answered({ SnapshotId: 'snap-new', State: 'pending', Tags: [] }));
 
     const backup = await adapter().create(request);
 
@@ -435,7 +481,7 @@ describe('EbsVolumeAdapter.create', () => {
       .on(CreateSnapshotCommand)
       .rejectsOnce(awsError('SnapshotCreationPerVolumeRateExceeded'))
       .rejectsOnce(awsError('SnapshotCreationPerVolumeRateExceeded'))
-      .resolves(snapshot('snap-new', { State: 'pending' }));
+      .resolves(answered(snapshot('snap-new', { State: 'pending' })));
     const controller = new AbortController();
 
     const backup = await adapter({ rateLimitBackoffMs: 20_000 }).create(
@@ -454,7 +500,7 @@ describe('EbsVolumeAdapter.create', () => {
     ec2
       .on(CreateSnapshotCommand)
       .rejectsOnce(awsError('SnapshotCreationPerVolumeRateExceeded'))
-      .resolves(snapshot('snap-new', { State: 'pending' }));
+      .resolves(answered(snapshot('snap-new', { State: 'pending' })));
     const defaults = new EbsVolumeAdapter(client, REGION, { sleep: fakeSleep });
 
     await defaults.create(createRequest());
@@ -495,7 +541,7 @@ describe('EbsVolumeAdapter.create', () => {
     ec2
       .on(CreateSnapshotCommand)
       .rejectsOnce(awsError('ConcurrentSnapshotLimitExceeded'))
-      .resolves(snapshot('snap-new', { State: 'pending' }));
+      .resolves(answered(snapshot('snap-new', { State: 'pending' })));
 
     const backup = await adapter().create(createRequest());
 
@@ -504,7 +550,7 @@ describe('EbsVolumeAdapter.create', () => {
   });
 
   it('throws a CancelledError without sending anything when the signal is already aborted', async () => {
-    ec2.on(CreateSnapshotCommand).resolves(snapshot('snap-new', { State: 'pending' }));
+    ec2.on(CreateSnapshotCommand).resolves(answered(snapshot('snap-new', { State: 'pending' })));
 
     const error = await rejectionOf(
       adapter().create(createRequest({ signal: AbortSignal.abort() })),
@@ -518,7 +564,7 @@ describe('EbsVolumeAdapter.create', () => {
     ec2
       .on(CreateSnapshotCommand)
       .rejectsOnce(awsError('SnapshotCreationPerVolumeRateExceeded'))
-      .resolves(snapshot('snap-new', { State: 'pending' }));
+      .resolves(answered(snapshot('snap-new', { State: 'pending' })));
     const controller = new AbortController();
     const started = performance.now();
     setTimeout(() => controller.abort(), 50);
@@ -572,6 +618,23 @@ describe('throttling', () => {
         .join('') +
       '</tagSet></CreateSnapshotResponse>';
 
+    const describeSnapshotsXml = (ids: string[], tags: Record<string, string>): string =>
+      '<?xml version="1.0" encoding="UTF-8"?>' +
+      '<DescribeSnapshotsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">' +
+      '<requestId>req-3</requestId><snapshotSet>' +
+      ids
+        .map(
+          (id) =>
+            `<item><snapshotId>${id}</snapshotId><volumeId>vol-1</volumeId><status>completed</status>` +
+            '<startTime>2026-11-22T12:00:03.000Z</startTime><tagSet>' +
+            Object.entries(tags)
+              .map(([key, value]) => `<item><key>${key}</key><value>${value}</value></item>`)
+              .join('') +
+            '</tagSet></item>',
+        )
+        .join('') +
+      '</snapshotSet></DescribeSnapshotsResponse>';
+
     /** The action's own client (src/aws.ts), answering from `answers` instead of the network. */
     function httpStubbedClient(answers: Answer[]): { client: EC2Client; bodies: string[] } {
       vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDEXAMPLE');
@@ -619,6 +682,31 @@ describe('throttling', () => {
         expect(bodies).toHaveLength(2);
         expect(bodies.every((body) => body.includes('Action=CreateSnapshot'))).toBe(true);
         expect(fakeSleep).not.toHaveBeenCalled();
+      },
+    );
+
+    it(
+      'remembers a CreateSnapshot whose answer was lost and that the SDK sent again, and finds its twin',
+      { timeout: 10_000 },
+      async () => {
+        const request = createRequest();
+        const { client: real, bodies } = httpStubbedClient([
+          // AWS made the snapshot, but the answer came back as a server error: the SDK retries.
+          { status: 500, body: errorXml('InternalError') },
+          { status: 200, body: createSnapshotXml(request.tags) },
+          { status: 200, body: describeSnapshotsXml(['snap-new', 'snap-twin'], request.tags) },
+        ]);
+        const snapshots = new EbsVolumeAdapter(real, REGION, { sleep: fakeSleep });
+
+        const made = await snapshots.create(request);
+        const strays = await snapshots.strays(made);
+
+        expect(strays.map((b) => b.id)).toEqual(['snap-twin']);
+        expect(bodies.map((body) => /Action=(\w+)/.exec(body)?.[1])).toEqual([
+          'CreateSnapshot',
+          'CreateSnapshot',
+          'DescribeSnapshots',
+        ]);
       },
     );
 
@@ -721,19 +809,60 @@ describe('EbsVolumeAdapter.waitUntilDone', () => {
     expect(error.message).not.toMatch(/left in place/);
   });
 
-  it('reports at once, not at the timeout, a snapshot that disappeared while waiting', async () => {
+  it('reports at once, not at the timeout, a snapshot that disappeared after it was seen', async () => {
     // A filter by id answers a deleted snapshot with an empty list.
-    ec2.on(DescribeSnapshotsCommand).resolves({ Snapshots: [] });
+    ec2
+      .on(DescribeSnapshotsCommand)
+      .resolvesOnce({ Snapshots: [snapshot('snap-new', { State: 'pending' })] })
+      .resolves({ Snapshots: [] });
     const started = performance.now();
 
     const error = await rejectionOf(
-      adapter().waitUntilDone(pendingBackup(), { maxWaitSeconds: 600 }),
+      adapter({ minDelaySeconds: 0.1, maxDelaySeconds: 0.1 }).waitUntilDone(pendingBackup(), {
+        maxWaitSeconds: 600,
+      }),
     );
 
     expect(error).toBeInstanceOf(TargetError);
     expect(error.message).toMatch(/snap-new of vol-1 disappeared while waiting/);
-    // Well under the 600 s a retry-until-timeout would take.
+    expect(ec2.commandCalls(DescribeSnapshotsCommand)).toHaveLength(2);
+    // Well under the 600 s a retry-until-timeout (or the 300 s visibility grace) would take.
     expect(performance.now() - started).toBeLessThan(10_000);
+  });
+
+  it('waits for a new snapshot that describe calls do not show yet (EC2 is eventually consistent)', async () => {
+    ec2
+      .on(DescribeSnapshotsCommand)
+      .resolvesOnce({ Snapshots: [] })
+      .resolvesOnce({ Snapshots: [] })
+      .resolves({ Snapshots: [snapshot('snap-new', { State: 'completed' })] });
+
+    const result = await adapter({
+      minDelaySeconds: 0.1,
+      maxDelaySeconds: 0.1,
+      visibilityGraceSeconds: 30,
+    }).waitUntilDone(pendingBackup(), { maxWaitSeconds: 60 });
+
+    expect(result).toMatchObject({ id: 'snap-new', state: 'completed' });
+    expect(ec2.commandCalls(DescribeSnapshotsCommand)).toHaveLength(3);
+  });
+
+  it('fails, leaving it in place, a snapshot that stays invisible for the whole visibility grace', async () => {
+    ec2.on(DescribeSnapshotsCommand).resolves({ Snapshots: [] });
+
+    const error = await rejectionOf(
+      adapter({
+        minDelaySeconds: 0.1,
+        maxDelaySeconds: 0.1,
+        visibilityGraceSeconds: 0.3,
+      }).waitUntilDone(pendingBackup(), { maxWaitSeconds: 600 }),
+    );
+
+    expect(error).toBeInstanceOf(TargetError);
+    expect(error.message).toMatch(
+      /^Snapshot snap-new of vol-1 was accepted by AWS but has not become visible in .*; it is left in place \(if it exists\)/,
+    );
+    expect(ec2.commandCalls(DeleteSnapshotCommand)).toHaveLength(0);
   });
 
   it('throws a CancelledError promptly when the run is cancelled during the wait', async () => {
@@ -793,6 +922,18 @@ describe('EbsVolumeAdapter.delete', () => {
     expect(outcome.result === 'skipped' && outcome.message).toContain('InvalidSnapshot.InUse');
   });
 
+  it('skips a locked snapshot (EBS snapshot lock), naming the lock and AWS’s message, instead of failing', async () => {
+    const refusal = 'The snapshot snap-old is locked in compliance mode and cannot be deleted.';
+    ec2.on(DeleteSnapshotCommand).rejects(awsError('InvalidParameterValue', refusal));
+
+    const outcome = await adapter().delete(pendingBackup('snap-old'));
+
+    expect(outcome.result).toBe('skipped');
+    expect(outcome.message).toMatch(/^snap-old is locked \(EBS snapshot lock\)/);
+    expect(outcome.message).toContain(refusal);
+    expect(outcome.message).toMatch(/left in place/);
+  });
+
   it('turns any other error into a TargetError naming the snapshot and the code', async () => {
     ec2.on(DeleteSnapshotCommand).rejects(awsError('UnauthorizedOperation', 'Not allowed.'));
 
@@ -800,6 +941,93 @@ describe('EbsVolumeAdapter.delete', () => {
 
     expect(error).toBeInstanceOf(TargetError);
     expect(error.message).toContain('snap-old');
+    expect(error.message).toContain('UnauthorizedOperation');
+  });
+});
+
+describe('EbsVolumeAdapter.strays (a CreateSnapshot that AWS carried out twice)', () => {
+  /** Creates snap-new through an answer that says how many times the SDK sent the request. */
+  async function created(attempts: number): Promise<{ adapter: EbsVolumeAdapter; made: Backup }> {
+    ec2
+      .on(CreateSnapshotCommand)
+      .resolves(answered(snapshot('snap-new', { State: 'pending' }), attempts));
+    const snapshots = adapter();
+    const made = await snapshots.create(createRequest());
+    ec2.resetHistory();
+    return { adapter: snapshots, made };
+  }
+
+  it('makes no call at all after a create that the SDK sent once', async () => {
+    const { adapter: snapshots, made } = await created(1);
+
+    expect(await snapshots.strays(made)).toEqual([]);
+    expect(ec2.calls()).toHaveLength(0);
+  });
+
+  it('after a create sent twice, reads the set’s snapshots of that created-at once and returns the other one', async () => {
+    const { adapter: snapshots, made } = await created(2);
+    ec2.on(DescribeSnapshotsCommand).resolves({
+      Snapshots: [
+        snapshot('snap-new', { State: 'completed' }),
+        // What the attempt whose answer was lost made: the very same tags.
+        snapshot('snap-twin', { State: 'completed' }),
+        // The action's copy of an original made at the same instant: not a duplicate.
+        snapshot('snap-copy', {
+          VolumeId: 'vol-ffffffff',
+          tags: {
+            ...ownershipTags(),
+            [TAGS.createdAt]: CREATED_AT,
+            [TAGS.copyOf]: 'snap-0',
+            [TAGS.sourceRegion]: 'eu-west-1',
+          },
+        }),
+        // Another volume of the set, backed up at the same instant.
+        snapshot('snap-vol-2', {
+          VolumeId: 'vol-2',
+          tags: { ...ownershipTags('vol-2'), [TAGS.createdAt]: CREATED_AT },
+        }),
+      ],
+    });
+
+    const strays = await snapshots.strays(made);
+
+    expect(strays.map((b) => [b.id, b.sourceId, b.state])).toEqual([
+      ['snap-twin', 'vol-1', 'completed'],
+    ]);
+    const calls = ec2.commandCalls(DescribeSnapshotsCommand);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.args[0].input.OwnerIds).toEqual(['self']);
+    expect(calls[0]?.args[0].input.Filters).toEqual([
+      { Name: `tag:${TAGS.backupSet}`, Values: [SET] },
+      { Name: `tag:${TAGS.createdAt}`, Values: [CREATED_AT] },
+    ]);
+  });
+
+  it('returns nothing when the retried create made no second snapshot', async () => {
+    const { adapter: snapshots, made } = await created(3);
+    ec2.on(DescribeSnapshotsCommand).resolves({ Snapshots: [snapshot('snap-new')] });
+
+    expect(await snapshots.strays(made)).toEqual([]);
+    expect(ec2.commandCalls(DescribeSnapshotsCommand)).toHaveLength(1);
+  });
+
+  it('makes no call for a snapshot this adapter did not create', async () => {
+    const snapshots = adapter();
+
+    expect(await snapshots.strays(pendingBackup('snap-listed'))).toEqual([]);
+    expect(ec2.calls()).toHaveLength(0);
+  });
+
+  it('turns a failed lookup into a TargetError naming the backup and the code', async () => {
+    const { adapter: snapshots, made } = await created(2);
+    ec2.on(DescribeSnapshotsCommand).rejects(awsError('UnauthorizedOperation', 'Not allowed.'));
+
+    const error = await rejectionOf(snapshots.strays(made));
+
+    expect(error).toBeInstanceOf(TargetError);
+    expect(error.message).toMatch(
+      /^Could not look for duplicates of snap-new after a retried create/,
+    );
     expect(error.message).toContain('UnauthorizedOperation');
   });
 });

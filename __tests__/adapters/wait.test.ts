@@ -1,12 +1,22 @@
-// The batched describe behind the EC2 adapters' waits (src/targets/wait.ts): every backup being
-// waited for is read by one call, whatever the number of waiters.
-import { describe, expect, it } from 'vitest';
+// The waits shared by every adapter (src/targets/wait.ts): the batched describe behind the EC2
+// adapters' waits (every backup being waited for is read by one call, whatever the number of
+// waiters), the grace for a backup that AWS accepted but does not show yet, and findWithin.
+import { describe, expect, it, vi } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DescribeSnapshotsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { TAGS } from '../../src/constants.js';
+import { CancelledError, TargetError } from '../../src/errors.js';
+import type { Sleep } from '../../src/sleep.js';
 import { EbsVolumeAdapter } from '../../src/targets/ebs-volume.js';
 import type { Backup } from '../../src/targets/target.js';
-import { BatchedDescribe, freshFor } from '../../src/targets/wait.js';
+import {
+  BatchedDescribe,
+  findWithin,
+  freshFor,
+  VISIBILITY_GRACE_SECONDS,
+  waitForBackup,
+} from '../../src/targets/wait.js';
+import { rejectionOf } from './expect.js';
 
 function backup(id: string, state: Backup['state'] = 'pending'): Backup {
   return {
@@ -160,5 +170,196 @@ describe('EbsVolumeAdapter waits', () => {
     expect(calls.length).toBeLessThanOrEqual(4);
     expect(calls[0]?.args[0].input.Filters?.[0]?.Values).toHaveLength(30);
     ec2.restore();
+  });
+});
+
+/** A pending backup of vol-1, as create() hands it to the wait. */
+const accepted = backup('snap-new');
+
+/** Answers the wait's describe calls from `answers` in turn (the last one repeats), counting them. */
+function answering(...answers: (Backup['state'] | 'unseen' | 'gone')[]) {
+  let calls = 0;
+  const describe = (): Promise<Backup | undefined> => {
+    const answer = answers[Math.min(calls, answers.length - 1)];
+    calls += 1;
+    return Promise.resolve(
+      answer === 'unseen' || answer === 'gone' ? undefined : backup('snap-new', answer),
+    );
+  };
+  return { describe, calls: () => calls };
+}
+
+const FAST = { minDelaySeconds: 0.05, maxDelaySeconds: 0.05 } as const;
+
+describe('waitForBackup', () => {
+  it('polls a backup that describe calls do not show yet until it appears, then until it completes', async () => {
+    const { describe: read, calls } = answering('unseen', 'unseen', 'pending', 'completed');
+
+    const done = await waitForBackup(
+      accepted,
+      { maxWaitSeconds: 30 },
+      {
+        polling: { ...FAST, visibilityGraceSeconds: 10 },
+        describe: read,
+        label: 'snapshot snap-new',
+      },
+    );
+
+    expect(done.state).toBe('completed');
+    expect(calls()).toBe(4);
+  });
+
+  it('fails at once, saying it disappeared, when a backup it has seen is gone', async () => {
+    const { describe: read, calls } = answering('pending', 'gone');
+    const started = performance.now();
+
+    const error = await rejectionOf(
+      waitForBackup(
+        accepted,
+        { maxWaitSeconds: 600 },
+        {
+          polling: { ...FAST, visibilityGraceSeconds: 600 },
+          describe: read,
+          label: 'snapshot snap-new',
+        },
+      ),
+    );
+
+    expect(error).toBeInstanceOf(TargetError);
+    expect(error.message).toBe(
+      'Snapshot snap-new of vol-snap-new disappeared while waiting for it.',
+    );
+    expect(calls()).toBe(2);
+    // Neither the 600 s grace nor the 600 s wait-timeout is waited out.
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+
+  it('gives up on a backup never shown once the visibility grace has passed, before the wait-timeout', async () => {
+    const { describe: read, calls } = answering('unseen');
+    const started = performance.now();
+
+    const error = await rejectionOf(
+      waitForBackup(
+        accepted,
+        { maxWaitSeconds: 600 },
+        {
+          polling: { ...FAST, visibilityGraceSeconds: 0.3 },
+          describe: read,
+          label: 'snapshot snap-new',
+        },
+      ),
+    );
+
+    const elapsed = performance.now() - started;
+    expect(error).toBeInstanceOf(TargetError);
+    expect(error.message).toMatch(
+      /^Snapshot snap-new of vol-snap-new was accepted by AWS but has not become visible in \S+; it is left in place \(if it exists\) and later runs will count it\.$/,
+    );
+    expect(error.message).not.toMatch(/disappeared|wait-timeout/);
+    // Polled for the whole grace, not given up at the first not-found answer.
+    expect(elapsed).toBeGreaterThanOrEqual(290);
+    expect(elapsed).toBeLessThan(5_000);
+    expect(calls()).toBeGreaterThan(2);
+  });
+
+  it('says the backup did not become visible within the wait-timeout when that comes first', async () => {
+    const { describe: read } = answering('unseen');
+
+    const error = await rejectionOf(
+      waitForBackup(
+        accepted,
+        { maxWaitSeconds: 0.01 },
+        {
+          polling: { ...FAST, visibilityGraceSeconds: 600 },
+          describe: read,
+          label: 'snapshot snap-new',
+        },
+      ),
+    );
+
+    expect(error).toBeInstanceOf(TargetError);
+    expect(error.message).toMatch(
+      /^Snapshot snap-new of vol-snap-new was accepted by AWS but did not become visible within \S+ \(wait-timeout\); it is left in place \(if it exists\) and later runs will count it\.$/,
+    );
+  });
+
+  it('gives a backup not visible yet a grace of 300 s by default', async () => {
+    // A wait-timeout of about a second ends the wait long before the default grace.
+    const { describe: read } = answering('unseen');
+
+    const error = await rejectionOf(
+      waitForBackup(
+        accepted,
+        { maxWaitSeconds: 0.01 },
+        { polling: FAST, describe: read, label: 'snapshot snap-new' },
+      ),
+    );
+
+    expect(error.message).toMatch(/did not become visible within .* \(wait-timeout\)/);
+    expect(VISIBILITY_GRACE_SECONDS).toBe(300);
+  });
+
+  it('says a backup disappeared when it is gone after it showed, even when it showed late', async () => {
+    const { describe: read } = answering('unseen', 'pending', 'gone');
+
+    const error = await rejectionOf(
+      waitForBackup(
+        accepted,
+        { maxWaitSeconds: 600 },
+        {
+          polling: { ...FAST, visibilityGraceSeconds: 600 },
+          describe: read,
+          label: 'snapshot snap-new',
+        },
+      ),
+    );
+
+    expect(error.message).toMatch(/disappeared while waiting/);
+  });
+});
+
+describe('findWithin', () => {
+  it('returns what the first read finds without pausing', async () => {
+    const sleep = vi.fn<Sleep>(() => Promise.resolve());
+    const find = vi.fn(() => Promise.resolve('ami-1'));
+
+    expect(await findWithin(find, 60, sleep)).toBe('ami-1');
+    expect(find).toHaveBeenCalledTimes(1);
+    expect(sleep).not.toHaveBeenCalled();
+  });
+
+  it('reads again after pauses that double from a sixtieth of the grace, and returns what shows', async () => {
+    const sleep = vi.fn<Sleep>(() => Promise.resolve());
+    const answers = [undefined, undefined, 'ami-1'];
+    const find = vi.fn(() => Promise.resolve(answers.shift()));
+
+    expect(await findWithin(find, 60, sleep)).toBe('ami-1');
+    expect(find).toHaveBeenCalledTimes(3);
+    expect(sleep.mock.calls.map(([ms]) => ms)).toEqual([1_000, 2_000]);
+  });
+
+  it('gives up with undefined once the next pause would go beyond the grace', async () => {
+    const sleep = vi.fn<Sleep>(() => Promise.resolve());
+    const find = vi.fn(() => Promise.resolve(undefined));
+
+    expect(await findWithin(find, 60, sleep)).toBeUndefined();
+    // 1 + 2 + 4 + 8 + 16 = 31 s waited; 31 + 32 would pass 60 s.
+    expect(sleep.mock.calls.map(([ms]) => ms)).toEqual([1_000, 2_000, 4_000, 8_000, 16_000]);
+    expect(find).toHaveBeenCalledTimes(6);
+  });
+
+  it('passes the signal to the pauses and stops with a CancelledError once it fires', async () => {
+    const controller = new AbortController();
+    const sleep = vi.fn<Sleep>(() => {
+      controller.abort();
+      return Promise.resolve();
+    });
+    const find = vi.fn(() => Promise.resolve(undefined));
+
+    const error = await rejectionOf(findWithin(find, 60, sleep, controller.signal));
+
+    expect(error).toBeInstanceOf(CancelledError);
+    expect(sleep.mock.calls[0]?.[1]).toBe(controller.signal);
+    expect(find).toHaveBeenCalledTimes(1);
   });
 });
