@@ -32,8 +32,8 @@ import {
   type DBSnapshot,
 } from '@aws-sdk/client-rds';
 import { TAGS } from '../../src/constants.js';
-import { CancelledError, TargetError } from '../../src/errors.js';
-import { imageName } from '../../src/naming.js';
+import { CancelledError, DeferredError, TargetError } from '../../src/errors.js';
+import { imageName, rdsSnapshotIdentifier } from '../../src/naming.js';
 import type { Sleep } from '../../src/sleep.js';
 import { EbsVolumeAdapter } from '../../src/targets/ebs-volume.js';
 import { Ec2ImageAdapter } from '../../src/targets/ec2-image.js';
@@ -270,15 +270,30 @@ describe('EbsVolumeAdapter as a copy destination', () => {
     it('turns an AWS error into a TargetError naming the snapshot, the destination and AWS’s message', async () => {
       ec2
         .on(CopySnapshotCommand)
+        .rejects(ec2Error('InvalidSnapshot.NotFound', "The snapshot 'snap-orig' does not exist."));
+
+      const error = await rejectionOf(adapter().copy(copyRequest(snapOriginal())));
+
+      expect(error).toBeInstanceOf(TargetError);
+      expect(error).not.toBeInstanceOf(DeferredError);
+      expect(error.message).toBe(
+        `Could not copy snapshot snap-orig to ${DEST}: The snapshot 'snap-orig' does not exist (InvalidSnapshot.NotFound).`,
+      );
+      expect(error.cause).toBeInstanceOf(EC2ServiceException);
+    });
+
+    it('defers a copy refused with ResourceLimitExceeded (copy slots taken by other tools) to a later run', async () => {
+      ec2
+        .on(CopySnapshotCommand)
         .rejects(
           ec2Error('ResourceLimitExceeded', 'Too many snapshot copies in progress in the region.'),
         );
 
       const error = await rejectionOf(adapter().copy(copyRequest(snapOriginal())));
 
-      expect(error).toBeInstanceOf(TargetError);
+      expect(error).toBeInstanceOf(DeferredError);
       expect(error.message).toBe(
-        `Could not copy snapshot snap-orig to ${DEST}: Too many snapshot copies in progress in the region (ResourceLimitExceeded).`,
+        `Could not copy snapshot snap-orig to ${DEST}: Too many snapshot copies in progress in the region (ResourceLimitExceeded). The destination's copies in flight are at AWS's limit (other tools share it); a later run copies it.`,
       );
       expect(error.cause).toBeInstanceOf(EC2ServiceException);
     });
@@ -487,9 +502,8 @@ describe('Ec2ImageAdapter as a copy destination', () => {
   }
 
   describe('copy', () => {
-    it('sends CopyImage from the original’s region and id, with its name, the client token and the image’s tags', async () => {
+    it('sends CopyImage from the original’s region and id, with its name, the client token and the tags for the image and its snapshots', async () => {
       ec2.on(CopyImageCommand).resolves({ ImageId: 'ami-copy' });
-      ec2.on(DescribeImagesCommand).resolves({ Images: [] });
       const of = amiOriginal();
 
       await adapter().copy(copyRequest(of));
@@ -502,6 +516,7 @@ describe('Ec2ImageAdapter as a copy destination', () => {
       expect(input.Description).toContain('ami-orig');
       expect(input.TagSpecifications).toEqual([
         { ResourceType: 'image', Tags: awsTags(copyTags(of)) },
+        { ResourceType: 'snapshot', Tags: awsTags(copyTags(of)) },
       ]);
       expect(input).not.toHaveProperty('Encrypted');
       expect(input).not.toHaveProperty('KmsKeyId');
@@ -509,7 +524,6 @@ describe('Ec2ImageAdapter as a copy destination', () => {
 
     it('copies an encrypted original with the destination key: Encrypted true and the KmsKeyId', async () => {
       ec2.on(CopyImageCommand).resolves({ ImageId: 'ami-copy' });
-      ec2.on(DescribeImagesCommand).resolves({ Images: [] });
 
       await adapter().copy(copyRequest(amiOriginal({ encrypted: true }), { kmsKeyId: DEST_KEY }));
 
@@ -520,7 +534,6 @@ describe('Ec2ImageAdapter as a copy destination', () => {
 
     it('does not encrypt the copy of an unencrypted original even when a key is given', async () => {
       ec2.on(CopyImageCommand).resolves({ ImageId: 'ami-copy' });
-      ec2.on(DescribeImagesCommand).resolves({ Images: [] });
 
       await adapter().copy(copyRequest(amiOriginal({ encrypted: false }), { kmsKeyId: DEST_KEY }));
 
@@ -529,9 +542,8 @@ describe('Ec2ImageAdapter as a copy destination', () => {
       expect(input).not.toHaveProperty('KmsKeyId');
     });
 
-    it('returns the pending copy record and tags nothing when the copy is not visible yet', async () => {
+    it('returns the pending copy record at once, sending nothing after CopyImage', async () => {
       ec2.on(CopyImageCommand).resolves({ ImageId: 'ami-copy' });
-      ec2.on(DescribeImagesCommand).resolves({ Images: [] });
       const of = amiOriginal({ encrypted: false });
 
       const copy = await adapter().copy(copyRequest(of));
@@ -549,35 +561,37 @@ describe('Ec2ImageAdapter as a copy destination', () => {
         sourceRegion: SOURCE_REGION,
         encrypted: false,
       });
-      expect(ec2.commandCalls(DescribeImagesCommand)[0]?.args[0].input.ImageIds).toEqual([
-        'ami-copy',
+      expect(ec2.calls().map((call) => (call.args[0] as object).constructor.name)).toEqual([
+        'CopyImageCommand',
       ]);
-      expect(ec2.commandCalls(CreateTagsCommand)).toHaveLength(0);
     });
 
-    it('tags the image at once with CreateTags when it shows up without its tags (as moto does)', async () => {
+    it('counts a copy that shows up without its tags as its own, and tags it and its snapshots in one call once available', async () => {
       ec2.on(CopyImageCommand).resolves({ ImageId: 'ami-copy' });
       ec2
         .on(DescribeImagesCommand)
-        .resolves({ Images: [copiedImage(undefined, {}, ['snap-a', 'snap-b'], true)] });
+        .resolvesOnce({ Images: [copiedImage(undefined, {}, ['snap-a', 'snap-b'], true)] })
+        .resolves({
+          Images: [copiedImage(undefined, { State: 'available' }, ['snap-a', 'snap-b'], true)],
+        });
       ec2.on(CreateTagsCommand).resolves({});
       const of = amiOriginal({ encrypted: true });
+      const images = adapter();
 
-      const copy = await adapter().copy(copyRequest(of, { kmsKeyId: DEST_KEY }));
+      const pending = await images.copy(copyRequest(of, { kmsKeyId: DEST_KEY }));
+      const done = await images.waitUntilDone(pending, { maxWaitSeconds: 60 });
 
-      // The image first, then its snapshots, each with exactly the copy's tags.
       expect(createTagsInputs()).toEqual([
-        { Resources: ['ami-copy'], Tags: copyTags(of) },
-        { Resources: ['snap-a', 'snap-b'], Tags: copyTags(of) },
+        { Resources: ['ami-copy', 'snap-a', 'snap-b'], Tags: copyTags(of) },
       ]);
-      expect(copy).toEqual({
+      expect(done).toEqual({
         id: 'ami-copy',
         kind: 'ec2-image',
         region: DEST,
         sourceId: INSTANCE,
         set: SET,
         createdAt: new Date(CREATED_AT),
-        state: 'pending',
+        state: 'completed',
         tags: copyTags(of),
         copyOf: 'ami-orig',
         sourceRegion: SOURCE_REGION,
@@ -585,37 +599,59 @@ describe('Ec2ImageAdapter as a copy destination', () => {
       });
     });
 
-    it('sends no CreateTags for the image when it shows up with its tags (its snapshots are still tagged)', async () => {
+    it('sends no CreateTags for a copy that shows up with its tags', async () => {
       const of = amiOriginal();
       ec2.on(CopyImageCommand).resolves({ ImageId: 'ami-copy' });
       ec2
         .on(DescribeImagesCommand)
-        .resolves({ Images: [copiedImage(copyTags(of), {}, ['snap-a'])] });
-      ec2.on(CreateTagsCommand).resolves({});
+        .resolves({ Images: [copiedImage(copyTags(of), { State: 'available' }, ['snap-a'])] });
+      const images = adapter();
 
-      const copy = await adapter().copy(copyRequest(of));
+      const done = await images.waitUntilDone(await images.copy(copyRequest(of)), {
+        maxWaitSeconds: 60,
+      });
 
-      expect(createTagsInputs()).toEqual([{ Resources: ['snap-a'], Tags: copyTags(of) }]);
-      expect(copy).toMatchObject({ id: 'ami-copy', state: 'pending', copyOf: 'ami-orig' });
+      expect(done).toMatchObject({ id: 'ami-copy', state: 'completed', copyOf: 'ami-orig' });
+      expect(ec2.commandCalls(CreateTagsCommand)).toHaveLength(0);
     });
 
-    it('throws a TargetError telling to deregister the image by hand when tagging an untagged copy fails', async () => {
+    it('warns that the copy must be deregistered by hand when tagging a copy that lost its tags is refused', async () => {
       ec2.on(CopyImageCommand).resolves({ ImageId: 'ami-copy' });
-      ec2.on(DescribeImagesCommand).resolves({ Images: [copiedImage(undefined, {}, ['snap-a'])] });
+      ec2.on(DescribeImagesCommand).resolves({
+        Images: [copiedImage(undefined, { State: 'available' }, ['snap-a'])],
+      });
       ec2
         .on(CreateTagsCommand)
         .rejects(
           ec2Error('UnauthorizedOperation', 'You are not authorized to perform ec2:CreateTags.'),
         );
+      const warn = vi.fn<(message: string) => void>();
+      const images = adapter();
+
+      const done = await images.waitUntilDone(await images.copy(copyRequest(amiOriginal())), {
+        maxWaitSeconds: 60,
+        warn,
+      });
+
+      expect(done.state).toBe('completed');
+      expect(warn.mock.calls).toEqual([
+        [
+          "Image ami-copy came back without the tags it was created with, and tagging it and its snapshots (snap-a) afterwards failed; no run will count it, so deregister it by hand: AWS denied the call (UnauthorizedOperation): You are not authorized to perform ec2:CreateTags; the role lacks a permission (see the README's minimal IAM policy for your target-type).",
+        ],
+      ]);
+    });
+
+    it('defers a copy refused with ResourceLimitExceeded to a later run', async () => {
+      ec2
+        .on(CopyImageCommand)
+        .rejects(ec2Error('ResourceLimitExceeded', 'You have reached the limit of copies.'));
 
       const error = await rejectionOf(adapter().copy(copyRequest(amiOriginal())));
 
-      expect(error).toBeInstanceOf(TargetError);
-      expect(error.message).toBe(
-        `Image ami-copy (a copy of ami-orig in ${DEST}) came without its tags and could not be tagged, so no run will count it; deregister it by hand: AWS denied the call (UnauthorizedOperation): You are not authorized to perform ec2:CreateTags; the role lacks a permission (see the README's minimal IAM policy for your target-type).`,
+      expect(error).toBeInstanceOf(DeferredError);
+      expect(error.message).toMatch(
+        new RegExp(`^Could not copy image ami-orig to ${DEST}: .*a later run copies it\\.$`),
       );
-      // Only the one attempt on the image: its snapshots are not tagged for a copy nobody owns.
-      expect(createTagsInputs().map((call) => call.Resources)).toEqual([['ami-copy']]);
     });
 
     it('turns a CopyImage error into a TargetError naming the image, the destination and AWS’s message', async () => {
@@ -752,6 +788,10 @@ interface RdsCase {
   targetField: string;
   /** The exception name the SDK gives RDS's "identifier taken" error. */
   alreadyExists: string;
+  /** The exception name the SDK gives RDS's "no such snapshot" error. */
+  notFound: string;
+  /** RDS identifier limit: 255 for DB snapshots, 63 for cluster snapshots. */
+  maxIdentifierLength: number;
   arn: (region: string, id: string) => string;
   /** Answers the copy call; a thrown error rejects it. */
   answerCopy(answer: () => RawSnapshot | undefined): void;
@@ -792,6 +832,8 @@ const RDS_INSTANCE: RdsCase = {
   sourceField: 'SourceDBSnapshotIdentifier',
   targetField: 'TargetDBSnapshotIdentifier',
   alreadyExists: 'DBSnapshotAlreadyExistsFault',
+  notFound: 'DBSnapshotNotFoundFault',
+  maxIdentifierLength: 255,
   arn: (region, id) => `arn:aws:rds:${region}:${ACCOUNT}:snapshot:${id}`,
   answerCopy: (answer) =>
     rds.on(CopyDBSnapshotCommand).callsFake(() => {
@@ -836,6 +878,8 @@ const RDS_CLUSTER: RdsCase = {
   sourceField: 'SourceDBClusterSnapshotIdentifier',
   targetField: 'TargetDBClusterSnapshotIdentifier',
   alreadyExists: 'DBClusterSnapshotAlreadyExistsFault',
+  notFound: 'DBClusterSnapshotNotFoundFault',
+  maxIdentifierLength: 63,
   arn: (region, id) => `arn:aws:rds:${region}:${ACCOUNT}:cluster-snapshot:${id}`,
   answerCopy: (answer) =>
     rds.on(CopyDBClusterSnapshotCommand).callsFake(() => {
@@ -877,12 +921,24 @@ const RDS_CLUSTER: RdsCase = {
 };
 
 describe.each([RDS_INSTANCE, RDS_CLUSTER])('$type adapter as a copy destination', (flavor) => {
-  const SNAPSHOT_ID = `snapshot-rotation-${SET}-${flavor.sourceId}-20261122t120000z`;
+  // The identifier the action gives a backup of this source and time, which its copy keeps.
+  const SNAPSHOT_ID = rdsSnapshotIdentifier(
+    SET,
+    flavor.sourceId,
+    new Date(CREATED_AT),
+    flavor.maxIdentifierLength,
+  );
   const SOURCE_ARN = flavor.arn(SOURCE_REGION, SNAPSHOT_ID);
   const COPY_ARN = flavor.arn(DEST, SNAPSHOT_ID);
+  const fakeSleep = vi.fn<Sleep>(() => Promise.resolve());
 
-  function adapter(): RdsAdapter {
-    return flavor.adapter(rdsClient, DEST, POLLING);
+  function adapter(options: RdsOptions = {}): RdsAdapter {
+    return flavor.adapter(rdsClient, DEST, {
+      ...POLLING,
+      sleep: fakeSleep,
+      visibilityGraceSeconds: 60,
+      ...options,
+    });
   }
 
   function rdsOriginal(overrides: Partial<Backup> = {}): Backup {
@@ -943,6 +999,33 @@ describe.each([RDS_INSTANCE, RDS_CLUSTER])('$type adapter as a copy destination'
       await adapter().copy(copyRequest(of, { kmsKeyId: DEST_KEY }));
 
       expect(onlyCopyInput()).not.toHaveProperty('KmsKeyId');
+    });
+
+    it(
+      flavor.type === 'rds-instance'
+        ? 'gives the copy the option group named for the destination (OptionGroupName)'
+        : 'sends no option group: cluster snapshot copies take none',
+      async () => {
+        const of = rdsOriginal();
+        flavor.answerCopy(() => answeredCopy(of));
+
+        await adapter().copy(copyRequest(of, { optionGroup: 'og-dr-mysql' }));
+
+        if (flavor.type === 'rds-instance') {
+          expect(onlyCopyInput()).toMatchObject({ OptionGroupName: 'og-dr-mysql' });
+        } else {
+          expect(onlyCopyInput()).not.toHaveProperty('OptionGroupName');
+        }
+      },
+    );
+
+    it('sends no OptionGroupName when no option group is given', async () => {
+      const of = rdsOriginal();
+      flavor.answerCopy(() => answeredCopy(of));
+
+      await adapter().copy(copyRequest(of));
+
+      expect(onlyCopyInput()).not.toHaveProperty('OptionGroupName');
     });
 
     it('returns the pending copy in the destination with copyOf, sourceRegion, encrypted and its own ARN', async () => {
@@ -1028,35 +1111,104 @@ describe.each([RDS_INSTANCE, RDS_CLUSTER])('$type adapter as a copy destination'
       expect(error.cause).toBeInstanceOf(RDSServiceException);
     });
 
-    it('says that another snapshot already has the identifier when RDS answers that it exists', async () => {
+    it('adopts the copy already under the identifier when its tags say it is this copy (a retried request)', async () => {
+      const of = rdsOriginal({ encrypted: false });
       flavor.answerCopy(() => {
-        throw rdsError(
-          flavor.alreadyExists,
-          `Cannot create the snapshot because one named ${SNAPSHOT_ID} already exists.`,
-        );
+        throw rdsError(flavor.alreadyExists, `Snapshot ${SNAPSHOT_ID} already exists.`);
       });
+      flavor.answerDescribe(() => ({ items: [answeredCopy(of, { status: 'copying' })] }));
 
-      const error = await rejectionOf(adapter().copy(copyRequest(rdsOriginal())));
+      const copy = await adapter().copy(copyRequest(of));
 
-      expect(error).toBeInstanceOf(TargetError);
-      expect(error.message).toBe(
-        `Could not copy ${flavor.noun} ${SNAPSHOT_ID} to ${DEST}: Cannot create the snapshot because one named ${SNAPSHOT_ID} already exists (${flavor.alreadyExists}). Another ${flavor.noun} in ${DEST} already has this identifier and is not one this backup set counts; rename or delete it.`,
-      );
+      expect(copy).toMatchObject({
+        id: SNAPSHOT_ID,
+        region: DEST,
+        state: 'pending',
+        copyOf: SNAPSHOT_ID,
+        arn: COPY_ARN,
+      });
+      expect(flavor.copyInputs()).toHaveLength(1);
+      expect(flavor.describeInputs().map((input) => input.id)).toEqual([SNAPSHOT_ID]);
     });
+
+    it('reads the identifier again within the visibility grace until the copy shows, then adopts it', async () => {
+      const of = rdsOriginal();
+      flavor.answerCopy(() => {
+        throw rdsError(flavor.alreadyExists, `Snapshot ${SNAPSHOT_ID} already exists.`);
+      });
+      let reads = 0;
+      flavor.answerDescribe(() => {
+        reads += 1;
+        // Not visible yet: RDS answers that no snapshot has the identifier.
+        if (reads < 3) throw rdsError(flavor.notFound, `${SNAPSHOT_ID} not found.`);
+        return { items: [answeredCopy(of)] };
+      });
+      fakeSleep.mockClear();
+
+      const copy = await adapter().copy(copyRequest(of));
+
+      expect(copy.id).toBe(SNAPSHOT_ID);
+      expect(reads).toBe(3);
+      expect(fakeSleep.mock.calls.map(([ms]) => ms)).toEqual([1_000, 2_000]);
+    });
+
+    it.each([
+      ['another created-at', { [TAGS.createdAt]: '2026-11-21T12:00:00.000Z' }],
+      ['another backup set', { [TAGS.backupSet]: 'weekly' }],
+      ['another copy-of', { [TAGS.copyOf]: 'sr-something-else' }],
+    ])(
+      'says another snapshot already has the identifier when the one under it has %s',
+      async (_, differing) => {
+        const of = rdsOriginal();
+        flavor.answerCopy(() => {
+          throw rdsError(
+            flavor.alreadyExists,
+            `Cannot create the snapshot because one named ${SNAPSHOT_ID} already exists.`,
+          );
+        });
+        flavor.answerDescribe(() => ({
+          items: [answeredCopy(of, { tags: { ...copyTags(of), ...differing } })],
+        }));
+
+        const error = await rejectionOf(adapter().copy(copyRequest(of)));
+
+        expect(error).toBeInstanceOf(TargetError);
+        expect(error.message).toBe(
+          `Could not copy ${flavor.noun} ${SNAPSHOT_ID} to ${DEST}: Cannot create the snapshot because one named ${SNAPSHOT_ID} already exists (${flavor.alreadyExists}). Another ${flavor.noun} in ${DEST} already has this identifier and is not one this backup set counts; rename or delete it.`,
+        );
+      },
+    );
 
     it('adds the quota hint naming the destination region on SnapshotQuotaExceeded', async () => {
       flavor.answerCopy(() => {
         throw rdsError(
           'SnapshotQuotaExceededFault',
-          'Cannot copy more snapshots because of the quota.',
+          'The request cannot be processed because it would exceed the maximum number of snapshots.',
         );
       });
 
       const error = await rejectionOf(adapter().copy(copyRequest(rdsOriginal())));
 
       expect(error).toBeInstanceOf(TargetError);
+      expect(error).not.toBeInstanceOf(DeferredError);
       expect(error.message).toBe(
-        `Could not copy ${flavor.noun} ${SNAPSHOT_ID} to ${DEST}: Cannot copy more snapshots because of the quota (SnapshotQuotaExceededFault). The account is at its manual snapshot quota in ${DEST}; delete old manual snapshots or ask AWS for a higher quota.`,
+        `Could not copy ${flavor.noun} ${SNAPSHOT_ID} to ${DEST}: The request cannot be processed because it would exceed the maximum number of snapshots (SnapshotQuotaExceededFault). The account is at its manual snapshot quota in ${DEST}; delete old manual snapshots or ask AWS for a higher quota.`,
+      );
+    });
+
+    it('defers a copy refused with SnapshotQuotaExceeded for the copies in progress to a later run', async () => {
+      flavor.answerCopy(() => {
+        throw rdsError(
+          'SnapshotQuotaExceededFault',
+          'Cannot start more snapshot copies: 5 copies are already in progress to this region.',
+        );
+      });
+
+      const error = await rejectionOf(adapter().copy(copyRequest(rdsOriginal())));
+
+      expect(error).toBeInstanceOf(DeferredError);
+      expect(error.message).toBe(
+        `Could not copy ${flavor.noun} ${SNAPSHOT_ID} to ${DEST}: Cannot start more snapshot copies: 5 copies are already in progress to this region (SnapshotQuotaExceededFault). The destination's copies in flight are at AWS's limit (other tools share it); a later run copies it.`,
       );
     });
 

@@ -23,6 +23,7 @@ import {
 import { TAGS } from '../../src/constants.js';
 import { CancelledError, TargetError } from '../../src/errors.js';
 import { imageName } from '../../src/naming.js';
+import type { Sleep } from '../../src/sleep.js';
 import { imageOfSnapshot } from '../../src/targets/ami-snapshots.js';
 import { Ec2ImageAdapter, type Ec2ImageOptions } from '../../src/targets/ec2-image.js';
 import type { Backup, CreateRequest } from '../../src/targets/target.js';
@@ -117,12 +118,14 @@ function tagRecord(tags: { Key?: string; Value?: string }[] | undefined): Record
 
 let client: EC2Client;
 let ec2: AwsClientStub<EC2Client>;
+let fakeSleep: ReturnType<typeof vi.fn<Sleep>>;
 
 function adapter(options: Partial<Ec2ImageOptions> = {}): Ec2ImageAdapter {
   return new Ec2ImageAdapter(client, REGION, {
     noReboot: true,
     minDelaySeconds: 1,
     maxDelaySeconds: 1,
+    sleep: fakeSleep,
     ...options,
   });
 }
@@ -133,6 +136,7 @@ beforeEach(() => {
     credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
   });
   ec2 = mockClient(client);
+  fakeSleep = vi.fn<Sleep>(() => Promise.resolve());
   // The listing also reads the set's snapshots, for those an interrupted prune left behind.
   ec2.on(DescribeSnapshotsCommand).resolves({ Snapshots: [] });
 });
@@ -395,9 +399,8 @@ describe('Ec2ImageAdapter.listBackups', () => {
 });
 
 describe('Ec2ImageAdapter.create', () => {
-  it('sends InstanceId, a legal unique Name, NoReboot, a Description and exactly the given tags on the image only', async () => {
+  it('sends InstanceId, a legal unique Name, NoReboot, a Description and the given tags for the image and its snapshots', async () => {
     ec2.on(CreateImageCommand).resolves({ ImageId: 'ami-new' });
-    ec2.on(DescribeImagesCommand).resolves({ Images: [] });
     const request = createRequest();
 
     await adapter().create(request);
@@ -412,88 +415,32 @@ describe('Ec2ImageAdapter.create', () => {
     expect(input?.Name).toMatch(AMI_NAME);
     expect(input?.Description).toContain(SET);
     expect(input?.Description).toContain(INSTANCE);
-    // One image TagSpecification; a snapshot one makes moto answer 500 (DESIGN §4, §8).
-    expect(input?.TagSpecifications).toHaveLength(1);
-    expect(input?.TagSpecifications?.[0]?.ResourceType).toBe('image');
-    expect(input?.TagSpecifications?.some((spec) => spec.ResourceType === 'snapshot')).toBe(false);
-    const sent = input?.TagSpecifications?.[0]?.Tags ?? [];
-    expect(tagRecord(sent)).toEqual(request.tags);
-    expect(sent).toHaveLength(Object.keys(request.tags).length);
+    // Tagged at creation, image and snapshots alike, as AWS accepts it (DESIGN §4).
+    expect(input?.TagSpecifications?.map((spec) => spec.ResourceType)).toEqual([
+      'image',
+      'snapshot',
+    ]);
+    for (const spec of input?.TagSpecifications ?? []) {
+      expect(tagRecord(spec.Tags)).toEqual(request.tags);
+      expect(spec.Tags).toHaveLength(Object.keys(request.tags).length);
+    }
   });
 
   it('sends NoReboot false when the no-reboot option is off', async () => {
     ec2.on(CreateImageCommand).resolves({ ImageId: 'ami-new' });
-    ec2.on(DescribeImagesCommand).resolves({ Images: [] });
 
     await adapter({ noReboot: false }).create(createRequest());
 
     expect(ec2.commandCalls(CreateImageCommand)[0]?.args[0].input.NoReboot).toBe(false);
   });
 
-  it('returns a pending Backup and tags nothing when the image is not visible yet', async () => {
+  it('returns a pending Backup with the given tags and sends nothing after CreateImage (no describe, no CreateTags)', async () => {
     ec2.on(CreateImageCommand).resolves({ ImageId: 'ami-new' });
-    ec2.on(DescribeImagesCommand).resolves({ Images: [] });
-    const request = createRequest();
-
-    const backup = await adapter().create(request);
-
-    expect(backup).toEqual(pendingBackup('ami-new'));
-    expect(ec2.commandCalls(DescribeImagesCommand)[0]?.args[0].input.ImageIds).toEqual(['ami-new']);
-    expect(ec2.commandCalls(CreateTagsCommand)).toHaveLength(0);
-  });
-
-  it('tags the snapshots the image already names with the same tags in one CreateTags call', async () => {
-    const request = createRequest();
-    ec2.on(CreateImageCommand).resolves({ ImageId: 'ami-new' });
-    ec2.on(DescribeImagesCommand).resolves({
-      Images: [
-        image('ami-new', { State: 'pending', tags: request.tags, snapshots: ['snap-1', 'snap-2'] }),
-      ],
-    });
-    ec2.on(CreateTagsCommand).resolves({});
-    const warn = vi.fn();
-
-    const backup = await adapter().create({ ...request, warn });
-
-    expect(backup).toMatchObject({ id: 'ami-new', state: 'pending', sourceId: INSTANCE, set: SET });
-    const tagCalls = ec2.commandCalls(CreateTagsCommand);
-    expect(tagCalls).toHaveLength(1);
-    expect(tagCalls[0]?.args[0].input.Resources).toEqual(['snap-1', 'snap-2']);
-    expect(tagRecord(tagCalls[0]?.args[0].input.Tags)).toEqual(request.tags);
-    expect(commandNames()).toEqual([
-      'CreateImageCommand',
-      'DescribeImagesCommand',
-      'CreateTagsCommand',
-    ]);
-    expect(warn).not.toHaveBeenCalled();
-  });
-
-  it('warns and still succeeds when tagging the snapshots fails', async () => {
-    const request = createRequest();
-    ec2.on(CreateImageCommand).resolves({ ImageId: 'ami-new' });
-    ec2.on(DescribeImagesCommand).resolves({
-      Images: [image('ami-new', { State: 'pending', tags: request.tags, snapshots: ['snap-1'] })],
-    });
-    ec2.on(CreateTagsCommand).rejects(awsError('UnauthorizedOperation', 'Not allowed.'));
-    const warn = vi.fn<(message: string) => void>();
-
-    const backup = await adapter().create({ ...request, warn });
-
-    expect(backup).toMatchObject({ id: 'ami-new', state: 'pending' });
-    expect(warn).toHaveBeenCalledTimes(1);
-    const message = warn.mock.calls[0]?.[0] ?? '';
-    expect(message).toContain('ami-new');
-    expect(message).toContain('snap-1');
-    expect(message).toContain('UnauthorizedOperation');
-  });
-
-  it('still succeeds when the describe right after CreateImage fails', async () => {
-    ec2.on(CreateImageCommand).resolves({ ImageId: 'ami-new' });
-    ec2.on(DescribeImagesCommand).rejects(awsError('InvalidAMIID.NotFound'));
 
     const backup = await adapter().create(createRequest());
 
     expect(backup).toEqual(pendingBackup('ami-new'));
+    expect(commandNames()).toEqual(['CreateImageCommand']);
   });
 
   it.each([
@@ -535,6 +482,101 @@ describe('Ec2ImageAdapter.create', () => {
   });
 });
 
+describe('Ec2ImageAdapter.create answered InvalidAMIName.Duplicate (a CreateImage the SDK sent again)', () => {
+  const NAME = imageName(SET, INSTANCE, new Date(CREATED_AT));
+  const duplicate = () =>
+    awsError('InvalidAMIName.Duplicate', `AMI name ${NAME} is already in use by AMI ami-first`);
+
+  it('adopts the image of that name when its set, source and created-at tags are the request’s', async () => {
+    ec2.on(CreateImageCommand).rejects(duplicate());
+    ec2.on(DescribeImagesCommand).resolves({
+      Images: [
+        image('ami-first', {
+          State: 'pending',
+          Name: NAME,
+          CreationDate: '2026-11-22T12:00:02.000Z',
+          tags: requestTags(),
+        }),
+      ],
+    });
+
+    const backup = await adapter().create(createRequest());
+
+    expect(backup).toMatchObject({
+      id: 'ami-first',
+      state: 'pending',
+      sourceId: INSTANCE,
+      set: SET,
+      createdAt: new Date(CREATED_AT),
+    });
+    expect(ec2.commandCalls(CreateImageCommand)).toHaveLength(1);
+    const input = ec2.commandCalls(DescribeImagesCommand)[0]?.args[0].input;
+    expect(input?.Owners).toEqual(['self']);
+    expect(input?.Filters).toEqual([{ Name: 'name', Values: [NAME] }]);
+    expect(fakeSleep).not.toHaveBeenCalled();
+  });
+
+  it('reads the name again within the visibility grace until the image shows, then adopts it', async () => {
+    ec2.on(CreateImageCommand).rejects(duplicate());
+    ec2
+      .on(DescribeImagesCommand)
+      .resolvesOnce({ Images: [] })
+      .resolvesOnce({ Images: [] })
+      .resolves({ Images: [image('ami-first', { Name: NAME, tags: requestTags() })] });
+
+    const backup = await adapter({ visibilityGraceSeconds: 60 }).create(createRequest());
+
+    expect(backup).toMatchObject({ id: 'ami-first', state: 'completed' });
+    expect(ec2.commandCalls(DescribeImagesCommand)).toHaveLength(3);
+    expect(fakeSleep.mock.calls.map(([ms]) => ms)).toEqual([1_000, 2_000]);
+  });
+
+  it.each([
+    ['another created-at', { ...requestTags(), [TAGS.createdAt]: '2026-11-22T11:00:00.000Z' }],
+    ['another backup set', { ...requestTags(), [TAGS.backupSet]: 'weekly' }],
+    ['no tags of the action', { Name: 'hand-made' }],
+  ])(
+    'reports the duplicate name, adopting nothing, when the image of that name has %s',
+    async (_, tags) => {
+      ec2.on(CreateImageCommand).rejects(duplicate());
+      ec2
+        .on(DescribeImagesCommand)
+        .resolves({ Images: [image('ami-other', { Name: NAME, tags })] });
+
+      const error = await rejectionOf(
+        adapter({ visibilityGraceSeconds: 0.06 }).create(createRequest()),
+      );
+
+      expect(error).toBeInstanceOf(TargetError);
+      expect(error.message).toMatch(new RegExp(`^Could not create an image of ${INSTANCE}: `));
+      expect(error.message).toContain('InvalidAMIName.Duplicate');
+      expect(ec2.commandCalls(CreateImageCommand)).toHaveLength(1);
+    },
+  );
+
+  it('reports the duplicate name once the grace has passed without the image showing', async () => {
+    ec2.on(CreateImageCommand).rejects(duplicate());
+    ec2.on(DescribeImagesCommand).resolves({ Images: [] });
+
+    const error = await rejectionOf(
+      adapter({ visibilityGraceSeconds: 60 }).create(createRequest()),
+    );
+
+    expect(error).toBeInstanceOf(TargetError);
+    expect(error.message).toContain('InvalidAMIName.Duplicate');
+    // Pauses of 1, 2, 4, 8 and 16 s: the next one would pass the 60 s grace.
+    expect(fakeSleep.mock.calls.map(([ms]) => ms)).toEqual([1_000, 2_000, 4_000, 8_000, 16_000]);
+  });
+
+  it('reads nothing for any other CreateImage error', async () => {
+    ec2.on(CreateImageCommand).rejects(awsError('InvalidParameterValue', 'Bad name.'));
+
+    await rejectionOf(adapter().create(createRequest()));
+
+    expect(ec2.commandCalls(DescribeImagesCommand)).toHaveLength(0);
+  });
+});
+
 describe('Ec2ImageAdapter.waitUntilDone', () => {
   it('returns a backup that is not pending at once, without calling AWS', async () => {
     const done: Backup = { ...pendingBackup(), state: 'completed' };
@@ -545,7 +587,7 @@ describe('Ec2ImageAdapter.waitUntilDone', () => {
     expect(ec2.calls()).toHaveLength(0);
   });
 
-  it('polls pending → available, returns it completed and tags its snapshots exactly once', async () => {
+  it('polls pending → available and returns it completed, tagging nothing (tagged at creation)', async () => {
     const tags = requestTags();
     let polls = 0;
     ec2.on(DescribeImagesCommand).callsFake(() => {
@@ -558,71 +600,86 @@ describe('Ec2ImageAdapter.waitUntilDone', () => {
         ],
       };
     });
-    ec2.on(CreateTagsCommand).resolves({});
-    const images = adapter();
-
-    const result = await images.waitUntilDone(pendingBackup(), { maxWaitSeconds: 60 });
-
-    expect(result).toMatchObject({ id: 'ami-new', state: 'completed', sourceId: INSTANCE });
-    for (const call of ec2.commandCalls(DescribeImagesCommand)) {
-      expect(call.args[0].input.Filters).toEqual([{ Name: 'image-id', Values: ['ami-new'] }]);
-    }
-    const tagCalls = ec2.commandCalls(CreateTagsCommand);
-    expect(tagCalls).toHaveLength(1);
-    expect(tagCalls[0]?.args[0].input.Resources).toEqual(['snap-1', 'snap-2']);
-    expect(tagRecord(tagCalls[0]?.args[0].input.Tags)).toEqual(tags);
-
-    // Called again (with the pending record or the completed one): the snapshots are not re-tagged.
-    await images.waitUntilDone(pendingBackup(), { maxWaitSeconds: 60 });
-    await images.waitUntilDone(result, { maxWaitSeconds: 60 });
-    expect(ec2.commandCalls(CreateTagsCommand)).toHaveLength(1);
-  });
-
-  it('does not tag the snapshots again when create already tagged them', async () => {
-    const tags = requestTags();
     ec2.on(CreateImageCommand).resolves({ ImageId: 'ami-new' });
-    ec2
-      .on(DescribeImagesCommand)
-      .resolvesOnce({
-        Images: [image('ami-new', { State: 'pending', tags, snapshots: ['snap-1'] })],
-      })
-      .resolves({
-        Images: [image('ami-new', { State: 'available', tags, snapshots: ['snap-1'] })],
-      });
-    ec2.on(CreateTagsCommand).resolves({});
     const images = adapter();
 
     const created = await images.create(createRequest());
     const result = await images.waitUntilDone(created, { maxWaitSeconds: 60 });
 
-    expect(result.state).toBe('completed');
-    expect(ec2.commandCalls(CreateTagsCommand)).toHaveLength(1);
+    expect(result).toMatchObject({ id: 'ami-new', state: 'completed', sourceId: INSTANCE });
+    for (const call of ec2.commandCalls(DescribeImagesCommand)) {
+      expect(call.args[0].input.Filters).toEqual([{ Name: 'image-id', Values: ['ami-new'] }]);
+    }
+    expect(ec2.commandCalls(CreateTagsCommand)).toHaveLength(0);
   });
 
-  it('tags the snapshots once the image is available when tagging failed at create', async () => {
+  it('counts an image it made that comes back without its tags as its own, and tags it and its snapshots in one call once available', async () => {
     const tags = requestTags();
     ec2.on(CreateImageCommand).resolves({ ImageId: 'ami-new' });
     ec2
       .on(DescribeImagesCommand)
-      .resolvesOnce({
-        Images: [image('ami-new', { State: 'pending', tags, snapshots: ['snap-1'] })],
-      })
+      .resolvesOnce({ Images: [image('ami-new', { State: 'pending', tags: {} })] })
       .resolves({
-        Images: [image('ami-new', { State: 'available', tags, snapshots: ['snap-1'] })],
+        Images: [
+          image('ami-new', { State: 'available', tags: {}, snapshots: ['snap-1', 'snap-2'] }),
+        ],
       });
-    ec2
-      .on(CreateTagsCommand)
-      .rejectsOnce(awsError('RequestLimitExceeded', 'Request limit exceeded.', 503))
-      .resolves({});
+    ec2.on(CreateTagsCommand).resolves({});
     const warn = vi.fn();
     const images = adapter();
 
-    const created = await images.create(createRequest({ warn }));
+    const created = await images.create(createRequest());
+    const result = await images.waitUntilDone(created, { maxWaitSeconds: 60, warn });
+
+    expect(result).toMatchObject({ id: 'ami-new', state: 'completed', set: SET, tags });
+    const tagCalls = ec2.commandCalls(CreateTagsCommand);
+    expect(tagCalls).toHaveLength(1);
+    expect(tagCalls[0]?.args[0].input.Resources).toEqual(['ami-new', 'snap-1', 'snap-2']);
+    expect(tagRecord(tagCalls[0]?.args[0].input.Tags)).toEqual(tags);
+    expect(warn).not.toHaveBeenCalled();
+
+    // Waited for again (the completed record): tagged once only.
+    await images.waitUntilDone({ ...created, state: 'pending' }, { maxWaitSeconds: 60 });
+    expect(ec2.commandCalls(CreateTagsCommand)).toHaveLength(1);
+  });
+
+  it('warns, and still returns the completed image, when tagging an image that lost its tags is refused', async () => {
+    ec2.on(CreateImageCommand).resolves({ ImageId: 'ami-new' });
+    ec2.on(DescribeImagesCommand).resolves({
+      Images: [image('ami-new', { State: 'available', tags: {}, snapshots: ['snap-1'] })],
+    });
+    ec2.on(CreateTagsCommand).rejects(awsError('UnauthorizedOperation', 'Not allowed.'));
+    const warn = vi.fn<(message: string) => void>();
+    const images = adapter();
+
+    const created = await images.create(createRequest());
     const result = await images.waitUntilDone(created, { maxWaitSeconds: 60, warn });
 
     expect(result.state).toBe('completed');
     expect(warn).toHaveBeenCalledTimes(1);
-    expect(ec2.commandCalls(CreateTagsCommand)).toHaveLength(2);
+    const message = warn.mock.calls[0]?.[0] ?? '';
+    expect(message).toMatch(/^Image ami-new came back without the tags it was created with/);
+    expect(message).toContain('snap-1');
+    expect(message).toContain('UnauthorizedOperation');
+    expect(message).toMatch(/deregister it by hand/);
+  });
+
+  it('never tags an untagged image it did not make', async () => {
+    ec2.on(DescribeImagesCommand).resolves({
+      Images: [image('ami-new', { State: 'available', tags: {}, snapshots: ['snap-1'] })],
+    });
+
+    // Not this adapter's image: without tags it is no backup of the set at all.
+    const error = await rejectionOf(
+      adapter({
+        minDelaySeconds: 0.1,
+        maxDelaySeconds: 0.1,
+        visibilityGraceSeconds: 0.3,
+      }).waitUntilDone(pendingBackup(), { maxWaitSeconds: 60 }),
+    );
+
+    expect(error).toBeInstanceOf(TargetError);
+    expect(ec2.commandCalls(CreateTagsCommand)).toHaveLength(0);
   });
 
   it('returns a failed Backup with the StateReason message when the image fails', async () => {
@@ -664,6 +721,20 @@ describe('Ec2ImageAdapter.waitUntilDone', () => {
     const result = await adapter().waitUntilDone(pendingBackup(), { maxWaitSeconds: 60 });
 
     expect(result).toMatchObject({ state: 'failed', stateMessage: 'Snapshot copy failed.' });
+  });
+
+  it('waits for a new image that DescribeImages does not show yet', async () => {
+    ec2
+      .on(DescribeImagesCommand)
+      .resolvesOnce({ Images: [] })
+      .resolves({ Images: [image('ami-new', { State: 'available', tags: requestTags() })] });
+
+    const result = await adapter({
+      minDelaySeconds: 0.1,
+      maxDelaySeconds: 0.1,
+    }).waitUntilDone(pendingBackup(), { maxWaitSeconds: 60 });
+
+    expect(result).toMatchObject({ id: 'ami-new', state: 'completed' });
   });
 
   it('throws a TargetError naming wait-timeout, leaving the image in place, when it stays pending', async () => {
@@ -802,7 +873,31 @@ describe('Ec2ImageAdapter.delete', () => {
     return { adapter: fresh, backups };
   }
 
-  it('deregisters the image first, then deletes each of its snapshots known from listBackups', async () => {
+  it('deregisters the image with DeleteAssociatedSnapshots and sends nothing more when AWS deleted every snapshot', async () => {
+    const { adapter: images, backups } = await listed(
+      image('ami-old', { snapshots: ['snap-1', 'snap-2'] }),
+    );
+    ec2.on(DeregisterImageCommand).resolves({
+      DeleteSnapshotResults: [
+        { SnapshotId: 'snap-1', ReturnCode: 'success' },
+        { SnapshotId: 'snap-2', ReturnCode: 'success' },
+      ],
+    });
+
+    const outcome = await images.delete(backups[0]!);
+
+    expect(outcome).toEqual({
+      result: 'deleted',
+      message: 'snapshots: snap-1 deleted; snap-2 deleted',
+    });
+    expect(commandNames()).toEqual(['DeregisterImageCommand']);
+    expect(ec2.commandCalls(DeregisterImageCommand)[0]?.args[0].input).toEqual({
+      ImageId: 'ami-old',
+      DeleteAssociatedSnapshots: true,
+    });
+  });
+
+  it('deletes each snapshot itself, in order, when the answer reports no snapshot results', async () => {
     const { adapter: images, backups } = await listed(
       image('ami-old', { snapshots: ['snap-1', 'snap-2'] }),
     );
@@ -817,11 +912,55 @@ describe('Ec2ImageAdapter.delete', () => {
       'DeleteSnapshotCommand',
       'DeleteSnapshotCommand',
     ]);
-    expect(ec2.commandCalls(DeregisterImageCommand)[0]?.args[0].input.ImageId).toBe('ami-old');
     expect(ec2.commandCalls(DeleteSnapshotCommand).map((c) => c.args[0].input.SnapshotId)).toEqual([
       'snap-1',
       'snap-2',
     ]);
+  });
+
+  it.each(['missing-permissions', 'internal-error', 'client-error'] as const)(
+    'deletes with DeleteSnapshot a snapshot that AWS reports %s, and only that one',
+    async (code) => {
+      const { adapter: images, backups } = await listed(
+        image('ami-old', { snapshots: ['snap-1', 'snap-2', 'snap-3'] }),
+      );
+      ec2.on(DeregisterImageCommand).resolves({
+        DeleteSnapshotResults: [
+          { SnapshotId: 'snap-1', ReturnCode: 'success' },
+          { SnapshotId: 'snap-2', ReturnCode: code },
+        ],
+      });
+      ec2.on(DeleteSnapshotCommand).resolves({});
+
+      const outcome = await images.delete(backups[0]!);
+
+      expect(outcome.result).toBe('deleted');
+      // snap-3 is named in no result: it is made sure of too.
+      expect(
+        ec2.commandCalls(DeleteSnapshotCommand).map((c) => c.args[0].input.SnapshotId),
+      ).toEqual(['snap-2', 'snap-3']);
+    },
+  );
+
+  it('leaves a snapshot that AWS skipped (used by another image) in place and names it, without retrying', async () => {
+    const { adapter: images, backups } = await listed(
+      image('ami-old', { snapshots: ['snap-shared', 'snap-2'] }),
+    );
+    ec2.on(DeregisterImageCommand).resolves({
+      DeleteSnapshotResults: [
+        { SnapshotId: 'snap-shared', ReturnCode: 'skipped' },
+        { SnapshotId: 'snap-2', ReturnCode: 'success' },
+      ],
+    });
+
+    const outcome = await images.delete(backups[0]!);
+
+    expect(outcome).toEqual({
+      result: 'deleted',
+      message:
+        'snapshots: snap-shared is still used by another image; left in place; snap-2 deleted',
+    });
+    expect(ec2.commandCalls(DeleteSnapshotCommand)).toHaveLength(0);
   });
 
   it('reads the image again when the listing named no snapshots, so none is left behind', async () => {
@@ -866,25 +1005,47 @@ describe('Ec2ImageAdapter.delete', () => {
     ]);
   });
 
-  it('skips a snapshot still in use (InvalidSnapshot.InUse), names it in the message and deletes the others', async () => {
-    const { adapter: images, backups } = await listed(
-      image('ami-old', { snapshots: ['snap-shared', 'snap-2'] }),
-    );
+  it('retries InvalidSnapshot.InUse after deregistering with doubling pauses, and deletes the snapshot once AWS releases it', async () => {
+    const { adapter: images, backups } = await listed(image('ami-old', { snapshots: ['snap-1'] }));
+    ec2.on(DeregisterImageCommand).resolves({});
+    ec2
+      .on(DeleteSnapshotCommand)
+      .rejectsOnce(awsError('InvalidSnapshot.InUse', 'snap-1 is in use by ami-old'))
+      .rejectsOnce(awsError('InvalidSnapshot.InUse', 'snap-1 is in use by ami-old'))
+      .resolves({});
+
+    const outcome = await images.delete(backups[0]!);
+
+    expect(outcome).toEqual({ result: 'deleted', message: 'snapshots: snap-1 deleted' });
+    expect(ec2.commandCalls(DeleteSnapshotCommand)).toHaveLength(3);
+    // A sixtieth of the 60 s default, doubling.
+    expect(fakeSleep.mock.calls.map(([ms]) => ms)).toEqual([1_000, 2_000]);
+  });
+
+  it('leaves a snapshot still in use after inUseRetrySeconds in place, names it, and deletes the others', async () => {
+    const images = adapter({ inUseRetrySeconds: 6 });
+    ec2.on(DescribeImagesCommand).resolvesOnce({
+      Images: [image('ami-old', { snapshots: ['snap-shared', 'snap-2'] })],
+    });
+    const [listedImage] = await images.listBackups(SET);
+    ec2.resetHistory();
     ec2.on(DeregisterImageCommand).resolves({});
     ec2
       .on(DeleteSnapshotCommand, { SnapshotId: 'snap-shared' })
       .rejects(awsError('InvalidSnapshot.InUse', 'snap-shared is in use by ami-other'));
     ec2.on(DeleteSnapshotCommand, { SnapshotId: 'snap-2' }).resolves({});
 
-    const outcome = await images.delete(backups[0]!);
+    const outcome = await images.delete(listedImage!);
 
     expect(outcome.result).toBe('deleted');
-    expect(outcome.message).toContain('snap-shared');
-    expect(outcome.message).toContain('InvalidSnapshot.InUse');
-    expect(ec2.commandCalls(DeleteSnapshotCommand).map((c) => c.args[0].input.SnapshotId)).toEqual([
-      'snap-shared',
-      'snap-2',
-    ]);
+    expect(outcome.message).toContain(
+      'snap-shared is still used by an image (InvalidSnapshot.InUse)',
+    );
+    expect(outcome.message).toContain('snap-2 deleted');
+    // Pauses of 0.1, 0.2, 0.4, 0.8, 1.6 s (3.1 s); the next 3.2 s would pass the 6 s budget.
+    expect(fakeSleep.mock.calls.map(([ms]) => ms)).toEqual([100, 200, 400, 800, 1_600]);
+    const deleted = ec2.commandCalls(DeleteSnapshotCommand).map((c) => c.args[0].input.SnapshotId);
+    expect(deleted).toEqual([...Array<string>(6).fill('snap-shared'), 'snap-2']);
   });
 
   it.each(['enabled', 'enabled-with-cooldown', 'disabled-until 2026-11-23T00:00:00Z'])(
@@ -957,9 +1118,18 @@ describe('Ec2ImageAdapter.delete', () => {
     expect(error).toBeInstanceOf(TargetError);
     expect(error.message).toContain('ami-old');
     expect(error.message).toContain('snap-1');
-    expect(error.message).toMatch(/left behind/);
+    expect(error.message).toMatch(
+      /^Image ami-old was deregistered, but these of its snapshots could not be deleted and are left behind \(the next run tries again\): snap-1 \(/,
+    );
+    expect(error.message).not.toContain('snap-2');
     expect(error.message).toContain('AccessDenied');
     expect(ec2.commandCalls(DeregisterImageCommand)).toHaveLength(1);
+    // The other snapshot still went: once the image is gone, only the set's tags list them.
+    expect(ec2.commandCalls(DeleteSnapshotCommand).map((c) => c.args[0].input.SnapshotId)).toEqual([
+      'snap-1',
+      'snap-2',
+    ]);
+    expect(fakeSleep).not.toHaveBeenCalled();
   });
 
   it('turns a DeregisterImage AccessDenied into a TargetError and deletes no snapshot', async () => {
