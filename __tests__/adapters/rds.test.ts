@@ -3,7 +3,7 @@
 // quota, error codes and waiter outcomes. A real RDSClient is wrapped by aws-sdk-client-mock; a fresh
 // client per test keeps a waiter left polling by one test away from the next test's mock. The waiter
 // really sleeps 1 s between polls, and its shortest budget is 2 s (minDelay + 1).
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import {
   CreateDBClusterSnapshotCommand,
@@ -28,6 +28,7 @@ import {
 import { TAGS } from '../../src/constants.js';
 import { CancelledError, hasAwsCode, TargetError } from '../../src/errors.js';
 import { rdsSnapshotIdentifier } from '../../src/naming.js';
+import type { Sleep } from '../../src/sleep.js';
 import type { RdsAdapter, RdsOptions } from '../../src/targets/rds.js';
 import { rdsClusterAdapter } from '../../src/targets/rds-cluster.js';
 import { rdsInstanceAdapter } from '../../src/targets/rds-instance.js';
@@ -40,6 +41,8 @@ const SET = 'nightly';
 const SNAPSHOT_TIME = new Date('2026-11-22T12:00:05Z');
 const CREATED_AT = '2026-11-22T12:00:00.000Z';
 const POLLING = { minDelaySeconds: 1, maxDelaySeconds: 1 } as const;
+/** Polls 10 times a second, for the waits that poll more than once. */
+const FAST = { minDelaySeconds: 0.1, maxDelaySeconds: 0.1 } as const;
 
 /** An error shaped like the ones the SDK throws for an RDS error code (`name` is the code). */
 function awsError(code: string, message = `Simulated ${code}.`, status = 400): RDSServiceException {
@@ -77,6 +80,8 @@ interface RawSource {
   tags?: Record<string, string>;
   /** Instances only: the Aurora cluster the instance belongs to. */
   clusterId?: string;
+  /** Instances only: the option group of its first OptionGroupMemberships entry. */
+  optionGroup?: string;
 }
 
 /** A DB snapshot or DB cluster snapshot as a test describes it. */
@@ -129,6 +134,8 @@ interface FlavorCase {
   quotaName: string;
   /** The not-found code of a snapshot as RDS sends it in the XML, and as the SDK names the exception. */
   snapshotNotFound: [string, string];
+  /** The exception name the SDK gives RDS's "identifier taken" error. */
+  alreadyExists: string;
   invalidSnapshotState: string;
   invalidSourceState: string;
   answerSources(rds: Stub, answer: (query: SourceQuery) => Page<RawSource>): void;
@@ -180,6 +187,14 @@ const dbInstance = (s: RawSource): DBInstance => ({
   DBInstanceStatus: s.status ?? 'available',
   TagList: rdsTags(s.tags ?? {}),
   ...(s.clusterId ? { DBClusterIdentifier: s.clusterId } : {}),
+  ...(s.optionGroup
+    ? {
+        OptionGroupMemberships: [
+          { OptionGroupName: s.optionGroup, Status: 'in-sync' },
+          { OptionGroupName: 'pending-og', Status: 'pending-apply' },
+        ],
+      }
+    : {}),
 });
 
 const dbCluster = (s: RawSource): DBCluster => ({
@@ -196,6 +211,7 @@ const INSTANCE: FlavorCase = {
   maxIdentifierLength: 255,
   quotaName: 'ManualSnapshots',
   snapshotNotFound: ['DBSnapshotNotFound', 'DBSnapshotNotFoundFault'],
+  alreadyExists: 'DBSnapshotAlreadyExistsFault',
   invalidSnapshotState: 'InvalidDBSnapshotState',
   invalidSourceState: 'InvalidDBInstanceState',
   answerSources: (rds, answer) =>
@@ -248,6 +264,7 @@ const CLUSTER: FlavorCase = {
   maxIdentifierLength: 63,
   quotaName: 'ManualClusterSnapshots',
   snapshotNotFound: ['DBClusterSnapshotNotFound', 'DBClusterSnapshotNotFoundFault'],
+  alreadyExists: 'DBClusterSnapshotAlreadyExistsFault',
   invalidSnapshotState: 'InvalidDBClusterSnapshotStateFault',
   invalidSourceState: 'InvalidDBClusterStateFault',
   answerSources: (rds, answer) =>
@@ -388,6 +405,24 @@ describe.each(FLAVORS)('$type adapter', (flavor) => {
       ...overrides,
     };
   }
+
+  /** The identifier the action gives a backup of `sourceId` made at `iso`. */
+  function idAt(iso: string, sourceId = SOURCE): string {
+    return rdsSnapshotIdentifier(SET, sourceId, new Date(iso), flavor.maxIdentifierLength);
+  }
+
+  /** A snapshot of the set made at `iso`, under the identifier the action derives for it. */
+  function owned(iso: string, overrides: Partial<RawSnapshot> = {}): RawSnapshot {
+    const sourceId = overrides.tags?.[TAGS.source] ?? SOURCE;
+    return snap(idAt(iso, sourceId), {
+      tags: { ...ownershipTags(sourceId), [TAGS.createdAt]: iso },
+      ...overrides,
+    });
+  }
+
+  const T1 = '2026-11-20T12:00:00.000Z';
+  const T2 = '2026-11-21T12:00:00.000Z';
+  const T3 = '2026-11-22T12:00:00.000Z';
 
   function requestTags(): Record<string, string> {
     return { ...ownershipTags(SOURCE), [TAGS.createdAt]: CREATED_AT, [TAGS.run]: '42', app: 'web' };
@@ -568,41 +603,92 @@ describe.each(FLAVORS)('$type adapter', (flavor) => {
     it('leaves out snapshots that carry the set’s tags but were copied by hand or made from another source', async () => {
       flavor.answerSnapshots(rds, () => ({
         items: [
-          snap('sr-1'),
+          owned(T1),
           // CopyDBSnapshot with CopyTags by a person: the tags came along, the action never made it.
-          snap('copied-by-hand', { copiedFrom: 'sr-1' }),
+          owned(T2, { id: 'copied-by-hand', copiedFrom: idAt(T1) }),
           // Tagged by hand like the set's, but a snapshot of another database.
-          snap('other-db', { madeFrom: 'another-db' }),
+          owned(T2, { madeFrom: 'another-db' }),
           // RDS keeps identifiers in lower case; the source tag may differ in case.
-          snap('sr-2', { madeFrom: SOURCE.toUpperCase() }),
+          owned(T3, { madeFrom: SOURCE.toUpperCase() }),
         ],
       }));
 
       const backups = await adapter().listBackups(SET);
 
-      expect(backups.map((b) => b.id)).toEqual(['sr-1', 'sr-2']);
+      expect(backups.map((b) => b.id)).toEqual([idAt(T1), idAt(T3)]);
+    });
+
+    it('leaves out a same-region copy made by hand that carries every tag of the set, since RDS names no source on it', async () => {
+      flavor.answerSnapshots(rds, () => ({
+        items: [
+          owned(T1),
+          // Copied within the region with CopyTags: the same tags, no SourceDBSnapshotIdentifier,
+          // and an identifier the action would never give it.
+          owned(T1, { id: `${idAt(T1)}-copy` }),
+          owned(T1, { id: 'manual-before-upgrade' }),
+        ],
+      }));
+
+      const backups = await adapter().listBackups(SET);
+
+      expect(backups.map((b) => b.id)).toEqual([idAt(T1)]);
+    });
+
+    it('counts a snapshot under its derived identifier whatever its case, and a copy under the identifier of its copy-of tag', async () => {
+      flavor.answerSnapshots(rds, () => ({
+        items: [
+          owned(T1, { id: idAt(T1).toUpperCase() }),
+          // The action's copy (from another region) keeps its original's identifier.
+          owned(T2, {
+            id: 'sr-original-identifier',
+            tags: {
+              ...ownershipTags(SOURCE),
+              [TAGS.createdAt]: T2,
+              [TAGS.copyOf]: 'sr-original-identifier',
+              [TAGS.sourceRegion]: 'eu-west-1',
+            },
+          }),
+          // A copy-of tag that names another identifier: copied again by hand.
+          owned(T3, {
+            id: 'sr-copied-again',
+            tags: {
+              ...ownershipTags(SOURCE),
+              [TAGS.createdAt]: T3,
+              [TAGS.copyOf]: 'sr-original-identifier',
+              [TAGS.sourceRegion]: 'eu-west-1',
+            },
+          }),
+        ],
+      }));
+
+      const backups = await adapter().listBackups(SET);
+
+      expect(backups.map((b) => [b.id, b.copyOf])).toEqual([
+        [idAt(T1).toUpperCase(), undefined],
+        ['sr-original-identifier', 'sr-original-identifier'],
+      ]);
     });
 
     it('follows Marker over 3 pages and keeps only snapshots carrying the set and source tags of this set', async () => {
       const pages: Page<RawSnapshot>[] = [
         {
           items: [
-            snap('sr-1'),
+            owned(T1),
             // Only the set tag: tagged by hand, never managed.
-            snap('manual-set-only', { tags: { [TAGS.backupSet]: SET } }),
+            owned(T2, { tags: { [TAGS.backupSet]: SET } }),
           ],
           marker: 'm-2',
         },
         {
           items: [
-            snap('sr-2', { tags: ownershipTags('other-src') }),
-            snap('other-set', { tags: ownershipTags(SOURCE, 'weekly') }),
-            snap('no-tags', { tags: undefined }),
+            owned(T2, { tags: { ...ownershipTags('other-src'), [TAGS.createdAt]: T2 } }),
+            owned(T2, { tags: { ...ownershipTags(SOURCE, 'weekly'), [TAGS.createdAt]: T2 } }),
+            owned(T2, { id: 'no-tags', tags: undefined }),
           ],
           marker: 'm-3',
         },
         {
-          items: [snap('sr-3'), snap('source-only', { tags: { [TAGS.source]: SOURCE } })],
+          items: [owned(T3), owned(T3, { tags: { [TAGS.source]: SOURCE, [TAGS.createdAt]: T3 } })],
         },
       ];
       let call = 0;
@@ -613,65 +699,69 @@ describe.each(FLAVORS)('$type adapter', (flavor) => {
       const queries = flavor.snapshotQueries();
       expect(queries.map((q) => q.Marker)).toEqual([undefined, 'm-2', 'm-3']);
       expect(queries.every((q) => q.SnapshotType === 'manual' && q.MaxRecords === 100)).toBe(true);
-      expect(backups.map((b) => b.id)).toEqual(['sr-1', 'sr-2', 'sr-3']);
+      expect(backups.map((b) => b.id)).toEqual([idAt(T1), idAt(T2, 'other-src'), idAt(T3)]);
       expect(backups[1]).toEqual({
-        id: 'sr-2',
+        id: idAt(T2, 'other-src'),
         kind: flavor.type,
         region: REGION,
         sourceId: 'other-src',
         set: SET,
-        createdAt: SNAPSHOT_TIME,
+        createdAt: new Date(T2),
         state: 'completed',
-        tags: ownershipTags('other-src'),
+        tags: { ...ownershipTags('other-src'), [TAGS.createdAt]: T2 },
       });
       expect(rds.commandCalls(ListTagsForResourceCommand)).toHaveLength(0);
     });
 
     it('maps available, creating/pending, failed/incompatible-* and drops deleting/deleted snapshots', async () => {
+      const statuses = [
+        'available',
+        'creating',
+        'pending',
+        'failed',
+        'incompatible-restore',
+        'incompatible-parameters',
+        'deleting',
+        'deleted',
+      ];
+      // One instant per snapshot, a minute apart.
+      const times = statuses.map((_, i) => new Date(Date.parse(T1) + i * 60_000).toISOString());
       flavor.answerSnapshots(rds, () => ({
-        items: [
-          snap('s-available', { status: 'available' }),
-          snap('s-creating', { status: 'creating' }),
-          snap('s-pending', { status: 'pending' }),
-          snap('s-failed', { status: 'failed' }),
-          snap('s-incompatible-restore', { status: 'incompatible-restore' }),
-          snap('s-incompatible-parameters', { status: 'incompatible-parameters' }),
-          snap('s-deleting', { status: 'deleting' }),
-          snap('s-deleted', { status: 'deleted' }),
-        ],
+        items: statuses.map((status, i) => owned(times[i]!, { status })),
       }));
 
       const backups = await adapter().listBackups(SET);
 
       expect(backups.map(({ id, state }) => [id, state])).toEqual([
-        ['s-available', 'completed'],
-        ['s-creating', 'pending'],
-        ['s-pending', 'pending'],
-        ['s-failed', 'failed'],
-        ['s-incompatible-restore', 'failed'],
-        ['s-incompatible-parameters', 'failed'],
+        [idAt(times[0]!), 'completed'],
+        [idAt(times[1]!), 'pending'],
+        [idAt(times[2]!), 'pending'],
+        [idAt(times[3]!), 'failed'],
+        [idAt(times[4]!), 'failed'],
+        [idAt(times[5]!), 'failed'],
       ]);
-      expect(backups.find((b) => b.id === 's-failed')?.stateMessage).toContain('failed');
-      expect(backups.find((b) => b.id === 's-available')).not.toHaveProperty('stateMessage');
+      expect(backups[3]?.stateMessage).toContain('failed');
+      expect(backups[0]).not.toHaveProperty('stateMessage');
     });
 
-    it('takes createdAt from the created-at tag when it is valid, else from SnapshotCreateTime', async () => {
+    it('ages a snapshot by its created-at tag, by AWS’s time when the tag runs ahead of it, and counts none without a valid tag', async () => {
+      const ahead = '2026-11-23T12:00:00.000Z';
       flavor.answerSnapshots(rds, () => ({
         items: [
-          snap('s-tagged', {
-            tags: { ...ownershipTags(SOURCE), [TAGS.createdAt]: '2026-01-02T03:04:05.000Z' },
-          }),
-          snap('s-invalid', { tags: { ...ownershipTags(SOURCE), [TAGS.createdAt]: 'soon' } }),
-          snap('s-untagged', { tags: ownershipTags(SOURCE) }),
+          owned(T1),
+          // A tag a day after AWS made it (a clock far off): AWS's time is its age.
+          owned(ahead),
+          // No identifier derives from a missing or invalid tag: not the set's.
+          snap(idAt(T2), { tags: { ...ownershipTags(SOURCE), [TAGS.createdAt]: 'soon' } }),
+          snap(idAt(T3), { tags: ownershipTags(SOURCE) }),
         ],
       }));
 
       const backups = await adapter().listBackups(SET);
 
-      expect(backups.map((b) => b.createdAt.toISOString())).toEqual([
-        '2026-01-02T03:04:05.000Z',
-        SNAPSHOT_TIME.toISOString(),
-        SNAPSHOT_TIME.toISOString(),
+      expect(backups.map((b) => [b.id, b.createdAt.toISOString()])).toEqual([
+        [idAt(T1), T1],
+        [idAt(ahead), SNAPSHOT_TIME.toISOString()],
       ]);
     });
 
@@ -727,26 +817,22 @@ describe.each(FLAVORS)('$type adapter', (flavor) => {
       }
     });
 
-    it('counts manual snapshots over every page against 100 when DescribeAccountAttributes fails', async () => {
-      rds.on(DescribeAccountAttributesCommand).rejects(awsError('AccessDenied'));
-      const pages: Page<RawSnapshot>[] = [
-        { items: [snap('a'), snap('b', { tags: undefined })], marker: 'm-2' },
-        { items: [snap('c', { tags: ownershipTags('x', 'other') })], marker: 'm-3' },
-        { items: [snap('d'), snap('e'), snap('f')] },
-      ];
-      let call = 0;
-      flavor.answerSnapshots(rds, () => pages[call++] ?? { items: [] });
+    it('throws a TargetError naming the quota and the region when DescribeAccountAttributes fails, and counts nothing', async () => {
+      rds.on(DescribeAccountAttributesCommand).rejects(awsError('AccessDenied', 'Not allowed.'));
+      flavor.answerSnapshots(rds, () => ({ items: [snap('a'), snap('b')] }));
 
-      const quota = await adapter().quota();
+      const error = await rejectionOf(adapter().quota());
 
-      // Every manual snapshot counts against the account quota, whatever its tags.
-      expect(quota).toEqual({ name: flavor.quotaName, used: 6, max: 100 });
-      const queries = flavor.snapshotQueries();
-      expect(queries.map((q) => q.Marker)).toEqual([undefined, 'm-2', 'm-3']);
-      expect(queries.every((q) => q.SnapshotType === 'manual')).toBe(true);
+      expect(error).toBeInstanceOf(TargetError);
+      expect(error.message).toMatch(
+        new RegExp(`^Could not read the ${flavor.quotaName} quota in ${REGION}: `),
+      );
+      expect(error.message).toContain('AccessDenied');
+      // Never a guess (100, AWS's default) from a count: the account's quota may be higher.
+      expect(flavor.snapshotQueries()).toHaveLength(0);
     });
 
-    it('counts manual snapshots when DescribeAccountAttributes does not report the quota', async () => {
+    it('throws a TargetError when DescribeAccountAttributes does not state the quota', async () => {
       rds.on(DescribeAccountAttributesCommand).resolves({
         AccountQuotas: [
           { AccountQuotaName: 'DBInstances', Used: 3, Max: 40 },
@@ -756,22 +842,11 @@ describe.each(FLAVORS)('$type adapter', (flavor) => {
       });
       flavor.answerSnapshots(rds, () => ({ items: [snap('a'), snap('b')] }));
 
-      const quota = await adapter().quota();
-
-      expect(quota).toEqual({ name: flavor.quotaName, used: 2, max: 100 });
-    });
-
-    it('turns a failed count into a TargetError naming the region', async () => {
-      rds.on(DescribeAccountAttributesCommand).rejects(awsError('AccessDenied'));
-      flavor.answerSnapshots(rds, () => {
-        throw awsError('AccessDenied', 'Not allowed either.');
-      });
-
       const error = await rejectionOf(adapter().quota());
 
       expect(error).toBeInstanceOf(TargetError);
-      expect(error.message).toContain(REGION);
-      expect(error.message).toContain('AccessDenied');
+      expect(error.message).toBe(`RDS did not state the ${flavor.quotaName} quota in ${REGION}.`);
+      expect(flavor.snapshotQueries()).toHaveLength(0);
     });
   });
 
@@ -860,6 +935,70 @@ describe.each(FLAVORS)('$type adapter', (flavor) => {
 
       expect(backup).toMatchObject({ id: expectedId(), state: 'pending', tags: request.tags });
     });
+
+    it('adopts the snapshot under its identifier when a retried create meets AlreadyExists and the tags are the request’s', async () => {
+      const request = createRequest();
+      flavor.answerCreate(rds, () => {
+        throw awsError(flavor.alreadyExists, `Snapshot ${expectedId()} already exists.`);
+      });
+      flavor.answerSnapshots(rds, (q) => ({
+        items: [snap(q.id ?? '', { status: 'creating', tags: request.tags })],
+      }));
+      const sleep = vi.fn<Sleep>(() => Promise.resolve());
+
+      const backup = await adapter({ sleep }).create(request);
+
+      expect(backup).toEqual(pendingBackup());
+      expect(flavor.createQueries(rds)).toHaveLength(1);
+      expect(flavor.snapshotQueries().map((q) => q.id)).toEqual([expectedId()]);
+      expect(sleep).not.toHaveBeenCalled();
+    });
+
+    it('reads the identifier again within the visibility grace until the snapshot shows, then adopts it', async () => {
+      const request = createRequest();
+      flavor.answerCreate(rds, () => {
+        throw awsError(flavor.alreadyExists, `Snapshot ${expectedId()} already exists.`);
+      });
+      let reads = 0;
+      flavor.answerSnapshots(rds, (q) => {
+        reads += 1;
+        if (reads === 1) throw awsError(flavor.snapshotNotFound[1], 'Not found.');
+        return { items: [snap(q.id ?? '', { status: 'available', tags: request.tags })] };
+      });
+      const sleep = vi.fn<Sleep>(() => Promise.resolve());
+
+      const backup = await adapter({ sleep, visibilityGraceSeconds: 120 }).create(request);
+
+      expect(backup).toMatchObject({ id: expectedId(), state: 'completed' });
+      expect(sleep.mock.calls.map(([ms]) => ms)).toEqual([2_000]);
+    });
+
+    it.each([
+      ['another created-at', { [TAGS.createdAt]: '2026-11-22T11:00:00.000Z' }],
+      ['another source', { [TAGS.source]: 'db-other' }],
+      ['a copy-of tag', { [TAGS.copyOf]: 'sr-elsewhere' }],
+    ])(
+      'reports the taken identifier, adopting nothing, when the snapshot under it has %s',
+      async (_, differing) => {
+        flavor.answerCreate(rds, () => {
+          throw awsError(flavor.alreadyExists, `Snapshot ${expectedId()} already exists.`);
+        });
+        flavor.answerSnapshots(rds, (q) => ({
+          items: [snap(q.id ?? '', { tags: { ...requestTags(), ...differing } })],
+        }));
+        const sleep = vi.fn<Sleep>(() => Promise.resolve());
+
+        const error = await rejectionOf(
+          adapter({ sleep, visibilityGraceSeconds: 0.05 }).create(createRequest()),
+        );
+
+        expect(error).toBeInstanceOf(TargetError);
+        expect(error.message).toContain(flavor.alreadyExists);
+        expect(error.message).toMatch(
+          /already has this identifier and is not one this backup set counts; rename or delete it\.$/,
+        );
+      },
+    );
 
     it.each(['SnapshotQuotaExceeded', 'SnapshotQuotaExceededFault'])(
       'turns %s into a TargetError that explains the manual snapshot quota',
@@ -960,35 +1099,76 @@ describe.each(FLAVORS)('$type adapter', (flavor) => {
     });
 
     it.each([0, 1])(
-      'throws a TargetError saying the snapshot disappeared when describe answers the not-found code (form %i)',
+      'throws a TargetError saying the snapshot disappeared when describe answers the not-found code (form %i) after it was seen',
       async (form) => {
         const code = flavor.snapshotNotFound[form] ?? '';
-        flavor.answerSnapshots(rds, () => {
-          throw awsError(code, 'The snapshot does not exist.');
+        let reads = 0;
+        flavor.answerSnapshots(rds, (q) => {
+          reads += 1;
+          if (reads > 1) throw awsError(code, 'The snapshot does not exist.');
+          return { items: [snap(q.id ?? '', { status: 'creating', tags: requestTags() })] };
         });
+        const started = performance.now();
 
         const error = await rejectionOf(
-          adapter().waitUntilDone(pendingBackup(), { maxWaitSeconds: 0.01 }),
+          adapter(FAST).waitUntilDone(pendingBackup(), { maxWaitSeconds: 600 }),
         );
 
         expect(error).toBeInstanceOf(TargetError);
         expect(error.message).toMatch(/disappeared/);
         expect(error.message).toContain(expectedId());
         expect(error.message).not.toMatch(/wait-timeout/);
+        expect(reads).toBe(2);
+        expect(performance.now() - started).toBeLessThan(5_000);
       },
     );
 
     it('throws a TargetError saying the snapshot disappeared when it is being deleted', async () => {
+      const statuses = ['creating', 'deleting'];
       flavor.answerSnapshots(rds, (q) => ({
-        items: [snap(q.id ?? '', { status: 'deleting', tags: requestTags() })],
+        items: [snap(q.id ?? '', { status: statuses.shift() ?? 'deleting', tags: requestTags() })],
       }));
 
       const error = await rejectionOf(
-        adapter().waitUntilDone(pendingBackup(), { maxWaitSeconds: 60 }),
+        adapter(FAST).waitUntilDone(pendingBackup(), { maxWaitSeconds: 600 }),
       );
 
       expect(error).toBeInstanceOf(TargetError);
       expect(error.message).toMatch(/disappeared/);
+    });
+
+    it('waits for a new snapshot that RDS does not show yet (not-found at first), until it is available', async () => {
+      let reads = 0;
+      flavor.answerSnapshots(rds, (q) => {
+        reads += 1;
+        if (reads <= 2) throw awsError(flavor.snapshotNotFound[1], 'The snapshot does not exist.');
+        return { items: [snap(q.id ?? '', { status: 'available', tags: requestTags() })] };
+      });
+
+      const result = await adapter(FAST).waitUntilDone(pendingBackup(), { maxWaitSeconds: 60 });
+
+      expect(result).toEqual({ ...pendingBackup(), state: 'completed' });
+      expect(reads).toBe(3);
+    });
+
+    it('fails, leaving it in place, a snapshot RDS does not show for the whole visibility grace', async () => {
+      flavor.answerSnapshots(rds, () => {
+        throw awsError(flavor.snapshotNotFound[0], 'The snapshot does not exist.');
+      });
+
+      const error = await rejectionOf(
+        adapter({ ...FAST, visibilityGraceSeconds: 0.3 }).waitUntilDone(pendingBackup(), {
+          maxWaitSeconds: 600,
+        }),
+      );
+
+      expect(error).toBeInstanceOf(TargetError);
+      expect(error.message).toMatch(
+        new RegExp(
+          `^${flavor.type === 'rds-instance' ? 'DB snapshot' : 'DB cluster snapshot'} ${expectedId()} of ${SOURCE} was accepted by AWS but has not become visible in `,
+        ),
+      );
+      expect(flavor.deleteQueries(rds)).toHaveLength(0);
     });
 
     it('throws a CancelledError promptly when the run is cancelled during the wait', async () => {
@@ -1084,39 +1264,94 @@ describe('rds-instance only', () => {
   });
 });
 
+describe('rds-instance sources: states and option groups', () => {
+  async function lookUp(items: RawSource[]) {
+    INSTANCE.answerSources(rds, () => ({ items }));
+    return rdsInstanceAdapter(client, REGION, POLLING).findSources(
+      items.map((item) => item.id),
+      {},
+    );
+  }
+
+  it('lets an instance in storage-optimization be snapshotted, as RDS allows', async () => {
+    const lookup = await lookUp([{ id: 'db-growing', status: 'storage-optimization' }]);
+
+    expect(lookup.found).toEqual([{ id: 'db-growing', tags: {} }]);
+  });
+
+  it.each(['modifying', 'backing-up', 'stopped', 'rebooting'])(
+    'gives an instance that is %s a problem naming its state and the states RDS allows',
+    async (status) => {
+      const lookup = await lookUp([{ id: 'db-busy', status }]);
+
+      expect(lookup.found[0]?.problem).toBe(
+        `db-busy is '${status}'; RDS takes a DB snapshot only of an instance that is 'available' or 'storage-optimization', so a later run will try again.`,
+      );
+    },
+  );
+
+  it('reads the option group of an instance from its first OptionGroupMemberships entry', async () => {
+    const lookup = await lookUp([
+      { id: 'db-og', optionGroup: 'og-prod-mysql' },
+      { id: 'db-plain' },
+    ]);
+
+    expect(lookup.found).toEqual([
+      { id: 'db-og', tags: {}, optionGroup: 'og-prod-mysql' },
+      { id: 'db-plain', tags: {} },
+    ]);
+  });
+});
+
+describe('rds-cluster sources', () => {
+  it('gives a cluster that is not available a problem naming its state', async () => {
+    CLUSTER.answerSources(rds, () => ({
+      items: [{ id: 'aurora-busy', status: 'storage-optimization' }],
+    }));
+
+    const lookup = await rdsClusterAdapter(client, REGION, POLLING).findSources(
+      ['aurora-busy'],
+      {},
+    );
+
+    expect(lookup.found[0]?.problem).toBe(
+      "aurora-busy is 'storage-optimization'; Aurora takes a cluster snapshot only of a cluster that is 'available', so a later run will try again.",
+    );
+  });
+});
+
 describe('shared RDS waiting (one flavor: the code is shared)', () => {
   // The SDK's prebuilt waiters retry on every describe error, not-found included; the shared wait
-  // polls the adapter's own describe, so the first not-found answer ends the wait.
+  // polls the adapter's own describe, so the first not-found answer after the snapshot was seen
+  // ends the wait.
   it('reports a snapshot that vanished while waiting promptly, not after the whole wait-timeout', async () => {
+    const id = rdsSnapshotIdentifier(SET, 'db-1', new Date(CREATED_AT), 255);
+    const tags = { ...ownershipTags('db-1'), [TAGS.createdAt]: CREATED_AT };
+    let reads = 0;
     INSTANCE.answerSnapshots(rds, () => {
-      throw awsError('DBSnapshotNotFoundFault', 'DBSnapshot sr-gone not found.');
+      reads += 1;
+      if (reads > 1) throw awsError('DBSnapshotNotFoundFault', `DBSnapshot ${id} not found.`);
+      return { items: [{ id, status: 'creating', tags }] };
     });
     const backup: Backup = {
-      id: 'sr-gone',
+      id,
       kind: 'rds-instance',
       region: REGION,
       sourceId: 'db-1',
       set: SET,
       createdAt: new Date(CREATED_AT),
       state: 'pending',
-      tags: { ...ownershipTags('db-1'), [TAGS.createdAt]: CREATED_AT },
+      tags,
     };
-    // Stops the waiter after 2.5 s so that the failing run ends (as a CancelledError) and leaves
-    // nothing polling behind.
-    const controller = new AbortController();
-    const deadline = setTimeout(() => controller.abort(), 2_500);
-    try {
-      const error = await rejectionOf(
-        rdsInstanceAdapter(client, REGION, POLLING).waitUntilDone(backup, {
-          maxWaitSeconds: 600,
-          signal: controller.signal,
-        }),
-      );
-      expect(error).toBeInstanceOf(TargetError);
-      expect(error.message).toMatch(/disappeared/);
-    } finally {
-      clearTimeout(deadline);
-      controller.abort();
-    }
+    const started = performance.now();
+
+    const error = await rejectionOf(
+      rdsInstanceAdapter(client, REGION, POLLING).waitUntilDone(backup, { maxWaitSeconds: 600 }),
+    );
+
+    expect(error).toBeInstanceOf(TargetError);
+    expect(error.message).toBe(`DB snapshot ${id} of db-1 disappeared while waiting for it.`);
+    // One poll delay (1 s), not the 600 s wait-timeout nor the 300 s visibility grace.
+    expect(performance.now() - started).toBeLessThan(5_000);
   });
 });
