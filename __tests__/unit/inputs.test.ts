@@ -44,6 +44,7 @@ describe('readConfig', () => {
       dryRun: false,
       noReboot: true,
       runId: '42',
+      timeScale: 1,
     });
   });
 
@@ -258,6 +259,7 @@ describe('readConfig for copies', () => {
       regions: ['eu-west-1'],
       rules: { generations: 5, keepWithinMs: 50 * 86_400_000 },
       kmsKeyIds: {},
+      optionGroups: {},
     });
   });
 
@@ -395,6 +397,123 @@ describe('readConfig for copies', () => {
     expect(line.message).toContain(`'ap-northeast-1=${EU_ARN}'`);
     expect(line.message).toContain('this ARN is of eu-west-1');
   });
+});
+
+describe('readConfig copy-option-group (rds-instance)', () => {
+  const regions = 'eu-west-1\nap-northeast-1';
+  const rds = (values: Record<string, string>) =>
+    read({ 'target-type': 'rds-instance', 'resource-id': 'prod-db', ...values });
+  const rdsError = (values: Record<string, string>) =>
+    errorOf({ 'target-type': 'rds-instance', 'resource-id': 'prod-db', ...values });
+
+  it('gives one option group name to every destination region', () => {
+    const config = rds({ 'copy-to-regions': regions, 'copy-option-group': ' og-dr-mysql8 ' });
+    expect(config.copy?.optionGroups).toEqual({
+      'eu-west-1': 'og-dr-mysql8',
+      'ap-northeast-1': 'og-dr-mysql8',
+    });
+  });
+
+  it('reads region=name lines, and leaves a region without a line to the default option group', () => {
+    const both = rds({
+      'copy-to-regions': regions,
+      'copy-option-group': 'eu-west-1=og-eu\n ap-northeast-1 = og-tokyo \n',
+    });
+    expect(both.copy?.optionGroups).toEqual({ 'eu-west-1': 'og-eu', 'ap-northeast-1': 'og-tokyo' });
+    const one = rds({ 'copy-to-regions': regions, 'copy-option-group': 'ap-northeast-1=og-tokyo' });
+    expect(one.copy?.optionGroups).toEqual({ 'ap-northeast-1': 'og-tokyo' });
+  });
+
+  it('keeps the KMS keys and option groups apart when both are given as region lines', () => {
+    const config = rds({
+      'copy-to-regions': regions,
+      'copy-kms-key-id': 'eu-west-1=alias/dr',
+      'copy-option-group': 'eu-west-1=og-eu',
+    });
+    expect(config.copy?.kmsKeyIds).toEqual({ 'eu-west-1': 'alias/dr' });
+    expect(config.copy?.optionGroups).toEqual({ 'eu-west-1': 'og-eu' });
+  });
+
+  it.each([
+    ['ebs-volume', VOL],
+    ['ec2-image', 'i-0123456789abcdef0'],
+    ['rds-cluster', 'aurora-1'],
+  ])('refuses copy-option-group for %s, whose copies take no option group', (targetType, id) => {
+    const error = errorOf({
+      'target-type': targetType,
+      'resource-id': id,
+      'copy-to-regions': 'eu-west-1',
+      'copy-option-group': 'og-dr',
+    });
+    expect(error.input).toBe('copy-option-group');
+    expect(error.message).toBe(
+      "Input 'copy-option-group' applies to 'target-type: rds-instance' only (DB cluster snapshot copies take no option group); remove it.",
+    );
+  });
+
+  it('refuses copy-option-group without copy-to-regions and names copy-to-regions', () => {
+    const error = rdsError({ 'copy-option-group': 'og-dr' });
+    expect(error.input).toBe('copy-option-group');
+    expect(error.message).toBe(
+      "Input 'copy-option-group' is set but 'copy-to-regions' is empty: name the regions to copy to, or remove 'copy-option-group'.",
+    );
+  });
+
+  it.each([
+    ['1-starts-with-a-digit'],
+    ['double--hyphen'],
+    ['trailing-hyphen-'],
+    ['under_score'],
+    ['default:mysql-8-0'],
+    [`o${'g'.repeat(255)}`],
+    ['eu-west-1='],
+    ['og-a\nog-b'],
+    ['eu-west-1=og-a\neu-west-1=og-b'],
+    ['us-west-2=og-elsewhere'],
+  ])('refuses the copy-option-group %j with an error naming the input', (value) => {
+    const error = rdsError({ 'copy-to-regions': regions, 'copy-option-group': value });
+    expect(error.input).toBe('copy-option-group');
+    expect(error.message).toMatch(/^Input 'copy-option-group' has an invalid value '/);
+  });
+
+  it('says what an option group name looks like', () => {
+    const error = rdsError({ 'copy-to-regions': 'eu-west-1', 'copy-option-group': 'og_dr' });
+    expect(error.message).toBe(
+      "Input 'copy-option-group' has an invalid value 'og_dr': expected an option group name (letters, digits and single hyphens, a letter first), or region=name lines.",
+    );
+  });
+
+  it('accepts a name of 255 characters', () => {
+    const name = `o${'g'.repeat(254)}`;
+    expect(
+      rds({ 'copy-to-regions': 'eu-west-1', 'copy-option-group': name }).copy?.optionGroups,
+    ).toEqual({ 'eu-west-1': name });
+  });
+});
+
+describe('readConfig SNAPSHOT_ROTATION_TIME_SCALE', () => {
+  const env = (value: string | undefined): NodeJS.ProcessEnv => ({
+    AWS_REGION: 'us-east-1',
+    ...(value === undefined ? {} : { SNAPSHOT_ROTATION_TIME_SCALE: value }),
+  });
+
+  it('scales the action’s own delays by 1 (AWS’s pace) unless the variable says otherwise', () => {
+    expect(read({}, env(undefined)).timeScale).toBe(1);
+    expect(read({}, env(' ')).timeScale).toBe(1);
+    expect(read({}, env('0.01')).timeScale).toBe(0.01);
+    expect(read({}, env('1')).timeScale).toBe(1);
+  });
+
+  it.each(['0', '-0.5', '1.5', 'fast', 'NaN', 'Infinity'])(
+    'refuses %j with an error naming the variable and what it allows',
+    (value) => {
+      const error = errorOf({}, env(value));
+      expect(error.input).toBe('SNAPSHOT_ROTATION_TIME_SCALE');
+      expect(error.message).toBe(
+        `Environment variable 'SNAPSHOT_ROTATION_TIME_SCALE' has an invalid value '${value}': expected a number above 0 and at most 1 (1, the default, waits as AWS needs).`,
+      );
+    },
+  );
 });
 
 describe('readConfig tags limit', () => {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import fc from 'fast-check';
 import { TAGS } from '../../src/constants.js';
-import { TargetError } from '../../src/errors.js';
+import { DeferredError, TargetError } from '../../src/errors.js';
 import { run } from '../../src/main.js';
 import { renderOutputs, type RunReport } from '../../src/report.js';
 import type {
@@ -34,6 +34,14 @@ class FakeAdapter implements TargetAdapter {
   failList = false;
   /** Backup ids whose deletion AWS refuses. */
   failDelete = new Set<string>();
+  /** Backup ids that AWS leaves in place (locked, in use): the deletion is skipped. */
+  skipDelete = new Set<string>();
+  /** Source ids whose copies into this region AWS defers (copy slots taken by other tools). */
+  deferCopy = new Set<string>();
+  /** What a retried create made besides each new backup (EBS CreateSnapshot sent twice). */
+  strayIds: string[] = [];
+  /** The option group the sources use (RDS DB instances). */
+  optionGroup?: string;
   /** The listing never answers (a stuck AWS call that takes no abort signal). */
   listForever = false;
   /** Sources report encrypted storage (as RDS does). */
@@ -54,7 +62,12 @@ class FakeAdapter implements TargetAdapter {
     return Promise.resolve({
       found: ids
         .filter((id) => this.volumes.includes(id))
-        .map((id) => ({ id, tags: { Name: id }, ...(this.encrypted ? { encrypted: true } : {}) })),
+        .map((id) => ({
+          id,
+          tags: { Name: id },
+          ...(this.encrypted ? { encrypted: true } : {}),
+          ...(this.optionGroup ? { optionGroup: this.optionGroup } : {}),
+        })),
       missing: ids.filter((id) => !this.volumes.includes(id)),
     });
   }
@@ -112,6 +125,13 @@ class FakeAdapter implements TargetAdapter {
         new TargetError(`Could not copy ${original.id} to ${this.region}: Access denied.`),
       );
     }
+    if (this.deferCopy.has(original.sourceId)) {
+      return Promise.reject(
+        new DeferredError(
+          `Could not copy ${original.id} to ${this.region}: too many copies in flight (ResourceLimitExceeded). A later run copies it.`,
+        ),
+      );
+    }
     const made: Backup = {
       ...original,
       id: `snap-copy-${(this.next += 1)}`,
@@ -129,10 +149,23 @@ class FakeAdapter implements TargetAdapter {
     return 1;
   }
 
+  strays(made: Backup): Promise<Backup[]> {
+    this.calls.push(`strays ${made.id}`);
+    const twins = this.strayIds.map((id): Backup => ({ ...made, id, state: 'completed' }));
+    this.backups.push(...twins);
+    return Promise.resolve(twins);
+  }
+
   delete(target: Backup): Promise<DeleteOutcome> {
     this.calls.push(`delete ${target.id}`);
     if (this.failDelete.has(target.id)) {
       return Promise.reject(new TargetError(`Could not delete ${target.id}: Access denied.`));
+    }
+    if (this.skipDelete.has(target.id)) {
+      return Promise.resolve({
+        result: 'skipped',
+        message: `${target.id} is locked (EBS snapshot lock); left in place.`,
+      });
     }
     this.backups = this.backups.filter((b) => b.id !== target.id);
     return Promise.resolve({ result: 'deleted' });
@@ -955,5 +988,366 @@ describe('run properties (fast-check, over the whole orchestration)', () => {
       }),
       { numRuns: 100 },
     );
+  });
+});
+
+describe('run when AWS refuses or repeats a request', () => {
+  it('goes on deleting after a deletion AWS refuses, and fails the target at the end naming it', async () => {
+    const olds = [1, 2, 3].map((d) => backup(`snap-${d}`, d * DAY, { sourceId: A }));
+    const adapter = new FakeAdapter(olds, [A]);
+    adapter.failDelete.add('snap-2');
+
+    const report = await runIn([adapter], { 'resource-id': A, generations: '1' });
+
+    // Oldest first; the refusal of snap-2 does not stop snap-1.
+    expect(adapter.mutations()).toEqual([
+      `create ${A}`,
+      'delete snap-3',
+      'delete snap-2',
+      'delete snap-1',
+    ]);
+    expect(report.status).toBe('failed');
+    expect(report.targets[0]?.message).toBe(
+      '1 backup could not be deleted and is left in place; the other deletions went ahead, and the next run tries again. Could not delete snap-2: Access denied.',
+    );
+    expect(report.targets[0]?.deleted.map((d) => [d.id, d.result])).toEqual([
+      ['snap-1', 'deleted'],
+      ['snap-2', 'failed'],
+      ['snap-3', 'deleted'],
+    ]);
+    expect(JSON.parse(renderOutputs(report)['deleted-ids'] ?? '')).toEqual([
+      { region: HOME, id: 'snap-1' },
+      { region: HOME, id: 'snap-3' },
+    ]);
+  });
+
+  it('counts every refused deletion, in the source region and in the destinations', async () => {
+    const home = new FakeAdapter(
+      [1, 2].map((d) => backup(`snap-${d}`, d * DAY, { sourceId: A })),
+      [A],
+    );
+    const eu = new FakeAdapter([copyIn(EU, 'copy-old', 'snap-gone', 5 * DAY)], [], EU);
+    home.failDelete.add('snap-2');
+    eu.failDelete.add('copy-old');
+
+    const report = await runIn([home, eu], {
+      'resource-id': A,
+      generations: '1',
+      'copy-to-regions': EU,
+    });
+
+    expect(report.targets[0]?.message).toMatch(
+      /^2 backups could not be deleted and are left in place; the other deletions went ahead/,
+    );
+    expect(home.mutations()).toEqual([`create ${A}`, 'delete snap-2', 'delete snap-1']);
+  });
+
+  it('stays green when AWS leaves a deletion skipped (locked), and says what was left in place', async () => {
+    const olds = [1, 2, 3].map((d) => backup(`snap-${d}`, d * DAY, { sourceId: A }));
+    const adapter = new FakeAdapter(olds, [A]);
+    adapter.skipDelete.add('snap-2');
+
+    const report = await runIn([adapter], { 'resource-id': A, generations: '1' });
+
+    expect(report.status).toBe('success');
+    expect(adapter.mutations()).toEqual([
+      `create ${A}`,
+      'delete snap-3',
+      'delete snap-2',
+      'delete snap-1',
+    ]);
+    expect(report.targets[0]).toMatchObject({ ok: true, outcome: 'created' });
+    expect(report.targets[0]?.message).toBe(
+      `Left in place, as AWS refused to delete them (see warnings): snap-2 in ${HOME}.`,
+    );
+    expect(report.targets[0]?.warnings).toContain(
+      'snap-2 is locked (EBS snapshot lock); left in place.',
+    );
+    expect(report.targets[0]?.deleted.find((d) => d.id === 'snap-2')?.result).toBe('skipped');
+  });
+
+  it('warns and creates anyway when the snapshot quota cannot be read (AWS’s own refusal decides)', async () => {
+    const adapter = new FakeAdapter([], ['prod-db']);
+    adapter.quota = () =>
+      Promise.reject(
+        new TargetError('Could not read the ManualSnapshots quota in us-east-1: Access denied.'),
+      );
+
+    const report = await runIn([adapter], {
+      'target-type': 'rds-instance',
+      'resource-id': 'prod-db',
+    });
+
+    expect(report.status).toBe('success');
+    expect(adapter.mutations()).toEqual(['create prod-db']);
+    expect(report.warnings).toContain(
+      'The snapshot quota in us-east-1 could not be read, so backups were started without checking it (AWS refuses one beyond the quota): Could not read the ManualSnapshots quota in us-east-1: Access denied.',
+    );
+  });
+
+  it('still refuses a create beyond a quota it could read', async () => {
+    const adapter = new FakeAdapter([], ['prod-db']);
+    adapter.quota = () => Promise.resolve({ name: 'ManualSnapshots', used: 100, max: 100 });
+
+    const report = await runIn([adapter], {
+      'target-type': 'rds-instance',
+      'resource-id': 'prod-db',
+    });
+
+    expect(report.status).toBe('failed');
+    expect(adapter.mutations()).toEqual([]);
+  });
+
+  it('deletes, as a duplicate, the second backup that a retried create made, and keeps this run’s', async () => {
+    const adapter = new FakeAdapter([backup('snap-old', DAY, { sourceId: A })], [A]);
+    adapter.strayIds = ['snap-twin'];
+
+    const report = await runIn([adapter], { 'resource-id': A, generations: '5' });
+
+    expect(report.status).toBe('success');
+    expect(adapter.calls).toContain('strays snap-new-1');
+    expect(adapter.mutations()).toEqual([`create ${A}`, 'delete snap-twin']);
+    expect(report.targets[0]?.backup?.id).toBe('snap-new-1');
+    expect(report.targets[0]?.deleted).toMatchObject([
+      {
+        id: 'snap-twin',
+        result: 'deleted',
+        reasons: ['duplicate of snap-new-1 (the same backup made twice by a retried request)'],
+      },
+    ]);
+    expect(report.targets[0]?.kept.map((k) => k.id)).toEqual(['snap-new-1', 'snap-old']);
+  });
+
+  it('looks for duplicates of a reused backup too, and of none in a dry run', async () => {
+    const mine = backup('snap-mine', 60_000, { sourceId: A, tags: { [TAGS.run]: '100' } });
+    const reused = new FakeAdapter([mine], [A]);
+    await runIn([reused], { 'resource-id': A });
+    expect(reused.calls).toContain('strays snap-mine');
+
+    const dry = new FakeAdapter([], [A]);
+    await runIn([dry], { 'resource-id': A, 'dry-run': 'true' });
+    expect(dry.calls.some((call) => call.startsWith('strays'))).toBe(false);
+  });
+});
+
+describe('run with copies, AWS as it behaves', () => {
+  it('fails an RDS instance with a non-default option group and no copy-option-group before creating anything', async () => {
+    const home = new FakeAdapter([], ['prod-db']);
+    home.optionGroup = 'og-prod-mysql';
+    const eu = new FakeAdapter([], [], EU);
+    const inputs = {
+      'target-type': 'rds-instance',
+      'resource-id': 'prod-db',
+      'copy-to-regions': EU,
+    };
+
+    const report = await runIn([home, eu], inputs);
+
+    expect(report.status).toBe('failed');
+    expect([...home.mutations(), ...eu.mutations()]).toEqual([]);
+    expect(report.targets[0]?.message).toContain(
+      `prod-db uses the option group 'og-prod-mysql', which exists in its own region only`,
+    );
+    expect(report.targets[0]?.message).toContain(`set 'copy-option-group' for ${EU}`);
+  });
+
+  it('gives each copy the option group named for its destination', async () => {
+    const home = new FakeAdapter([], ['prod-db']);
+    home.optionGroup = 'og-prod-mysql';
+    const eu = new FakeAdapter([], [], EU);
+
+    const report = await runIn([home, eu], {
+      'target-type': 'rds-instance',
+      'resource-id': 'prod-db',
+      'copy-to-regions': EU,
+      'copy-option-group': `${EU}=og-dr-mysql`,
+    });
+
+    expect(report.status).toBe('success');
+    expect(eu.copyRequests.map((request) => request.optionGroup)).toEqual(['og-dr-mysql']);
+  });
+
+  it('copies an instance with a default option group without copy-option-group, naming none', async () => {
+    const home = new FakeAdapter([], ['prod-db']);
+    home.optionGroup = 'default:mysql-8-0';
+    const eu = new FakeAdapter([], [], EU);
+
+    const report = await runIn([home, eu], {
+      'target-type': 'rds-instance',
+      'resource-id': 'prod-db',
+      'copy-to-regions': EU,
+    });
+
+    expect(report.status).toBe('success');
+    expect(eu.copyRequests).toHaveLength(1);
+    expect(eu.copyRequests[0]).not.toHaveProperty('optionGroup');
+  });
+
+  it('deletes the failed copy of a backup before copying it again, and reports the deletion in the destination', async () => {
+    const home = new FakeAdapter([backup('snap-1', DAY, { sourceId: A })], [A]);
+    const eu = new FakeAdapter(
+      [copyIn(EU, 'copy-failed', 'snap-1', DAY, { state: 'failed' })],
+      [],
+      EU,
+    );
+
+    const report = await runIn([home, eu], {
+      'resource-id': A,
+      'copy-to-regions': EU,
+      'copy-generations': '2',
+    });
+
+    expect(report.status).toBe('success');
+    expect(eu.mutations()).toEqual([
+      `copy snap-new-1 to ${EU}`,
+      'delete copy-failed',
+      `copy snap-1 to ${EU}`,
+    ]);
+    const destination = report.targets[0]?.destinations[0];
+    expect(destination?.deleted).toMatchObject([
+      {
+        id: 'copy-failed',
+        result: 'deleted',
+        reasons: ['failed copy of snap-1, replaced by a new copy'],
+      },
+    ]);
+    expect(destination?.copies.map((c) => [c.of, c.result])).toEqual([
+      ['snap-new-1', 'copied'],
+      ['snap-1', 'copied'],
+    ]);
+    expect(JSON.parse(renderOutputs(report)['deleted-ids'] ?? '')).toEqual([
+      { region: EU, id: 'copy-failed' },
+    ]);
+  });
+
+  it.each([
+    ['prune: false', { prune: 'false', generations: '' }],
+    ['max-deletions below the failed copies', { 'max-deletions': '0' }],
+  ])(
+    'queues the copy of a backup whose failed copy it may not delete (%s), deleting nothing',
+    async (_, extra) => {
+      const home = new FakeAdapter([backup('snap-1', DAY, { sourceId: A })], [A]);
+      const eu = new FakeAdapter(
+        [copyIn(EU, 'copy-failed', 'snap-1', DAY, { state: 'failed' })],
+        [],
+        EU,
+      );
+
+      const report = await runIn([home, eu], {
+        'resource-id': A,
+        'copy-to-regions': EU,
+        'copy-generations': '2',
+        ...extra,
+      });
+
+      expect(eu.mutations()).toEqual([`copy snap-new-1 to ${EU}`]);
+      const entry = report.targets[0]?.destinations[0]?.copies.find((c) => c.of === 'snap-1');
+      expect(entry).toEqual({
+        of: 'snap-1',
+        result: 'queued',
+        message: `snap-1 is copied again once its failed copy in ${EU} is deleted (this run deletes nothing: dry run, 'prune: false' or max-deletions).`,
+      });
+    },
+  );
+
+  it('queues the copy when its failed copy cannot be deleted, and reports that deletion as failed', async () => {
+    const home = new FakeAdapter([backup('snap-1', DAY, { sourceId: A })], [A]);
+    const eu = new FakeAdapter(
+      [copyIn(EU, 'copy-failed', 'snap-1', DAY, { state: 'failed' })],
+      [],
+      EU,
+    );
+    eu.failDelete.add('copy-failed');
+
+    const report = await runIn([home, eu], {
+      'resource-id': A,
+      'copy-to-regions': EU,
+      'copy-generations': '2',
+    });
+
+    expect(eu.mutations().slice(0, 2)).toEqual([`copy snap-new-1 to ${EU}`, 'delete copy-failed']);
+    expect(eu.mutations()).not.toContain(`copy snap-1 to ${EU}`);
+    const destination = report.targets[0]?.destinations[0];
+    expect(destination?.copies.find((c) => c.of === 'snap-1')).toEqual({
+      of: 'snap-1',
+      result: 'queued',
+      message: `snap-1 is copied again once its failed copy in ${EU} is deleted (that deletion failed; see the deletions).`,
+    });
+    expect(destination?.deleted[0]).toMatchObject({
+      id: 'copy-failed',
+      reasons: ['failed copy of snap-1, replaced by a new copy'],
+      result: 'failed',
+      message: 'Could not delete copy-failed: Access denied.',
+    });
+    expect(report.targets[0]?.ok).toBe(false);
+  });
+
+  it('counts the failed copies it replaced against max-deletions', async () => {
+    const home = new FakeAdapter(
+      [backup('snap-1', DAY, { sourceId: A }), backup('snap-2', 2 * DAY, { sourceId: A })],
+      [A],
+    );
+    const eu = new FakeAdapter(
+      [copyIn(EU, 'copy-failed', 'snap-1', DAY, { state: 'failed' })],
+      [],
+      EU,
+    );
+
+    // One failed copy replaced plus one backup beyond retention at home: 2 deletions.
+    const report = await runIn([home, eu], {
+      'resource-id': A,
+      generations: '2',
+      'copy-to-regions': EU,
+      'max-deletions': '1',
+    });
+
+    expect(report.status).toBe('failed');
+    expect(report.errors[0]).toMatch(/would delete 2 backups, more than max-deletions \(1\)/);
+    expect(home.mutations()).toEqual([`create ${A}`]);
+  });
+
+  it('queues a copy that AWS defers (copy slots taken by other tools) without failing the target', async () => {
+    const home = new FakeAdapter([], [A]);
+    const eu = new FakeAdapter([], [], EU);
+    eu.deferCopy.add(A);
+
+    const report = await runIn([home, eu], { 'resource-id': A, 'copy-to-regions': EU });
+
+    expect(report.status).toBe('success');
+    expect(report.targets[0]?.ok).toBe(true);
+    expect(report.targets[0]?.destinations[0]?.copies).toEqual([
+      {
+        of: 'snap-new-1',
+        result: 'queued',
+        message: `Could not copy snap-new-1 to ${EU}: too many copies in flight (ResourceLimitExceeded). A later run copies it.`,
+      },
+    ]);
+    expect(renderOutputs(report).copies).toBe('[]');
+  });
+
+  it('copies no archived backup, says so, and copies the others as usual', async () => {
+    const home = new FakeAdapter(
+      [backup('snap-archived', DAY, { sourceId: A, archived: true })],
+      [A],
+    );
+    const eu = new FakeAdapter([], [], EU);
+
+    const report = await runIn([home, eu], {
+      'resource-id': A,
+      'copy-to-regions': EU,
+      'copy-generations': '2',
+    });
+
+    expect(report.status).toBe('success');
+    expect(eu.mutations()).toEqual([`copy snap-new-1 to ${EU}`]);
+    expect(report.targets[0]?.destinations[0]?.copies).toEqual([
+      {
+        of: 'snap-archived',
+        result: 'skipped',
+        message:
+          'snap-archived is archived, and AWS copies an archived snapshot only once it is restored; its newer backups are copied as usual.',
+      },
+      expect.objectContaining({ of: 'snap-new-1', result: 'copied' }),
+    ]);
   });
 });

@@ -8,7 +8,9 @@ import {
   composeCopyTags,
   composeTags,
   copyKeyProblem,
+  copyOptionGroupProblem,
   deletionBudgetError,
+  isDefaultOptionGroup,
   MAX_TAGS,
   planCopies,
   planCreate,
@@ -207,7 +209,7 @@ describe('planCopies', () => {
       [copyOf('copy-gone-1', 'snap-gone-1', DAY), copyOf('copy-gone-2', 'snap-gone-2', 2 * DAY)],
       { now: NOW, rules: { generations: 2 } },
     );
-    expect(plan).toEqual({ wanted: [], missing: [] });
+    expect(plan).toEqual({ wanted: [], missing: [], archived: [] });
   });
 
   it('does not want a keep=true original beyond the copy rules, and returns the original itself', () => {
@@ -216,6 +218,71 @@ describe('planCopies', () => {
     const plan = planCopies([newest, kept], [], { now: NOW, rules: { generations: 1 } });
     expect(ids(plan.wanted)).toEqual(['snap-1']);
     expect(plan.missing[0]).toBe(newest);
+  });
+
+  it('sets an archived original apart: still wanted, never missing, listed as archived', () => {
+    const archived = backup('snap-1', DAY, { archived: true });
+    const plan = planCopies([archived, ...originals.slice(1)], [], {
+      now: NOW,
+      rules: { generations: 2 },
+    });
+    expect(ids(plan.wanted)).toEqual(['snap-1', 'snap-2']);
+    expect(ids(plan.missing)).toEqual(['snap-2']);
+    expect(plan.archived).toEqual([archived]);
+  });
+
+  it('does not copy an older backup in place of an archived one the rules keep', () => {
+    const plan = planCopies(
+      [backup('snap-1', DAY, { archived: true }), ...originals.slice(1)],
+      [],
+      {
+        now: NOW,
+        rules: { generations: 1 },
+      },
+    );
+    expect(ids(plan.wanted)).toEqual(['snap-1']);
+    expect(plan.missing).toEqual([]);
+    expect(ids(plan.archived)).toEqual(['snap-1']);
+  });
+
+  it('lists no archived original that already has a live copy', () => {
+    const plan = planCopies(
+      [backup('snap-1', DAY, { archived: true })],
+      [copyOf('copy-1', 'snap-1', DAY)],
+      { now: NOW, rules: { generations: 1 } },
+    );
+    expect(ids(plan.wanted)).toEqual(['snap-1']);
+    expect(plan.missing).toEqual([]);
+    expect(plan.archived).toEqual([]);
+  });
+
+  it('splits the uncopied wanted backups into missing and archived, never both (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ archived: fc.boolean(), copied: fc.boolean() }), { maxLength: 10 }),
+        fc.integer({ min: 1, max: 10 }),
+        (shapes, generations) => {
+          const home = shapes.map((shape, i) =>
+            backup(`snap-${i}`, (i + 1) * DAY, shape.archived ? { archived: true } : {}),
+          );
+          const copies = shapes.flatMap((shape, i) =>
+            shape.copied ? [copyOf(`copy-${i}`, `snap-${i}`, (i + 1) * DAY)] : [],
+          );
+          const plan = planCopies(home, copies, { now: NOW, rules: { generations } });
+          const uncopied = plan.wanted.filter((b) => !shapes[Number(b.id.slice(5))]?.copied);
+          expect(plan.missing.every((b) => !b.archived)).toBe(true);
+          expect(plan.archived.every((b) => b.archived)).toBe(true);
+          expect(ids([...plan.missing, ...plan.archived]).sort()).toEqual(ids(uncopied).sort());
+          // Archiving never changes what the copy retention wants.
+          const plain = planCopies(
+            home.map(({ archived: _, ...b }) => b),
+            copies,
+            { now: NOW, rules: { generations } },
+          );
+          expect(ids(plan.wanted)).toEqual(ids(plain.wanted));
+        },
+      ),
+    );
   });
 
   it('never wants again a copy that the copy retention deletes (no copy/delete loop)', () => {
@@ -425,5 +492,50 @@ describe('copyKeyProblem', () => {
     expect(
       copyKeyProblem('rds-cluster', true, 'prod-aurora', { ...copy, kmsKeyIds: {} }),
     ).toContain("set 'copy-kms-key-id' for eu-west-1, ap-northeast-1 ");
+  });
+});
+
+describe('copyOptionGroupProblem', () => {
+  const copy: CopyConfig = {
+    regions: ['eu-west-1', 'ap-northeast-1'],
+    rules: { generations: 1 },
+    kmsKeyIds: {},
+    optionGroups: { 'eu-west-1': 'og-dr-eu' },
+  };
+
+  it('has no problem without an option group, with a default one, or with one named for every region', () => {
+    expect(copyOptionGroupProblem('rds-instance', undefined, 'prod-db', copy)).toBeUndefined();
+    expect(
+      copyOptionGroupProblem('rds-instance', 'default:mysql-8-0', 'prod-db', copy),
+    ).toBeUndefined();
+    const named = { ...copy, optionGroups: { ...copy.optionGroups, 'ap-northeast-1': 'og-dr-ap' } };
+    expect(copyOptionGroupProblem('rds-instance', 'og-prod', 'prod-db', named)).toBeUndefined();
+  });
+
+  it('has no problem for target types whose copies take no option group', () => {
+    for (const kind of ['ebs-volume', 'ec2-image', 'rds-cluster'] as const) {
+      expect(copyOptionGroupProblem(kind, 'og-prod', 'src', copy)).toBeUndefined();
+    }
+  });
+
+  it('names copy-option-group and only the regions without an option group for a non-default one', () => {
+    expect(copyOptionGroupProblem('rds-instance', 'og-prod', 'prod-db', copy)).toBe(
+      "prod-db uses the option group 'og-prod', which exists in its own region only, and RDS copies a DB snapshot with a non-default option group to another region only with an option group of that region: set 'copy-option-group' for ap-northeast-1 (one name, or 'region=name' lines). Nothing was created or copied for it.",
+    );
+    expect(
+      copyOptionGroupProblem('rds-instance', 'og-prod', 'prod-db', { ...copy, optionGroups: {} }),
+    ).toContain("set 'copy-option-group' for eu-west-1, ap-northeast-1 ");
+  });
+});
+
+describe('isDefaultOptionGroup', () => {
+  it.each([
+    ['default:mysql-8-0', true],
+    ['Default:postgres-16', true],
+    ['og-default', false],
+    ['default-mysql', false],
+    ['', false],
+  ])('%j → %s', (name, expected) => {
+    expect(isDefaultOptionGroup(name)).toBe(expected);
   });
 });

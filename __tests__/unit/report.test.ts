@@ -259,6 +259,31 @@ describe('copies in the outputs and the summary', () => {
     expect(html).not.toContain('<later>');
   });
 
+  it('says an archived backup was not copied, with the reason, and outputs no copy for it', () => {
+    const skipped = report({
+      copyRegions: ['eu-west-1'],
+      copyRules: 'generations 2',
+      targets: [
+        target({
+          destinations: [
+            {
+              region: 'eu-west-1',
+              copies: [{ of: 'snap-arch', result: 'skipped', message: 'snap-arch is archived' }],
+              kept: [],
+              deleted: [],
+            },
+          ],
+        }),
+      ],
+    });
+
+    const html = renderSummary(skipped);
+
+    expect(html).toContain('<code>snap-arch</code> → not copied</td>');
+    expect(html).toContain('<td>snap-arch is archived</td>');
+    expect(renderOutputs(skipped).copies).toBe('[]');
+  });
+
   it('renders no copies table without copy regions', () => {
     expect(renderSummary(report())).not.toContain('<h3>Copies</h3>');
   });

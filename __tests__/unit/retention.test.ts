@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { CALENDAR_UNITS, type CalendarRules } from '../../src/calendar.js';
 import { TAGS } from '../../src/constants.js';
-import { decideRetention, type RetentionRules } from '../../src/retention.js';
+import {
+  decideRetention,
+  type RetentionDecision,
+  type RetentionRules,
+} from '../../src/retention.js';
 import type { Backup } from '../../src/targets/target.js';
 import { backup, DAY, HOUR, NOW } from './fixtures.js';
 
@@ -445,3 +449,254 @@ function mergeLooser(a: RetentionRules, b: RetentionRules): RetentionRules {
     ...(calendar !== undefined ? { calendar } : {}),
   };
 }
+
+/** A backup with the `created-at` tag the action gives it (its createdAt to the millisecond). */
+function made(id: string, ageMs: number, overrides: Parameters<typeof backup>[2] = {}): Backup {
+  const createdAt = new Date(NOW.getTime() - ageMs).toISOString();
+  return backup(id, ageMs, {
+    ...overrides,
+    tags: { [TAGS.createdAt]: createdAt, ...overrides.tags },
+  });
+}
+
+const decisionOf = (decisions: ReturnType<typeof decideRetention>, id: string) =>
+  decisions.find((d) => d.backup.id === id);
+
+describe('decideRetention with duplicates (one backup made twice by a retried request)', () => {
+  const twin = (kept: string) =>
+    `duplicate of ${kept} (the same backup made twice by a retried request)`;
+
+  it('keeps this run’s backup and deletes its twin, whatever their ids', () => {
+    const backups = [made('snap-a', DAY), made('snap-z', DAY), made('snap-old', 2 * DAY)];
+
+    const decisions = decideRetention(
+      backups,
+      { generations: 5 },
+      { now: NOW, thisRun: new Set(['snap-z']) },
+    );
+
+    expect(decisionOf(decisions, 'snap-a')).toMatchObject({
+      keep: false,
+      reasons: [twin('snap-z')],
+    });
+    expect(decisionOf(decisions, 'snap-z')?.keep).toBe(true);
+    expect(decisionOf(decisions, 'snap-old')?.keep).toBe(true);
+  });
+
+  it('keeps a completed twin over a pending one and the lowest id among equals; a pending twin waits until it completes', () => {
+    const backups = [
+      made('snap-c', DAY, { state: 'pending' }),
+      made('snap-b', DAY),
+      made('snap-a', DAY),
+    ];
+
+    const decisions = decideRetention(backups, { generations: 5 }, { now: NOW });
+
+    expect(decisionOf(decisions, 'snap-a')?.keep).toBe(true);
+    expect(decisionOf(decisions, 'snap-a')?.reasons.join(' ')).not.toMatch(/duplicate/);
+    expect(decisionOf(decisions, 'snap-b')).toMatchObject({
+      keep: false,
+      reasons: [twin('snap-a')],
+    });
+    expect(decisionOf(decisions, 'snap-c')).toMatchObject({
+      keep: true,
+      reasons: [`pending ${twin('snap-a')}; deleted once it completes`],
+    });
+  });
+
+  it('keeps a protected twin and says both why it stays and what it is', () => {
+    const backups = [made('snap-a', DAY), made('snap-b', DAY, { tags: { [TAGS.keep]: 'true' } })];
+
+    const decisions = decideRetention(backups, { generations: 5 }, { now: NOW });
+
+    expect(decisionOf(decisions, 'snap-b')).toMatchObject({
+      keep: true,
+      reasons: [`protected by ${TAGS.keep}=true`, twin('snap-a')],
+    });
+  });
+
+  it('does not count a duplicate as a generation', () => {
+    const backups = [
+      made('snap-1', 1 * DAY),
+      made('snap-1-twin', 1 * DAY),
+      made('snap-2', 2 * DAY),
+      made('snap-3', 3 * DAY),
+    ];
+
+    const decisions = decideRetention(backups, { generations: 2 }, { now: NOW });
+
+    expect(decisions.filter((d) => !d.keep).map((d) => d.backup.id)).toEqual([
+      'snap-1-twin',
+      'snap-3',
+    ]);
+    expect(decisionOf(decisions, 'snap-2')?.reasons).toContain('generations: 2 of 2');
+  });
+
+  it('does not let a duplicate take a calendar period', () => {
+    const backups = [
+      made('snap-1', 1 * HOUR),
+      made('snap-1-twin', 1 * HOUR),
+      made('snap-2', 1 * DAY + HOUR),
+    ];
+
+    const decisions = decideRetention(
+      backups,
+      { calendar: { daily: 2, timeZone: 'UTC' } },
+      { now: NOW },
+    );
+
+    expect(decisionOf(decisions, 'snap-2')?.reasons).toEqual(['daily: 2026-11-21 (2 of 2)']);
+    expect(decisionOf(decisions, 'snap-1-twin')?.keep).toBe(false);
+  });
+
+  it('takes copies of different originals made at one instant for different backups', () => {
+    const copy = (id: string, of: string) =>
+      made(id, DAY, { copyOf: of, sourceRegion: 'us-east-1', tags: { [TAGS.copyOf]: of } });
+    const backups = [copy('snap-c1', 'snap-o1'), copy('snap-c2', 'snap-o2')];
+
+    const decisions = decideRetention(backups, { generations: 5 }, { now: NOW });
+
+    expect(decisions.map((d) => d.keep)).toEqual([true, true]);
+    expect(decisions.flatMap((d) => d.reasons).join(' ')).not.toMatch(/duplicate/);
+  });
+
+  it('deletes the second copy of one original made twice, as a duplicate', () => {
+    const copy = (id: string) =>
+      made(id, DAY, {
+        copyOf: 'snap-o1',
+        sourceRegion: 'us-east-1',
+        tags: { [TAGS.copyOf]: 'snap-o1' },
+      });
+
+    const decisions = decideRetention(
+      [copy('snap-c1'), copy('snap-c2')],
+      { generations: 5 },
+      { now: NOW },
+    );
+
+    expect(decisionOf(decisions, 'snap-c2')).toMatchObject({
+      keep: false,
+      reasons: [twin('snap-c1')],
+    });
+  });
+
+  it('leaves failed backups out of duplicates: each goes as failed, with AWS’s reason', () => {
+    // An AMI's snapshots left behind by an interrupted prune share the image's tags.
+    const backups = [
+      made('snap-left-1', DAY, { state: 'failed', stateMessage: 'left behind by ami-1' }),
+      made('snap-left-2', DAY, { state: 'failed', stateMessage: 'left behind by ami-1' }),
+    ];
+
+    const decisions = decideRetention(backups, { generations: 5 }, { now: NOW });
+
+    expect(decisions.map((d) => [d.backup.id, d.keep, d.reasons])).toEqual([
+      ['snap-left-2', false, ['failed state: left behind by ami-1']],
+      ['snap-left-1', false, ['failed state: left behind by ami-1']],
+    ]);
+  });
+
+  it('never takes backups without a created-at tag for duplicates, even of the same instant', () => {
+    const backups = [backup('snap-a', DAY), backup('snap-b', DAY)];
+
+    const decisions = decideRetention(backups, { generations: 5 }, { now: NOW });
+
+    expect(decisions.map((d) => d.keep)).toEqual([true, true]);
+  });
+});
+
+describe('retention properties with duplicates', () => {
+  const shape = fc.record({
+    ageHours: fc.integer({ min: 0, max: 3000 }),
+    source: fc.constantFrom('vol-a', 'vol-b'),
+    state: fc.constantFrom<Backup['state']>('completed', 'completed', 'pending', 'failed'),
+    protected: fc.boolean(),
+    twins: fc.integer({ min: 0, max: 2 }),
+  });
+  /** Backups at distinct instants, each with 0–2 twins (same tags, later ids, never protected). */
+  const withTwins = fc.array(shape, { maxLength: 25 }).map((specs) => {
+    const originals = specs.map((spec, index) =>
+      made(`snap-${String(index).padStart(2, '0')}`, spec.ageHours * HOUR + index, {
+        sourceId: spec.source,
+        state: spec.state,
+        tags: spec.protected ? { [TAGS.keep]: 'true' } : {},
+      }),
+    );
+    const twins = originals.flatMap((original, index) =>
+      Array.from({ length: specs[index]?.twins ?? 0 }, (_, n) => ({
+        ...original,
+        id: `${original.id}-twin-${n}`,
+        tags: Object.fromEntries(Object.entries(original.tags).filter(([k]) => k !== TAGS.keep)),
+      })),
+    );
+    return { originals, twins };
+  });
+
+  it('a duplicate never changes what is decided for the backup it duplicates, nor for any other', () => {
+    fc.assert(
+      fc.property(withTwins, arbitraryRules, ({ originals, twins }, rules) => {
+        const alone = decideRetention(originals, rules, { now: NOW });
+        const together = decideRetention([...originals, ...twins], rules, { now: NOW });
+        for (const decision of alone) {
+          expect(decisionOf(together, decision.backup.id)).toEqual(decision);
+        }
+      }),
+    );
+  });
+
+  it('each twin goes as a duplicate of its original, unless pending (it waits) or failed (it goes as failed)', () => {
+    fc.assert(
+      fc.property(withTwins, arbitraryRules, ({ originals, twins }, rules) => {
+        const together = decideRetention([...originals, ...twins], rules, { now: NOW });
+        for (const twinBackup of twins) {
+          const original = twinBackup.id.replace(/-twin-\d$/, '');
+          const decision = decisionOf(together, twinBackup.id);
+          expect(decision?.keep).toBe(twinBackup.state === 'pending');
+          expect(decision?.reasons.join(' ')).toContain(
+            twinBackup.state === 'failed' ? 'failed state' : `duplicate of ${original} `,
+          );
+        }
+      }),
+    );
+  });
+
+  it('keeps exactly one of each group undecided by duplication, never deletes a pending or protected backup, and ignores input order', () => {
+    fc.assert(
+      fc.property(
+        withTwins,
+        arbitraryRules,
+        fc.array(fc.nat(), { maxLength: 3 }),
+        ({ originals, twins }, rules, picks) => {
+          const all = [...originals, ...twins];
+          // This run's backup may be any of them, twins included.
+          const thisRun = new Set(
+            picks.map((pick) => all[pick % Math.max(all.length, 1)]?.id ?? ''),
+          );
+          const decisions = decideRetention(all, rules, { now: NOW, thisRun });
+          const groups = new Map<string, RetentionDecision[]>();
+          // Failed backups are no duplicates: they go anyway.
+          for (const d of decisions.filter((d) => d.backup.state !== 'failed')) {
+            const key = `${d.backup.sourceId}/${d.backup.tags[TAGS.createdAt]}`;
+            groups.set(key, [...(groups.get(key) ?? []), d]);
+          }
+          for (const group of groups.values()) {
+            const survivors = group.filter(
+              (d) => !d.reasons.some((r) => r.includes('duplicate of')),
+            );
+            expect(survivors).toHaveLength(1);
+            // The survivor is this run's backup whenever one of the group is.
+            if (group.some((d) => thisRun.has(d.backup.id))) {
+              expect(thisRun.has(survivors[0]!.backup.id)).toBe(true);
+            }
+          }
+          for (const d of decisions) {
+            if (d.backup.state === 'pending' || d.backup.tags[TAGS.keep] === 'true') {
+              expect(d.keep).toBe(true);
+            }
+          }
+          const backward = decideRetention([...all].reverse(), rules, { now: NOW, thisRun });
+          expect(backward).toEqual(decisions);
+        },
+      ),
+    );
+  });
+});
