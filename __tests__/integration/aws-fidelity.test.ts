@@ -245,7 +245,6 @@ describe('pendingMs: real creation times', () => {
       new CopyDBSnapshotCommand({
         SourceDBSnapshotIdentifier: made.DBSnapshot!.DBSnapshotArn!,
         TargetDBSnapshotIdentifier: 'slow-1-dr',
-        SourceRegion: REGION,
       }),
     );
     // Queued: no progress yet.
@@ -437,7 +436,6 @@ describe('rdsFields: source fields where AWS sets them', () => {
       new CopyDBSnapshotCommand({
         SourceDBSnapshotIdentifier: made!.arn,
         TargetDBSnapshotIdentifier: 'fields-1-dr',
-        SourceRegion: REGION,
       }),
     );
     const expected = { SourceDBSnapshotIdentifier: made!.arn, SourceRegion: REGION };
@@ -655,7 +653,6 @@ describe('copy slots, archive, lock, fast snapshot restore', () => {
           new CopyDBClusterSnapshotCommand({
             SourceDBClusterSnapshotIdentifier: clusterSnapshot!.arn,
             TargetDBClusterSnapshotIdentifier: 'slots-c1-dr',
-            SourceRegion: REGION,
           }),
         ),
       ),
