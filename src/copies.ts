@@ -273,7 +273,8 @@ export async function copyFor(
       if (signal?.aborted) throw new CancelledError();
       if (failedCopiesOf(destination, original).length > 0) {
         const cleared = replaceFailed && (await replaceFailedCopies(start, work, signal));
-        if (!cleared) {
+        // EC2 copies get ids of their own: one is made beside a failed copy that stays.
+        if (!cleared && destination.adapter.copiesNamedAfterOriginal) {
           entry.result = 'queued';
           entry.message = `${original.id} is copied again once its failed copy in ${destination.region} is deleted${replaceFailed ? ' (that deletion failed; see the deletions)' : " (this run deletes nothing: dry run, 'prune: false' or max-deletions)"}.`;
           continue;

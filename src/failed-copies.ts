@@ -31,7 +31,8 @@ export function failedCopiesOf(destination: Destination, original: Backup): Back
 
 /**
  * Deletes the failed copies of `original` in the destination before it is copied again, reported
- * among the destination's deletions; false when one could not be deleted (the copy then waits).
+ * among the destination's deletions (and so taken out of the destination's retention); false when
+ * one could not be deleted.
  */
 export async function replaceFailedCopies(
   { destination, original }: CopyStart,
@@ -39,6 +40,8 @@ export async function replaceFailedCopies(
   signal: AbortSignal | undefined,
 ): Promise<boolean> {
   for (const failed of failedCopiesOf(destination, original)) {
+    // Tried once in this run, whatever the outcome: retention does not decide it a second time.
+    destination.existing.splice(destination.existing.indexOf(failed), 1);
     const entry: DeletedEntry = {
       ...ref(failed),
       reasons: [`failed copy of ${original.id}, replaced by a new copy`],
@@ -54,9 +57,10 @@ export async function replaceFailedCopies(
       if (isAbort(error) || signal?.aborted) throw new CancelledError();
       entry.result = 'failed';
       entry.message = error instanceof Error ? error.message : String(error);
+      // A refused deletion fails the target, as in pruning.
+      work.copyErrors.push(entry.message);
       return false;
     }
-    destination.existing.splice(destination.existing.indexOf(failed), 1);
     work.log.push(
       `Deleted the failed copy ${failed.id} in ${destination.region} before copying ${original.id} again.`,
     );

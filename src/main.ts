@@ -503,12 +503,20 @@ async function backUp(
     work.thisRun = [backup];
     work.report.backup = ref(backup);
   }
-  // A retried create may have made the backup twice: retention deletes the other one.
-  const strays = (await adapter.strays?.(backup, signal)) ?? [];
-  for (const stray of strays) {
-    work.log.push(`${stray.id} duplicates ${backup.id} (a create that AWS carried out twice).`);
+  // A retried create may have made the backup twice: retention deletes the other one. Not finding
+  // it only warns: any later run's listing finds it too.
+  try {
+    const strays = (await adapter.strays?.(backup, signal)) ?? [];
+    for (const stray of strays) {
+      work.log.push(`${stray.id} duplicates ${backup.id} (a create that AWS carried out twice).`);
+    }
+    work.existing.push(...strays);
+  } catch (error) {
+    if (isAbort(error) || signal?.aborted) throw error;
+    warn(
+      `${error instanceof Error ? error.message : String(error)} A later run finds and deletes any duplicate.`,
+    );
   }
-  work.existing.push(...strays);
   if (backup.state === 'failed') {
     fail(
       work,

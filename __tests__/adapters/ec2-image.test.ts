@@ -554,6 +554,21 @@ describe('Ec2ImageAdapter.create answered InvalidAMIName.Duplicate (a CreateImag
     },
   );
 
+  it('reports at once, without waiting out the grace, when the image of that name is another', async () => {
+    ec2.on(CreateImageCommand).rejects(duplicate());
+    ec2.on(DescribeImagesCommand).resolves({
+      Images: [image('ami-other', { Name: NAME, tags: { Name: 'hand-made' } })],
+    });
+
+    const error = await rejectionOf(
+      adapter({ visibilityGraceSeconds: 300 }).create(createRequest()),
+    );
+
+    expect(error.message).toContain('InvalidAMIName.Duplicate');
+    expect(ec2.commandCalls(DescribeImagesCommand)).toHaveLength(1);
+    expect(fakeSleep).not.toHaveBeenCalled();
+  });
+
   it('reports the duplicate name once the grace has passed without the image showing', async () => {
     ec2.on(CreateImageCommand).rejects(duplicate());
     ec2.on(DescribeImagesCommand).resolves({ Images: [] });
@@ -1020,6 +1035,21 @@ describe('Ec2ImageAdapter.delete', () => {
     expect(ec2.commandCalls(DeleteSnapshotCommand)).toHaveLength(3);
     // A sixtieth of the 60 s default, doubling.
     expect(fakeSleep.mock.calls.map(([ms]) => ms)).toEqual([1_000, 2_000]);
+  });
+
+  it('does not retry a locked snapshot after deregistering (a lock lasts days): skipped at once', async () => {
+    const { adapter: images, backups } = await listed(image('ami-old', { snapshots: ['snap-1'] }));
+    ec2.on(DeregisterImageCommand).resolves({});
+    ec2
+      .on(DeleteSnapshotCommand)
+      .rejects(awsError('IncorrectState', "The snapshot 'snap-1' is locked and can't be deleted."));
+
+    const outcome = await images.delete(backups[0]!);
+
+    expect(outcome.result).toBe('deleted');
+    expect(outcome.message).toMatch(/snap-1 is locked/);
+    expect(ec2.commandCalls(DeleteSnapshotCommand)).toHaveLength(1);
+    expect(fakeSleep).not.toHaveBeenCalled();
   });
 
   it('leaves a snapshot still in use after inUseRetrySeconds in place, names it, and deletes the others', async () => {

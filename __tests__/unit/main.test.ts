@@ -34,6 +34,8 @@ class FakeAdapter implements TargetAdapter {
   failList = false;
   /** Backup ids whose deletion AWS refuses. */
   failDelete = new Set<string>();
+  /** As RDS: a copy takes its original's name, so a failed copy blocks the next one. */
+  copiesNamedAfterOriginal = false;
   /** Backup ids that AWS leaves in place (locked, in use): the deletion is skipped. */
   skipDelete = new Set<string>();
   /** Source ids whose copies into this region AWS defers (copy slots taken by other tools). */
@@ -149,8 +151,12 @@ class FakeAdapter implements TargetAdapter {
     return 1;
   }
 
+  /** The look for a retried create's twin fails (a describe throttled beyond the retries). */
+  failStrays = false;
+
   strays(made: Backup): Promise<Backup[]> {
     this.calls.push(`strays ${made.id}`);
+    if (this.failStrays) return Promise.reject(new TargetError('Could not look for duplicates.'));
     const twins = this.strayIds.map((id): Backup => ({ ...made, id, state: 'completed' }));
     this.backups.push(...twins);
     return Promise.resolve(twins);
@@ -1118,6 +1124,18 @@ describe('run when AWS refuses or repeats a request', () => {
     expect(report.targets[0]?.kept.map((k) => k.id)).toEqual(['snap-new-1', 'snap-old']);
   });
 
+  it('only warns when the look for a twin fails: the backup it made stays an output and pruning goes on', async () => {
+    const adapter = new FakeAdapter([backup('snap-old', 3 * DAY, { sourceId: A })], [A]);
+    adapter.failStrays = true;
+
+    const report = await runIn([adapter], { 'resource-id': A, generations: '1' });
+
+    expect(report.status).toBe('success');
+    expect(report.targets[0]).toMatchObject({ outcome: 'created', backup: { id: 'snap-new-1' } });
+    expect(report.targets[0]?.warnings.join(' ')).toMatch(/Could not look for duplicates/);
+    expect(adapter.mutations()).toEqual([`create ${A}`, 'delete snap-old']);
+  });
+
   it('looks for duplicates of a reused backup too, and of none in a dry run', async () => {
     const mine = backup('snap-mine', 60_000, { sourceId: A, tags: { [TAGS.run]: '100' } });
     const reused = new FakeAdapter([mine], [A]);
@@ -1232,6 +1250,7 @@ describe('run with copies, AWS as it behaves', () => {
         [],
         EU,
       );
+      eu.copiesNamedAfterOriginal = true;
 
       const report = await runIn([home, eu], {
         'resource-id': A,
@@ -1258,6 +1277,7 @@ describe('run with copies, AWS as it behaves', () => {
       EU,
     );
     eu.failDelete.add('copy-failed');
+    eu.copiesNamedAfterOriginal = true;
 
     const report = await runIn([home, eu], {
       'resource-id': A,
@@ -1280,6 +1300,47 @@ describe('run with copies, AWS as it behaves', () => {
       message: 'Could not delete copy-failed: Access denied.',
     });
     expect(report.targets[0]?.ok).toBe(false);
+  });
+
+  it('copies beside a failed copy it may not delete when copies get ids of their own (EC2)', async () => {
+    const home = new FakeAdapter([backup('snap-1', DAY, { sourceId: A })], [A]);
+    const eu = new FakeAdapter(
+      [copyIn(EU, 'copy-failed', 'snap-1', DAY, { state: 'failed' })],
+      [],
+      EU,
+    );
+
+    const report = await runIn([home, eu], {
+      'resource-id': A,
+      'copy-to-regions': EU,
+      'copy-generations': '2',
+      prune: 'false',
+      generations: '',
+    });
+
+    expect(eu.mutations()).toEqual([`copy snap-new-1 to ${EU}`, `copy snap-1 to ${EU}`]);
+    const entry = report.targets[0]?.destinations[0]?.copies.find((c) => c.of === 'snap-1');
+    expect(entry?.result).toBe('copied');
+  });
+
+  it('tries a failed copy it could not delete once in a run, not again when pruning', async () => {
+    const home = new FakeAdapter([backup('snap-1', DAY, { sourceId: A })], [A]);
+    const eu = new FakeAdapter(
+      [copyIn(EU, 'copy-failed', 'snap-1', DAY, { state: 'failed' })],
+      [],
+      EU,
+    );
+    eu.failDelete.add('copy-failed');
+
+    const report = await runIn([home, eu], {
+      'resource-id': A,
+      'copy-to-regions': EU,
+      'copy-generations': '2',
+    });
+
+    expect(eu.mutations().filter((m) => m === 'delete copy-failed')).toHaveLength(1);
+    const deleted = report.targets[0]?.destinations[0]?.deleted ?? [];
+    expect(deleted.filter((entry) => entry.id === 'copy-failed')).toHaveLength(1);
   });
 
   it('counts the failed copies it replaced against max-deletions', async () => {

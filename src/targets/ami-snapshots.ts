@@ -116,7 +116,9 @@ async function deleteReleased(
   for (;;) {
     // No abort signal: a cancelled run still finishes what it started (see above).
     const outcome = await deleteSnapshot(ec2, snapshotId);
-    if (outcome.result !== 'skipped' || waitedMs + pauseMs > budgetMs) return outcome;
+    // Only InUse may pass: a locked snapshot stays locked for days.
+    const inUse = outcome.result === 'skipped' && outcome.inUse === true;
+    if (!inUse || waitedMs + pauseMs > budgetMs) return outcome;
     await sleep(pauseMs);
     waitedMs += pauseMs;
     pauseMs *= 2;

@@ -109,7 +109,7 @@ export class EbsVolumeAdapter implements TargetAdapter {
         if (!backup) throw new Error(`CreateSnapshot returned no snapshot id for ${source.id}`);
         // CreateSnapshot takes no idempotency token: an attempt whose answer was lost may have
         // made a snapshot too, found by strays() once this one is done.
-        if ((snapshot.$metadata.attempts ?? 1) > 1) this.retried.add(backup.id);
+        if ((snapshot.$metadata?.attempts ?? 1) > 1) this.retried.add(backup.id);
         return backup;
       } catch (error) {
         if (signal?.aborted) throw new CancelledError();

@@ -30,7 +30,14 @@ import {
   recoverImageTags,
 } from './ami-snapshots.js';
 import { chunks, deleteSnapshot, findEc2Sources } from './ec2.js';
-import { acceptedCopy, collectSet, createdAtOf, ownedBackup, toAwsTags } from './tags.js';
+import {
+  acceptedCopy,
+  collectSet,
+  createdAtOf,
+  isRequestedBackup,
+  ownedBackup,
+  toAwsTags,
+} from './tags.js';
 import type {
   Backup,
   BackupState,
@@ -218,7 +225,8 @@ export class Ec2ImageAdapter implements TargetAdapter {
     tags: Readonly<Record<string, string>>,
     signal: AbortSignal | undefined,
   ): Promise<Backup | undefined> {
-    const find = async (): Promise<Backup | undefined> => {
+    // Any image of that name ends the search: one that is not this backup is reported at once.
+    const find = async (): Promise<{ backup: Backup | undefined } | undefined> => {
       const answer = await this.ec2.send(
         new DescribeImagesCommand({
           Owners: ['self'],
@@ -229,7 +237,7 @@ export class Ec2ImageAdapter implements TargetAdapter {
         { abortSignal: signal },
       );
       const image = answer.Images?.[0];
-      return image ? this.toBackup(image) : undefined;
+      return image ? { backup: this.toBackup(image) } : undefined;
     };
     const found = await findWithin(
       find,
@@ -237,12 +245,7 @@ export class Ec2ImageAdapter implements TargetAdapter {
       this.sleep,
       signal,
     ).catch(() => undefined);
-    const same =
-      found &&
-      found.set === tags[TAGS.backupSet] &&
-      found.sourceId === tags[TAGS.source] &&
-      found.tags[TAGS.createdAt] === tags[TAGS.createdAt];
-    return same ? found : undefined;
+    return isRequestedBackup(found?.backup, tags) ? found?.backup : undefined;
   }
 
   copySlots(backup: Backup): number {

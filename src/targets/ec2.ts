@@ -36,6 +36,7 @@ export async function deleteSnapshot(
       return {
         result: 'skipped',
         message: `${snapshotId} is still used by an image (InvalidSnapshot.InUse); left in place.`,
+        inUse: true,
       };
     }
     // EBS snapshot lock refuses deletion until the lock expires; AWS documents no error code for

@@ -19,7 +19,14 @@ import {
   TargetError,
 } from '../errors.js';
 import { rdsSnapshotIdentifier } from '../naming.js';
-import { collectSet, createdAtOf, fromAwsTags, ownedBackup, toAwsTags } from './tags.js';
+import {
+  collectSet,
+  createdAtOf,
+  fromAwsTags,
+  isRequestedBackup,
+  ownedBackup,
+  toAwsTags,
+} from './tags.js';
 import type {
   Backup,
   BackupQuota,
@@ -113,6 +120,8 @@ export interface RdsOptions extends PollingOptions {
 
 export class RdsAdapter implements TargetAdapter {
   readonly type: RdsFlavor['type'];
+  /** A copy is made under its original's identifier (see copy()). */
+  readonly copiesNamedAfterOriginal = true;
 
   constructor(
     private readonly rds: RDSClient,
@@ -247,19 +256,23 @@ export class RdsAdapter implements TargetAdapter {
     signal: AbortSignal | undefined,
   ): Promise<Backup | undefined> {
     if (!hasAwsCode(error, this.flavor.snapshotExists)) return undefined;
+    // Any snapshot of that identifier ends the search: one that is not this backup is reported.
+    const find = async (): Promise<{ backup: Backup | undefined } | undefined> => {
+      try {
+        const snapshot = await this.flavor.describeSnapshot(this.rds, id, signal);
+        return snapshot ? { backup: this.toBackup(snapshot) } : undefined;
+      } catch (described) {
+        if (hasAwsCode(described, this.flavor.snapshotNotFound)) return undefined;
+        throw described;
+      }
+    };
     const found = await findWithin(
-      () => this.describe(id, signal),
+      find,
       this.options.visibilityGraceSeconds ?? VISIBILITY_GRACE_SECONDS,
       this.options.sleep ?? realSleep,
       signal,
     ).catch(() => undefined);
-    const same =
-      found &&
-      found.set === tags[TAGS.backupSet] &&
-      found.sourceId === tags[TAGS.source] &&
-      found.tags[TAGS.createdAt] === tags[TAGS.createdAt] &&
-      found.copyOf === tags[TAGS.copyOf];
-    return same ? found : undefined;
+    return isRequestedBackup(found?.backup, tags) ? found?.backup : undefined;
   }
 
   /**

@@ -117,6 +117,24 @@ export function acceptedCopy(
   return copy;
 }
 
+/**
+ * Whether a backup found under the name a create or copy asked for is that very backup: the same
+ * set, source, `created-at` (to the millisecond) and `copy-of` as the request's tags. Only then is
+ * it adopted after `InvalidAMIName.Duplicate` or `…AlreadyExists`.
+ */
+export function isRequestedBackup(
+  backup: Backup | undefined,
+  tags: Readonly<Record<string, string>>,
+): backup is Backup {
+  return (
+    backup !== undefined &&
+    backup.set === tags[TAGS.backupSet] &&
+    backup.sourceId === tags[TAGS.source] &&
+    backup.tags[TAGS.createdAt] === tags[TAGS.createdAt] &&
+    backup.copyOf === tags[TAGS.copyOf]
+  );
+}
+
 /** Collects the set's backups from a listing's pages; a listing error becomes one sentence. */
 export async function collectSet(
   pages: AsyncIterable<(Backup | undefined)[]>,

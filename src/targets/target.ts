@@ -91,7 +91,13 @@ export interface WaitOptions {
 
 /** Outcome of one deletion; `skipped` leaves the backup in place with a reason (e.g. still in use). */
 export type DeleteOutcome =
-  { result: 'deleted' | 'already-gone'; message?: string } | { result: 'skipped'; message: string };
+  | { result: 'deleted' | 'already-gone'; message?: string }
+  | {
+      result: 'skipped';
+      message: string;
+      /** Skipped as still in use (`InvalidSnapshot.InUse`), which may pass within moments. */
+      inUse?: boolean;
+    };
 
 /** Resolution of the requested sources: which exist, which do not. */
 export interface SourceLookup {
@@ -131,4 +137,9 @@ export interface TargetAdapter {
    * snapshots each count; anything else is 1.
    */
   copySlots(backup: Backup): number;
+  /**
+   * True when a copy takes its original's name in the destination (RDS identifiers): a failed copy
+   * there blocks the next one until it is deleted. EC2 copies get ids of their own.
+   */
+  readonly copiesNamedAfterOriginal?: boolean;
 }
