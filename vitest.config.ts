@@ -1,8 +1,13 @@
 import { defineConfig } from 'vitest/config';
+import { motoServerPlan } from './__tests__/integration/servers.js';
 
 // Two projects: `unit` (pure core and adapters with aws-sdk-client-mock, no network) and
-// `integration` (the bundled dist/index.js against a moto server over HTTP, one file at a time
-// because every test resets moto's global state).
+// `integration` (the bundled dist/index.js against moto servers over HTTP). Every integration test
+// resets its moto's global state, so each worker has a moto of its own: as many files run at once
+// as there are servers (__tests__/integration/servers.ts: 2 started here, or MOTO_ENDPOINT_URLS;
+// one at a time with CI's single MOTO_ENDPOINT_URL).
+const integrationWorkers = motoServerPlan().count;
+
 export default defineConfig({
   test: {
     projects: [
@@ -17,7 +22,10 @@ export default defineConfig({
           name: 'integration',
           include: ['__tests__/integration/**/*.test.ts'],
           globalSetup: ['__tests__/integration/global-setup.ts'],
-          fileParallelism: false,
+          fileParallelism: integrationWorkers > 1,
+          maxWorkers: integrationWorkers,
+          // Its own group: its worker count differs from the unit project's.
+          sequence: { groupOrder: 1 },
           testTimeout: 120_000,
           hookTimeout: 300_000,
         },

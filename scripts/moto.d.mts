@@ -8,6 +8,7 @@ export interface StartOptions {
   log?: (message: string) => void;
   env?: Record<string, string>;
   endpointVariable?: string;
+  endpoint?: string;
 }
 export declare function startMoto(options?: StartOptions): Promise<Moto>;
 export declare function resetMoto(endpoint: string): Promise<void>;

@@ -36,6 +36,8 @@ const INSTALL_LOCK_TIMEOUT_MS = 15 * 60_000;
  *   must have been started with the same settings
  * @property {string} [endpointVariable] the variable that names a running server to use instead
  *   of starting one (default `MOTO_ENDPOINT_URL`)
+ * @property {string} [endpoint] a running server to use, whatever the variable says (e.g. one of
+ *   several named by the caller)
  */
 
 /**
@@ -48,11 +50,12 @@ export async function startMoto({
   log = () => {},
   env = {},
   endpointVariable = 'MOTO_ENDPOINT_URL',
+  endpoint: given,
 } = {}) {
-  const external = process.env[endpointVariable];
+  const external = given ?? process.env[endpointVariable];
   if (external) {
     const endpoint = external.replace(/\/+$/, '');
-    log(`Using the moto server at ${endpoint} (${endpointVariable}).`);
+    log(`Using the moto server at ${endpoint}${given ? '' : ` (${endpointVariable})`}.`);
     await waitUntilAnswering(endpoint, { timeoutMs: START_TIMEOUT_MS });
     return { endpoint, stop: async () => {} };
   }

@@ -1,8 +1,10 @@
 /**
- * Starts one moto server for the integration project (or connects to MOTO_ENDPOINT_URL) and, in
- * front of it, a proxy that behaves as AWS documents where moto is kinder (scripts/aws-fidelity.mjs,
- * `AWS_SEMANTICS`). Tests get moto itself through `inject('motoEndpoint')` (their own SDK clients
- * make and read state there) and the proxy through `inject('awsEndpoint')` (where the action runs).
+ * Starts the moto servers of the integration project (or connects to running ones, see
+ * servers.ts) and, in front of each, a proxy that behaves as AWS documents where moto is kinder
+ * (scripts/aws-fidelity.mjs, `AWS_SEMANTICS`). Test files run in parallel, one per worker, and a
+ * worker uses the pair at its index (helpers.ts picks it by VITEST_POOL_ID): tests get moto itself
+ * through `motoEndpoint()` (their own SDK clients make and read state there) and the proxy through
+ * `awsEndpoint()` (where the action runs).
  */
 import { existsSync } from 'node:fs';
 import type { TestProject } from 'vitest/node';
@@ -10,13 +12,14 @@ import { ACTION_ENTRY } from '../../scripts/action-runner.mjs';
 import { AWS_SEMANTICS } from '../../scripts/aws-fidelity.mjs';
 import { startCountingProxy } from '../../scripts/counting-proxy.mjs';
 import { startMoto } from '../../scripts/moto.mjs';
+import { motoServerPlan } from './servers.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    /** moto itself. */
-    motoEndpoint: string;
-    /** The AWS_SEMANTICS proxy in front of moto: the action's endpoint unless a test gives one. */
-    awsEndpoint: string;
+    /** moto itself, one server per worker. */
+    motoEndpoints: string[];
+    /** The AWS_SEMANTICS proxy in front of each moto: the action's endpoint unless a test gives one. */
+    awsEndpoints: string[];
   }
 }
 
@@ -28,12 +31,27 @@ export default async function setup(project: TestProject): Promise<() => Promise
         'Run `npm run bundle` first (`npm run test:integration` does).',
     );
   }
-  const moto = await startMoto({ log: (message) => console.log(`[moto] ${message}`) });
-  const proxy = await startCountingProxy(moto.endpoint, { fidelity: AWS_SEMANTICS });
-  project.provide('motoEndpoint', moto.endpoint);
-  project.provide('awsEndpoint', proxy.endpoint);
+  const plan = motoServerPlan();
+  const log = (message: string) =>
+    console.log(`[moto${plan.variable ? `, ${plan.variable}` : ''}] ${message}`);
+  const servers = await Promise.all(
+    Array.from({ length: plan.count }, (_, index) =>
+      startMoto({ log, ...(plan.external ? { endpoint: plan.external[index] } : {}) }),
+    ),
+  );
+  const proxies = await Promise.all(
+    servers.map((moto) => startCountingProxy(moto.endpoint, { fidelity: AWS_SEMANTICS })),
+  );
+  project.provide(
+    'motoEndpoints',
+    servers.map((moto) => moto.endpoint),
+  );
+  project.provide(
+    'awsEndpoints',
+    proxies.map((proxy) => proxy.endpoint),
+  );
   return async () => {
-    await proxy.stop();
-    await moto.stop();
+    await Promise.all(proxies.map((proxy) => proxy.stop()));
+    await Promise.all(servers.map((moto) => moto.stop()));
   };
 }

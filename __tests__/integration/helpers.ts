@@ -35,17 +35,34 @@ export type { ActionRun };
 
 export const REGION = 'us-east-1';
 
-/** The endpoint of the moto server that global-setup started (moto itself). */
+/**
+ * This worker's pair of moto and proxy: VITEST_POOL_ID is 1…maxWorkers, and no two test files that
+ * run at the same time share it (vitest.config.ts runs as many workers as there are servers).
+ */
+function serverIndex(count: number): number {
+  const id = Number(process.env.VITEST_POOL_ID ?? '1');
+  if (!Number.isInteger(id) || id < 1 || id > count) {
+    throw new Error(
+      `VITEST_POOL_ID is ${process.env.VITEST_POOL_ID} but global-setup started ${count} moto servers.`,
+    );
+  }
+  return id - 1;
+}
+
+/** The endpoint of this worker's moto server (moto itself). */
 export function motoEndpoint(): string {
-  return inject('motoEndpoint');
+  const endpoints = inject('motoEndpoints');
+  return endpoints[serverIndex(endpoints.length)]!;
 }
 
 /**
- * The endpoint of the proxy in front of moto that behaves as AWS documents (AWS_SEMANTICS of
- * scripts/aws-fidelity.mjs): where the action runs unless a test gives its own endpoint.
+ * The endpoint of the proxy in front of this worker's moto that behaves as AWS documents
+ * (AWS_SEMANTICS of scripts/aws-fidelity.mjs): where the action runs unless a test gives its own
+ * endpoint.
  */
 export function awsEndpoint(): string {
-  return inject('awsEndpoint');
+  const endpoints = inject('awsEndpoints');
+  return endpoints[serverIndex(endpoints.length)]!;
 }
 
 export interface RunActionOptions {

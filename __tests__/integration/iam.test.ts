@@ -201,9 +201,9 @@ beforeAll(async () => {
     env: { INITIAL_NO_AUTH_ACTION_COUNT: '0' },
     log: (message) => console.log(`[moto, enforcing IAM] ${message}`),
   });
-  if (moto.endpoint === inject('motoEndpoint')) {
+  if (inject('motoEndpoints').includes(moto.endpoint)) {
     throw new Error(
-      `MOTO_IAM_ENDPOINT_URL names the shared moto server (${moto.endpoint}) of the other tests, which must not enforce IAM: give this test a server of its own.`,
+      `MOTO_IAM_ENDPOINT_URL names a shared moto server (${moto.endpoint}) of the other tests, which must not enforce IAM: give this test a server of its own.`,
     );
   }
   await authFreeRequests(0);
