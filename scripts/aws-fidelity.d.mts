@@ -86,4 +86,5 @@ export declare function pendingState(
   fraction: number,
 ): string;
 export declare const AWS_SEMANTICS: Readonly<FidelityOptions>;
+export declare const CREATE_AND_COPY_ACTIONS: readonly string[];
 export declare function awsLike(options?: FidelityOptions): FidelityOptions;

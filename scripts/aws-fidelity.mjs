@@ -1466,10 +1466,23 @@ export const AWS_SEMANTICS = Object.freeze({
   uniqueAmiNames: true,
 });
 
+/** The calls that make a backup or a copy: those whose answers `awsLike` loses by default. */
+export const CREATE_AND_COPY_ACTIONS = Object.freeze([
+  'CreateSnapshot',
+  'CopySnapshot',
+  'CreateImage',
+  'CopyImage',
+  'CreateDBSnapshot',
+  'CopyDBSnapshot',
+  'CreateDBClusterSnapshot',
+  'CopyDBClusterSnapshot',
+]);
+
 /**
  * Everything at once: `AWS_SEMANTICS` plus eventual consistency and creation times (defaults 200 ms
- * and 500 ms, small enough for tests), and whatever else is given (lost answers, copy slots,
- * archived, locked, instance statuses…).
+ * and 500 ms, small enough for tests), the first answer of every create and copy lost (HTTP 500),
+ * and whatever else is given (copy slots, archived, locked, instance statuses…), which wins: e.g.
+ * `lostAnswers: undefined` keeps every answer.
  *
  * @param {FidelityOptions} [options]
  * @returns {FidelityOptions}
@@ -1481,6 +1494,7 @@ export function awsLike(options = {}) {
     accountQuotas: { ...AWS_SEMANTICS.accountQuotas },
     visibilityDelayMs: 200,
     pendingMs: 500,
+    lostAnswers: { actions: [...CREATE_AND_COPY_ACTIONS], mode: 'http500' },
     ...options,
   };
 }

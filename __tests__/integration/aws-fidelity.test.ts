@@ -29,7 +29,12 @@ import {
   RDSClient,
 } from '@aws-sdk/client-rds';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AWS_SEMANTICS, awsLike, type FidelityOptions } from '../../scripts/aws-fidelity.mjs';
+import {
+  AWS_SEMANTICS,
+  CREATE_AND_COPY_ACTIONS,
+  awsLike,
+  type FidelityOptions,
+} from '../../scripts/aws-fidelity.mjs';
 import { startCountingProxy, type CountingProxy } from '../../scripts/counting-proxy.mjs';
 import {
   REGION,
@@ -745,10 +750,17 @@ describe('state and presets', () => {
     expect(counted.fidelity!.hidden(REGION, 'snapshot', made.SnapshotId!)).toBe(false);
   });
 
-  it('awsLike turns everything on over AWS_SEMANTICS', () => {
+  it('awsLike turns everything on over AWS_SEMANTICS, what is given winning', () => {
+    expect(awsLike()).toMatchObject({
+      ...AWS_SEMANTICS,
+      visibilityDelayMs: 200,
+      pendingMs: 500,
+      lostAnswers: { actions: [...CREATE_AND_COPY_ACTIONS], mode: 'http500' },
+    });
     const options = awsLike({ pendingMs: 50, lostAnswers: { actions: ['CreateSnapshot'] } });
-    expect(options).toMatchObject({ ...AWS_SEMANTICS, pendingMs: 50, visibilityDelayMs: 200 });
+    expect(options).toMatchObject({ pendingMs: 50, visibilityDelayMs: 200 });
     expect(options.lostAnswers?.actions).toEqual(['CreateSnapshot']);
+    expect(awsLike({ lostAnswers: undefined }).lostAnswers).toBeUndefined();
     expect(AWS_SEMANTICS).not.toHaveProperty('pendingMs');
     expect(AWS_SEMANTICS).not.toHaveProperty('lostAnswers');
   });
