@@ -17,6 +17,7 @@ import {
 import { awsLike, AWS_SEMANTICS, type FidelityOptions } from '../../scripts/aws-fidelity.mjs';
 import {
   startCountingProxy,
+  type AfterHook,
   type BeforeHook,
   type CountingProxy,
 } from '../../scripts/counting-proxy.mjs';
@@ -69,7 +70,7 @@ afterEach(async () => {
 
 async function through(
   fidelity: FidelityOptions,
-  hooks: { before?: BeforeHook } = {},
+  hooks: { before?: BeforeHook; after?: AfterHook } = {},
 ): Promise<CountingProxy> {
   proxy = await startCountingProxy(motoEndpoint(), { fidelity, ...hooks });
   return proxy;
@@ -450,6 +451,50 @@ describe('each fix, against the behaviour that forced it', () => {
     expect(copies).toEqual([]);
     expect(result.summary).toMatch(/queued/);
     expect(await snapshotsOfSet(volume)).toHaveLength(1);
+  });
+
+  it('deletes a failed RDS copy before copying its backup again (the copy takes the original’s identifier)', async () => {
+    const instance = await createDbInstance('orders-db');
+    // RDS shows the first run's copy in the DR region as failed (a copy AWS could not finish).
+    const failed = new Set<string>();
+    const showFailed: AfterHook = (call, answer) => {
+      if (call.action !== 'DescribeDBSnapshots' || call.region !== DR || failed.size === 0) {
+        return answer;
+      }
+      const body = answer.body
+        .toString()
+        .replace(/<DBSnapshot>[\s\S]*?<\/DBSnapshot>/g, (item) =>
+          [...failed].some((id) => item.includes(`<DBSnapshotIdentifier>${id}<`))
+            ? item.replace(/<Status>[^<]*<\/Status>/, '<Status>failed</Status>')
+            : item,
+        );
+      return { ...answer, body };
+    };
+    const aws = await through(AWS_SEMANTICS, { after: showFailed });
+    const inputs = {
+      'target-type': 'rds-instance',
+      'resource-id': instance,
+      generations: '2',
+      'copy-to-regions': DR,
+    };
+    const first = await runThrough(aws, inputs, '9991');
+    expectGreen(first);
+    const original = first.outputs['backup-id'] ?? '';
+    failed.add(original);
+
+    const second = await runThrough(aws, inputs, '9992');
+    expectGreen(second);
+    failed.clear();
+    const drCalls = aws.calls.filter((call) => call.region === DR).map((call) => call.action);
+    const deleteAt = drCalls.lastIndexOf('DeleteDBSnapshot');
+    const copies = drCalls.flatMap((action, index) => (action === 'CopyDBSnapshot' ? [index] : []));
+    // Deleted first, then copied again under the same identifier; both backups have a copy now.
+    expect(deleteAt).toBeGreaterThan(-1);
+    expect(copies.filter((index) => index > deleteAt)).toHaveLength(1);
+    const drCopies = await dbSnapshotsOfSet(instance, 'default', DR);
+    expect(drCopies.map((copy) => copy.id).sort()).toEqual(
+      [original, second.outputs['backup-id']].sort(),
+    );
   });
 
   it('says the credentials expired during the run and what to set when RDS answers ExpiredToken', async () => {
