@@ -276,6 +276,33 @@ describe("the README's IAM policies", () => {
     }
   });
 
+  it('lets the role tag images and snapshots only in the call that creates them (ec2:CreateAction)', () => {
+    for (const [name, policy] of POLICIES) {
+      for (const statement of policy.Statement) {
+        if (statement.Effect !== 'Allow' || !list(statement.Action).includes('ec2:CreateTags')) {
+          continue;
+        }
+        const createActions = list(statement.Condition?.StringEquals?.['ec2:CreateAction'] ?? []);
+        expect(createActions.length, `${name} ${statement.Sid}`).toBeGreaterThan(0);
+        for (const action of createActions) {
+          expect(action, `${name} ${statement.Sid}`).toMatch(/^(Create|Copy)(Snapshot|Image)$/);
+        }
+      }
+    }
+  });
+
+  it('names resources in every partition (aws, aws-cn, aws-us-gov): arn:*:, never arn:aws:', () => {
+    for (const [name, policy] of POLICIES) {
+      for (const statement of policy.Statement) {
+        for (const resource of list(statement.Resource)) {
+          expect(resource === '*' || resource.startsWith('arn:*:'), `${name} ${resource}`).toBe(
+            true,
+          );
+        }
+      }
+    }
+  });
+
   it('names, for every action the adapters call, a README policy that allows it', () => {
     const calls = new Set(TARGET_TYPES.flatMap(adapterCalls));
     expect(Object.keys(README_POLICIES).sort()).toEqual([...calls].sort());
