@@ -28,6 +28,7 @@ import {
   createInstance,
   createVolume,
   dbSnapshotsOfSet,
+  expectGreen,
   imagesOfSet,
   jsonOutput,
   listDbSnapshots,
@@ -37,6 +38,7 @@ import {
   rdsClient,
   reset,
   runAction,
+  runLog,
   snapshotsOfSet,
   type ActionRun,
 } from './helpers.js';
@@ -76,17 +78,6 @@ async function through(
   return proxy;
 }
 
-function log(run: ActionRun): string {
-  return `exit ${run.code}, status ${run.outputs.status}\n${run.stdout}\n${run.stderr}`;
-}
-
-function expectGreen(run: ActionRun): void {
-  expect({ code: run.code, status: run.outputs.status }, log(run)).toEqual({
-    code: 0,
-    status: 'success',
-  });
-}
-
 /** Runs the action through the test's proxy at the scaled pace. */
 function runThrough(
   fidelityProxy: CountingProxy,
@@ -96,6 +87,22 @@ function runThrough(
   return runAction(inputs, { endpoint: fidelityProxy.endpoint, runId, env: FAST });
 }
 
+/** `count` green runs in a row (run ids `firstRunId`, +1 …); the backup each made, in order. */
+async function greenRuns(
+  fidelityProxy: CountingProxy,
+  inputs: Record<string, string>,
+  count: number,
+  firstRunId: number,
+): Promise<string[]> {
+  const made: string[] = [];
+  for (let run = 0; run < count; run++) {
+    const result = await runThrough(fidelityProxy, inputs, String(firstRunId + run));
+    expectGreen(result);
+    made.push(result.outputs['backup-id'] ?? '');
+  }
+  return made;
+}
+
 describe('every target type with the whole fidelity layer on', () => {
   it(
     'ebs-volume: three runs with lost answers keep exactly the 2 newest snapshots and 1 copy, no duplicate',
@@ -103,22 +110,18 @@ describe('every target type with the whole fidelity layer on', () => {
     async () => {
       const volume = await createVolume();
       const aws = await through(WHOLE_LAYER);
-      const made: string[] = [];
-      for (let run = 1; run <= 3; run++) {
-        const result = await runThrough(
-          aws,
-          {
-            'target-type': 'ebs-volume',
-            'resource-id': volume,
-            generations: '2',
-            'copy-to-regions': DR,
-            'copy-generations': '1',
-          },
-          String(9100 + run),
-        );
-        expectGreen(result);
-        made.push(result.outputs['backup-id'] ?? '');
-      }
+      const made = await greenRuns(
+        aws,
+        {
+          'target-type': 'ebs-volume',
+          'resource-id': volume,
+          generations: '2',
+          'copy-to-regions': DR,
+          'copy-generations': '1',
+        },
+        3,
+        9101,
+      );
       // Every create was carried out twice by AWS (the first answer lost), yet one snapshot a run
       // is left: the other was found and deleted as a duplicate.
       expect(aws.fidelity!.lost.filter((lost) => lost.action === 'CreateSnapshot')).toHaveLength(3);
@@ -139,22 +142,18 @@ describe('every target type with the whole fidelity layer on', () => {
     async () => {
       const instance = await createInstance();
       const aws = await through(WHOLE_LAYER);
-      const made: string[] = [];
-      for (let run = 1; run <= 3; run++) {
-        const result = await runThrough(
-          aws,
-          {
-            'target-type': 'ec2-image',
-            'resource-id': instance,
-            generations: '2',
-            'copy-to-regions': DR,
-            'copy-generations': '1',
-          },
-          String(9200 + run),
-        );
-        expectGreen(result);
-        made.push(result.outputs['backup-id'] ?? '');
-      }
+      const made = await greenRuns(
+        aws,
+        {
+          'target-type': 'ec2-image',
+          'resource-id': instance,
+          generations: '2',
+          'copy-to-regions': DR,
+          'copy-generations': '1',
+        },
+        3,
+        9201,
+      );
       const images = await imagesOfSet(instance);
       expect(images.map((image) => image.id)).toEqual(made.slice(-2));
       // The snapshots were tagged by CreateImage itself: no CreateTags call was ever needed.
@@ -186,22 +185,18 @@ describe('every target type with the whole fidelity layer on', () => {
     async () => {
       const instance = await createDbInstance('orders-db');
       const aws = await through(WHOLE_LAYER);
-      const made: string[] = [];
-      for (let run = 1; run <= 3; run++) {
-        const result = await runThrough(
-          aws,
-          {
-            'target-type': 'rds-instance',
-            'resource-id': instance,
-            generations: '2',
-            'copy-to-regions': DR,
-            'copy-generations': '1',
-          },
-          String(9300 + run),
-        );
-        expectGreen(result);
-        made.push(result.outputs['backup-id'] ?? '');
-      }
+      const made = await greenRuns(
+        aws,
+        {
+          'target-type': 'rds-instance',
+          'resource-id': instance,
+          generations: '2',
+          'copy-to-regions': DR,
+          'copy-generations': '1',
+        },
+        3,
+        9301,
+      );
       expect(aws.fidelity!.lost.some((lost) => lost.action === 'CreateDBSnapshot')).toBe(true);
       expect((await dbSnapshotsOfSet(instance)).map((s) => s.id)).toEqual(made.slice(-2));
       expect((await dbSnapshotsOfSet(instance, 'default', DR)).map((s) => s.id)).toEqual([made[2]]);
@@ -214,22 +209,18 @@ describe('every target type with the whole fidelity layer on', () => {
     async () => {
       const cluster = await createDbCluster('orders-aurora');
       const aws = await through(WHOLE_LAYER);
-      const made: string[] = [];
-      for (let run = 1; run <= 3; run++) {
-        const result = await runThrough(
-          aws,
-          {
-            'target-type': 'rds-cluster',
-            'resource-id': cluster,
-            generations: '2',
-            'copy-to-regions': DR,
-            'copy-generations': '1',
-          },
-          String(9400 + run),
-        );
-        expectGreen(result);
-        made.push(result.outputs['backup-id'] ?? '');
-      }
+      const made = await greenRuns(
+        aws,
+        {
+          'target-type': 'rds-cluster',
+          'resource-id': cluster,
+          generations: '2',
+          'copy-to-regions': DR,
+          'copy-generations': '1',
+        },
+        3,
+        9401,
+      );
       expect((await clusterSnapshotsOfSet(cluster)).map((s) => s.id)).toEqual(made.slice(-2));
       expect((await clusterSnapshotsOfSet(cluster, 'default', DR)).map((s) => s.id)).toEqual([
         made[2],
@@ -304,7 +295,7 @@ describe('each fix, against the behaviour that forced it', () => {
       },
       '9701',
     );
-    expect(result.outputs.status, log(result)).toBe('partial');
+    expect(result.outputs.status, runLog(result)).toBe('partial');
     expect(await dbSnapshotsOfSet(optimizing)).toHaveLength(1);
     expect(await dbSnapshotsOfSet(modifying)).toHaveLength(0);
     expect(result.stdout).toMatch(/modifying-db is 'modifying'/);
@@ -341,7 +332,7 @@ describe('each fix, against the behaviour that forced it', () => {
       'copy-to-regions': DR,
     };
     const refused = await runThrough(aws, inputs, '9801');
-    expect(refused.code, log(refused)).toBe(1);
+    expect(refused.code, runLog(refused)).toBe(1);
     expect(refused.stdout).toMatch(/option group 'orders-og'.*copy-option-group.*eu-west-1/s);
     expect(aws.count({ action: /^(Create|Copy)/ })).toBe(0);
 
@@ -358,16 +349,12 @@ describe('each fix, against the behaviour that forced it', () => {
   it('skips a snapshot AWS refuses to delete (locked), deletes the others, and says what was left', async () => {
     const volume = await createVolume();
     const aws = await through(AWS_SEMANTICS);
-    const made: string[] = [];
-    for (let run = 1; run <= 3; run++) {
-      const result = await runThrough(
-        aws,
-        { 'target-type': 'ebs-volume', 'resource-id': volume, prune: 'false' },
-        String(9900 + run),
-      );
-      expectGreen(result);
-      made.push(result.outputs['backup-id'] ?? '');
-    }
+    const made = await greenRuns(
+      aws,
+      { 'target-type': 'ebs-volume', 'resource-id': volume, prune: 'false' },
+      3,
+      9901,
+    );
     aws.fidelity!.set({ ...AWS_SEMANTICS, locked: [made[0]!] });
     const pruned = await runThrough(
       aws,
@@ -403,16 +390,12 @@ describe('each fix, against the behaviour that forced it', () => {
   it('never copies an archived snapshot and copies the others', async () => {
     const volume = await createVolume();
     const aws = await through(AWS_SEMANTICS);
-    const made: string[] = [];
-    for (let run = 1; run <= 2; run++) {
-      const result = await runThrough(
-        aws,
-        { 'target-type': 'ebs-volume', 'resource-id': volume, generations: '3' },
-        String(9960 + run),
-      );
-      expectGreen(result);
-      made.push(result.outputs['backup-id'] ?? '');
-    }
+    const made = await greenRuns(
+      aws,
+      { 'target-type': 'ebs-volume', 'resource-id': volume, generations: '3' },
+      2,
+      9961,
+    );
     aws.fidelity!.set({ ...AWS_SEMANTICS, archived: [made[0]!] });
     const result = await runThrough(
       aws,

@@ -22,11 +22,13 @@ import {
   createManualSnapshot,
   createVolume,
   dbSnapshotsOfSet,
+  expectGreen,
   jsonOutput,
   listSnapshots,
   motoEndpoint,
   reset,
   runAction,
+  runLog,
   snapshotsOfSet,
   tagSnapshot,
   type ActionRun,
@@ -53,17 +55,6 @@ async function through(
 ) {
   proxy = await startCountingProxy(motoEndpoint(), { fidelity: AWS_SEMANTICS, ...hooks });
   return proxy;
-}
-
-function log(run: ActionRun): string {
-  return `exit ${run.code}, status ${run.outputs.status}\n${run.stdout}\n${run.stderr}`;
-}
-
-function expectGreen(run: ActionRun): void {
-  expect({ code: run.code, status: run.outputs.status }, log(run)).toEqual({
-    code: 0,
-    status: 'success',
-  });
 }
 
 /** Ids of a volume's snapshots of the set, oldest first. */
@@ -167,7 +158,7 @@ describe('hard failures', () => {
         endpoint: chaos.endpoint,
         runId: String(7300 + run),
       });
-      expect(['success', 'partial', 'failed'], log(result)).toContain(result.outputs.status);
+      expect(['success', 'partial', 'failed'], runLog(result)).toContain(result.outputs.status);
       if (result.outputs.status !== 'success') {
         partial += 1;
         expect(result.code).toBe(1);
@@ -226,7 +217,7 @@ async function crashRun(
     killSignal: 'SIGKILL',
   };
   const run = await runAction(inputs, options);
-  expect(run.code, log(run)).toBeNull();
+  expect(run.code, runLog(run)).toBeNull();
   await crash.stop();
   proxy = undefined;
   return run;
@@ -390,7 +381,7 @@ describe('cancellation (SIGTERM, as the runner cancels)', () => {
     );
 
     expect(run.stdout).toMatch(/Waiting up to .* for snap-/);
-    expect(exitMs, log(run)).toBeLessThan(5000);
+    expect(exitMs, runLog(run)).toBeLessThan(5000);
     expect(run.code).toBe(1);
     expect(changesAfter).toEqual([]);
     expect(run.outputs.status).toBe('failed');
@@ -412,7 +403,7 @@ describe('cancellation (SIGTERM, as the runner cancels)', () => {
       (call) => call.action === 'DescribeSnapshots',
     );
 
-    expect(exitMs, log(run)).toBeLessThan(5000);
+    expect(exitMs, runLog(run)).toBeLessThan(5000);
     expect(run.code).toBe(1);
     expect(changesAfter).toEqual([]);
     expect(proxy?.calls.filter((call) => MUTATING.test(call.action))).toEqual([]);

@@ -27,7 +27,7 @@ import {
   RDSClient,
   type Tag as RdsTag,
 } from '@aws-sdk/client-rds';
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
 import { runAction as runActionProcess, type ActionRun } from '../../scripts/action-runner.mjs';
 import { resetMoto } from '../../scripts/moto.mjs';
 
@@ -329,6 +329,19 @@ export async function imageById(imageId: string, region: string = REGION): Promi
   const image = (await listImages(undefined, region)).find((candidate) => candidate.id === imageId);
   if (!image) throw new Error(`moto holds no image ${imageId} in ${region}`);
   return image;
+}
+
+/** A run's exit code, status and log, for assertion messages. */
+export function runLog(run: ActionRun): string {
+  return `exit ${run.code}, status ${run.outputs.status}\n${run.stdout}\n${run.stderr}`;
+}
+
+/** Asserts a green run: exit code 0 and status `success` (the log when not). */
+export function expectGreen(run: ActionRun): void {
+  expect({ code: run.code, status: run.outputs.status }, runLog(run)).toEqual({
+    code: 0,
+    status: 'success',
+  });
 }
 
 /** Lines of the action's log that are workflow error commands. */
