@@ -8,19 +8,14 @@
  * The action's own delays (polling, grace periods, back-offs) run at 1/100 of AWS's pace
  * (`SNAPSHOT_ROTATION_TIME_SCALE`), so the grace for a backup not yet visible is 3 s here.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   CreateOptionGroupCommand,
   CopyDBSnapshotCommand,
   CreateDBInstanceCommand,
 } from '@aws-sdk/client-rds';
 import { awsLike, AWS_SEMANTICS, type FidelityOptions } from '../../scripts/aws-fidelity.mjs';
-import {
-  startCountingProxy,
-  type AfterHook,
-  type BeforeHook,
-  type CountingProxy,
-} from '../../scripts/counting-proxy.mjs';
+import type { AfterHook, BeforeHook, CountingProxy } from '../../scripts/counting-proxy.mjs';
 import {
   clusterSnapshotsOfSet,
   createDbCluster,
@@ -34,9 +29,8 @@ import {
   listDbSnapshots,
   listImages,
   listSnapshots,
-  motoEndpoint,
+  proxyPerTest,
   rdsClient,
-  reset,
   runAction,
   runLog,
   snapshotsOfSet,
@@ -62,20 +56,14 @@ const WHOLE_LAYER: FidelityOptions = awsLike({
   },
 });
 
-let proxy: CountingProxy | undefined;
+const own = proxyPerTest();
 
-beforeEach(reset);
-afterEach(async () => {
-  await proxy?.stop();
-  proxy = undefined;
-});
-
-async function through(
+/** A proxy of the test's own with these fidelity options and hooks. */
+function through(
   fidelity: FidelityOptions,
   hooks: { before?: BeforeHook; after?: AfterHook } = {},
 ): Promise<CountingProxy> {
-  proxy = await startCountingProxy(motoEndpoint(), { fidelity, ...hooks });
-  return proxy;
+  return own({ fidelity, ...hooks });
 }
 
 /** Runs the action through the test's proxy at the scaled pace. */

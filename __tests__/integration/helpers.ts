@@ -27,7 +27,14 @@ import {
   RDSClient,
   type Tag as RdsTag,
 } from '@aws-sdk/client-rds';
-import { expect, inject } from 'vitest';
+import { afterEach, beforeEach, expect, inject } from 'vitest';
+import { AWS_SEMANTICS, type FidelityOptions } from '../../scripts/aws-fidelity.mjs';
+import {
+  startCountingProxy,
+  type AfterHook,
+  type BeforeHook,
+  type CountingProxy,
+} from '../../scripts/counting-proxy.mjs';
 import { runAction as runActionProcess, type ActionRun } from '../../scripts/action-runner.mjs';
 import { resetMoto } from '../../scripts/moto.mjs';
 
@@ -329,6 +336,31 @@ export async function imageById(imageId: string, region: string = REGION): Promi
   const image = (await listImages(undefined, region)).find((candidate) => candidate.id === imageId);
   if (!image) throw new Error(`moto holds no image ${imageId} in ${region}`);
   return image;
+}
+
+export interface OwnProxyOptions {
+  fidelity?: FidelityOptions;
+  before?: BeforeHook;
+  after?: AfterHook;
+}
+
+/**
+ * For a test file whose tests each put a proxy of their own in front of moto: resets moto before
+ * each test and stops the test's proxy after it. The returned function starts that proxy, behaving
+ * as AWS documents (AWS_SEMANTICS unless `fidelity` says otherwise), with the given hooks.
+ */
+export function proxyPerTest(): (options?: OwnProxyOptions) => Promise<CountingProxy> {
+  let proxy: CountingProxy | undefined;
+  beforeEach(reset);
+  afterEach(async () => {
+    await proxy?.stop();
+    proxy = undefined;
+  });
+  return async (options = {}) => {
+    await proxy?.stop();
+    proxy = await startCountingProxy(motoEndpoint(), { fidelity: AWS_SEMANTICS, ...options });
+    return proxy;
+  };
 }
 
 /** A run's exit code, status and log, for assertion messages. */
