@@ -191,19 +191,31 @@ function answering(...answers: (Backup['state'] | 'unseen' | 'gone')[]) {
 
 const FAST = { minDelaySeconds: 0.05, maxDelaySeconds: 0.05 } as const;
 
+/** Waits for `accepted` through `read`, polling fast, with this wait-timeout and grace. */
+function waitWith(
+  read: () => Promise<Backup | undefined>,
+  maxWaitSeconds: number,
+  visibilityGraceSeconds?: number,
+): Promise<Backup> {
+  return waitForBackup(
+    accepted,
+    { maxWaitSeconds },
+    {
+      polling: {
+        ...FAST,
+        ...(visibilityGraceSeconds !== undefined ? { visibilityGraceSeconds } : {}),
+      },
+      describe: read,
+      label: 'snapshot snap-new',
+    },
+  );
+}
+
 describe('waitForBackup', () => {
   it('polls a backup that describe calls do not show yet until it appears, then until it completes', async () => {
     const { describe: read, calls } = answering('unseen', 'unseen', 'pending', 'completed');
 
-    const done = await waitForBackup(
-      accepted,
-      { maxWaitSeconds: 30 },
-      {
-        polling: { ...FAST, visibilityGraceSeconds: 10 },
-        describe: read,
-        label: 'snapshot snap-new',
-      },
-    );
+    const done = await waitWith(read, 30, 10);
 
     expect(done.state).toBe('completed');
     expect(calls()).toBe(4);
@@ -213,17 +225,7 @@ describe('waitForBackup', () => {
     const { describe: read, calls } = answering('pending', 'gone');
     const started = performance.now();
 
-    const error = await rejectionOf(
-      waitForBackup(
-        accepted,
-        { maxWaitSeconds: 600 },
-        {
-          polling: { ...FAST, visibilityGraceSeconds: 600 },
-          describe: read,
-          label: 'snapshot snap-new',
-        },
-      ),
-    );
+    const error = await rejectionOf(waitWith(read, 600, 600));
 
     expect(error).toBeInstanceOf(TargetError);
     expect(error.message).toBe(
@@ -238,17 +240,7 @@ describe('waitForBackup', () => {
     const { describe: read, calls } = answering('unseen');
     const started = performance.now();
 
-    const error = await rejectionOf(
-      waitForBackup(
-        accepted,
-        { maxWaitSeconds: 600 },
-        {
-          polling: { ...FAST, visibilityGraceSeconds: 0.3 },
-          describe: read,
-          label: 'snapshot snap-new',
-        },
-      ),
-    );
+    const error = await rejectionOf(waitWith(read, 600, 0.3));
 
     const elapsed = performance.now() - started;
     expect(error).toBeInstanceOf(TargetError);
@@ -265,17 +257,7 @@ describe('waitForBackup', () => {
   it('says the backup did not become visible within the wait-timeout when that comes first', async () => {
     const { describe: read } = answering('unseen');
 
-    const error = await rejectionOf(
-      waitForBackup(
-        accepted,
-        { maxWaitSeconds: 0.01 },
-        {
-          polling: { ...FAST, visibilityGraceSeconds: 600 },
-          describe: read,
-          label: 'snapshot snap-new',
-        },
-      ),
-    );
+    const error = await rejectionOf(waitWith(read, 0.01, 600));
 
     expect(error).toBeInstanceOf(TargetError);
     expect(error.message).toMatch(
@@ -287,13 +269,7 @@ describe('waitForBackup', () => {
     // A wait-timeout of about a second ends the wait long before the default grace.
     const { describe: read } = answering('unseen');
 
-    const error = await rejectionOf(
-      waitForBackup(
-        accepted,
-        { maxWaitSeconds: 0.01 },
-        { polling: FAST, describe: read, label: 'snapshot snap-new' },
-      ),
-    );
+    const error = await rejectionOf(waitWith(read, 0.01));
 
     expect(error.message).toMatch(/did not become visible within .* \(wait-timeout\)/);
     expect(VISIBILITY_GRACE_SECONDS).toBe(300);
@@ -302,17 +278,7 @@ describe('waitForBackup', () => {
   it('says a backup disappeared when it is gone after it showed, even when it showed late', async () => {
     const { describe: read } = answering('unseen', 'pending', 'gone');
 
-    const error = await rejectionOf(
-      waitForBackup(
-        accepted,
-        { maxWaitSeconds: 600 },
-        {
-          polling: { ...FAST, visibilityGraceSeconds: 600 },
-          describe: read,
-          label: 'snapshot snap-new',
-        },
-      ),
-    );
+    const error = await rejectionOf(waitWith(read, 600, 600));
 
     expect(error.message).toMatch(/disappeared while waiting/);
   });

@@ -1201,13 +1201,19 @@ describe('run with copies, AWS as it behaves', () => {
     expect(eu.copyRequests[0]).not.toHaveProperty('optionGroup');
   });
 
-  it('deletes the failed copy of a backup before copying it again, and reports the deletion in the destination', async () => {
+  /** Backup snap-1 of A at home, whose copy in EU ended failed. */
+  function withFailedCopy(): { home: FakeAdapter; eu: FakeAdapter } {
     const home = new FakeAdapter([backup('snap-1', DAY, { sourceId: A })], [A]);
     const eu = new FakeAdapter(
       [copyIn(EU, 'copy-failed', 'snap-1', DAY, { state: 'failed' })],
       [],
       EU,
     );
+    return { home, eu };
+  }
+
+  it('deletes the failed copy of a backup before copying it again, and reports the deletion in the destination', async () => {
+    const { home, eu } = withFailedCopy();
 
     const report = await runIn([home, eu], {
       'resource-id': A,
@@ -1244,12 +1250,7 @@ describe('run with copies, AWS as it behaves', () => {
   ])(
     'queues the copy of a backup whose failed copy it may not delete (%s), deleting nothing',
     async (_, extra) => {
-      const home = new FakeAdapter([backup('snap-1', DAY, { sourceId: A })], [A]);
-      const eu = new FakeAdapter(
-        [copyIn(EU, 'copy-failed', 'snap-1', DAY, { state: 'failed' })],
-        [],
-        EU,
-      );
+      const { home, eu } = withFailedCopy();
       eu.copiesNamedAfterOriginal = true;
 
       const report = await runIn([home, eu], {
@@ -1270,12 +1271,7 @@ describe('run with copies, AWS as it behaves', () => {
   );
 
   it('queues the copy when its failed copy cannot be deleted, and reports that deletion as failed', async () => {
-    const home = new FakeAdapter([backup('snap-1', DAY, { sourceId: A })], [A]);
-    const eu = new FakeAdapter(
-      [copyIn(EU, 'copy-failed', 'snap-1', DAY, { state: 'failed' })],
-      [],
-      EU,
-    );
+    const { home, eu } = withFailedCopy();
     eu.failDelete.add('copy-failed');
     eu.copiesNamedAfterOriginal = true;
 
@@ -1303,12 +1299,7 @@ describe('run with copies, AWS as it behaves', () => {
   });
 
   it('copies beside a failed copy it may not delete when copies get ids of their own (EC2)', async () => {
-    const home = new FakeAdapter([backup('snap-1', DAY, { sourceId: A })], [A]);
-    const eu = new FakeAdapter(
-      [copyIn(EU, 'copy-failed', 'snap-1', DAY, { state: 'failed' })],
-      [],
-      EU,
-    );
+    const { home, eu } = withFailedCopy();
 
     const report = await runIn([home, eu], {
       'resource-id': A,
@@ -1324,12 +1315,7 @@ describe('run with copies, AWS as it behaves', () => {
   });
 
   it('tries a failed copy it could not delete once in a run, not again when pruning', async () => {
-    const home = new FakeAdapter([backup('snap-1', DAY, { sourceId: A })], [A]);
-    const eu = new FakeAdapter(
-      [copyIn(EU, 'copy-failed', 'snap-1', DAY, { state: 'failed' })],
-      [],
-      EU,
-    );
+    const { home, eu } = withFailedCopy();
     eu.failDelete.add('copy-failed');
 
     const report = await runIn([home, eu], {
