@@ -19,7 +19,7 @@ import type { CopyEntry } from './report.js';
 import { failedCopiesOf, replaceFailedCopies } from './failed-copies.js';
 import type { Backup, TargetAdapter } from './targets/target.js';
 import { abortable } from './sleep.js';
-import { bySource, ref, type Destination, type TargetWork } from './work.js';
+import { addStrays, bySource, ref, type Destination, type TargetWork } from './work.js';
 
 /**
  * Lists the set in every destination region once and gives each target its copies there. Only
@@ -315,7 +315,12 @@ export async function copyFor(
         failed(start, error instanceof Error ? error.message : String(error));
       }
     }
-    if (!config.wait) return;
+    if (!config.wait) {
+      for (const { start, copy } of started) {
+        await addStrays(start.destination, copy, work.log, warn, signal);
+      }
+      return;
+    }
     for (const item of started) {
       const { start } = item;
       let copy = item.copy;
@@ -351,6 +356,8 @@ export async function copyFor(
         );
       } else {
         work.log.push(`Copy ${copy.id} in ${start.destination.region} is ${copy.state}.`);
+        // A retried copy may have made the copy twice: retention deletes the other one.
+        await addStrays(start.destination, copy, work.log, warn, signal);
       }
     }
   } catch (error) {

@@ -32,7 +32,7 @@ import {
 import { failedCopiesToReplace } from './failed-copies.js';
 import { createAdapter } from './targets/index.js';
 import type { Backup, Source, TargetAdapter } from './targets/target.js';
-import { bySource, ref, type Place, type TargetWork } from './work.js';
+import { addStrays, bySource, ref, type Place, type TargetWork } from './work.js';
 
 export interface RunDependencies {
   input?: InputLookup;
@@ -503,20 +503,8 @@ async function backUp(
     work.thisRun = [backup];
     work.report.backup = ref(backup);
   }
-  // A retried create may have made the backup twice: retention deletes the other one. Not finding
-  // it only warns: any later run's listing finds it too.
-  try {
-    const strays = (await adapter.strays?.(backup, signal)) ?? [];
-    for (const stray of strays) {
-      work.log.push(`${stray.id} duplicates ${backup.id} (a create that AWS carried out twice).`);
-    }
-    work.existing.push(...strays);
-  } catch (error) {
-    if (isAbort(error) || signal?.aborted) throw error;
-    warn(
-      `${error instanceof Error ? error.message : String(error)} A later run finds and deletes any duplicate.`,
-    );
-  }
+  // A retried create may have made the backup twice: retention deletes the other one.
+  await addStrays(work, backup, work.log, warn, signal);
   if (backup.state === 'failed') {
     fail(
       work,

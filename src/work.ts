@@ -9,6 +9,7 @@ import type {
   KeptEntry,
   TargetReport,
 } from './report.js';
+import { CancelledError, isAbort } from './errors.js';
 import type { CreateDecision } from './plan.js';
 import type { Backup, Source, TargetAdapter } from './targets/target.js';
 
@@ -40,6 +41,34 @@ export interface TargetWork extends Place {
   /** Copies that failed or were not waited for: the target fails once pruning is done. */
   copyErrors: string[];
   log: string[];
+}
+
+/**
+ * Adds to the place's backups the twins that a retried create or copy of `backup` made, so that
+ * retention deletes them as duplicates. A failed look only warns: any later run's listing finds
+ * them too.
+ */
+export async function addStrays(
+  place: Place,
+  backup: Backup,
+  log: string[],
+  warn: (message: string) => void,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  try {
+    const strays = (await place.adapter.strays?.(backup, signal)) ?? [];
+    for (const stray of strays) {
+      log.push(
+        `${stray.id} duplicates ${backup.id} in ${place.region} (a request that AWS carried out twice).`,
+      );
+    }
+    place.existing.push(...strays);
+  } catch (error) {
+    if (isAbort(error) || signal?.aborted) throw new CancelledError();
+    warn(
+      `${error instanceof Error ? error.message : String(error)} A later run finds and deletes any duplicate.`,
+    );
+  }
 }
 
 /** The reference to a backup that reports and outputs carry. */

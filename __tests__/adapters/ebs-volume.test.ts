@@ -5,6 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import {
+  CopySnapshotCommand,
   CreateSnapshotCommand,
   DeleteSnapshotCommand,
   DescribeSnapshotsCommand,
@@ -1009,6 +1010,34 @@ describe('EbsVolumeAdapter.strays (a CreateSnapshot that AWS carried out twice)'
 
     expect(await snapshots.strays(made)).toEqual([]);
     expect(ec2.commandCalls(DescribeSnapshotsCommand)).toHaveLength(1);
+  });
+
+  it('after a CopySnapshot sent twice, returns the other copy of the same original, not the original', async () => {
+    const copyTags = {
+      ...ownershipTags(),
+      [TAGS.createdAt]: CREATED_AT,
+      [TAGS.copyOf]: 'snap-0',
+      [TAGS.sourceRegion]: 'eu-west-1',
+    };
+    ec2.on(CopySnapshotCommand).resolves({ SnapshotId: 'snap-copy', $metadata: { attempts: 2 } });
+    const snapshots = adapter();
+    const copy = await snapshots.copy({
+      original: { ...pendingBackup('snap-0'), region: 'eu-west-1', state: 'completed' },
+      tags: copyTags,
+      clientToken: 'token',
+    });
+    ec2.on(DescribeSnapshotsCommand).resolves({
+      Snapshots: [
+        snapshot('snap-copy', { VolumeId: 'vol-ffffffff', tags: copyTags }),
+        snapshot('snap-copy-twin', { VolumeId: 'vol-ffffffff', tags: copyTags }),
+        // A backup of this region made at the same instant: no copy, so no twin of a copy.
+        snapshot('snap-local', { State: 'completed' }),
+      ],
+    });
+
+    const strays = await snapshots.strays(copy);
+
+    expect(strays.map((b) => [b.id, b.copyOf])).toEqual([['snap-copy-twin', 'snap-0']]);
   });
 
   it('makes no call for a snapshot this adapter did not create', async () => {

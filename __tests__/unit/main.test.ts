@@ -1298,6 +1298,20 @@ describe('run with copies, AWS as it behaves', () => {
     expect(report.targets[0]?.ok).toBe(false);
   });
 
+  it('deletes, as a duplicate, the second copy that a retried copy made in the destination', async () => {
+    const home = new FakeAdapter([], [A]);
+    const eu = new FakeAdapter([], [], EU);
+    eu.strayIds = ['copy-twin'];
+
+    const report = await runIn([home, eu], { 'resource-id': A, 'copy-to-regions': EU });
+
+    expect(report.status).toBe('success');
+    expect(eu.mutations()).toEqual([`copy snap-new-1 to ${EU}`, 'delete copy-twin']);
+    expect(report.targets[0]?.destinations[0]?.deleted).toMatchObject([
+      { id: 'copy-twin', result: 'deleted', reasons: [expect.stringMatching(/^duplicate of /)] },
+    ]);
+  });
+
   it('copies beside a failed copy it may not delete when copies get ids of their own (EC2)', async () => {
     const { home, eu } = withFailedCopy();
 

@@ -155,7 +155,16 @@ export class EbsVolumeAdapter implements TargetAdapter {
         }),
         { abortSignal: signal },
       );
-      return acceptedCopy(this.type, this.region, answer.SnapshotId, tags, original.encrypted);
+      const copy = acceptedCopy(
+        this.type,
+        this.region,
+        answer.SnapshotId,
+        tags,
+        original.encrypted,
+      );
+      // CopySnapshot takes no idempotency token either: see strays().
+      if ((answer.$metadata?.attempts ?? 1) > 1) this.retried.add(copy.id);
+      return copy;
     } catch (error) {
       if (signal?.aborted) throw new CancelledError();
       if (error instanceof TargetError) throw error;
@@ -203,8 +212,9 @@ export class EbsVolumeAdapter implements TargetAdapter {
   }
 
   /**
-   * The other snapshots a retried CreateSnapshot made: same set, source and `created-at` tag (the
-   * retry sends the very same tags), another id. No call at all unless the create was retried.
+   * The other snapshots a retried CreateSnapshot (or CopySnapshot) made: same set, source,
+   * `created-at` and `copy-of` tags (the retry sends the very same tags), another id. No call at all
+   * unless the request was sent more than once.
    */
   async strays(backup: Backup, signal?: AbortSignal): Promise<Backup[]> {
     const createdAt = backup.tags[TAGS.createdAt];
@@ -224,16 +234,20 @@ export class EbsVolumeAdapter implements TargetAdapter {
       for await (const page of pages) {
         for (const snapshot of page.Snapshots ?? []) {
           const other = this.toBackup(snapshot);
-          if (other && other.id !== backup.id && other.sourceId === backup.sourceId) {
-            if (!other.copyOf) found.push(other);
-          }
+          // A twin of a backup is no copy; a twin of a copy is a copy of the same original.
+          const twin =
+            other &&
+            other.id !== backup.id &&
+            other.sourceId === backup.sourceId &&
+            other.copyOf === backup.copyOf;
+          if (twin) found.push(other);
         }
       }
     } catch (error) {
       if (signal?.aborted) throw new CancelledError();
       throw new TargetError(
         describeAwsError(
-          `Could not look for duplicates of ${backup.id} after a retried create`,
+          `Could not look for duplicates of ${backup.id} after a retried ${backup.copyOf ? 'copy' : 'create'}`,
           error,
         ),
         { cause: error },

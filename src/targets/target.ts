@@ -124,8 +124,9 @@ export interface TargetAdapter {
   /** Deletes one backup. Throws on errors that should fail the target. */
   delete(backup: Backup, signal?: AbortSignal): Promise<DeleteOutcome>;
   /**
-   * Backups that a retried create of `backup` made besides it (an API without idempotency token,
-   * whose first answer was lost: EBS CreateSnapshot). Retention deletes them as duplicates.
+   * Backups that a retried create or copy of `backup` made besides it (an API without idempotency
+   * token, whose first answer was lost: EBS CreateSnapshot, CopySnapshot). Retention deletes them
+   * as duplicates.
    */
   strays?(backup: Backup, signal?: AbortSignal): Promise<Backup[]>;
   /** The quota new backups count against, for services that have one (RDS manual snapshots). */
