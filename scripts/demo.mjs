@@ -108,7 +108,8 @@ async function main() {
   }
   const moto = await startMoto({ log: (message) => console.log(`[moto] ${message}`) });
   const aws = await startCountingProxy(moto.endpoint, {
-    fidelity: awsLike({ visibilityDelayMs: 1000, pendingMs: 3000 }),
+    // No lost answers here: the retries they cause (and the duplicates deleted) would blur the story.
+    fidelity: awsLike({ visibilityDelayMs: 1000, pendingMs: 3000, lostAnswers: undefined }),
   });
   try {
     const ec2 = new EC2Client({
