@@ -80,68 +80,59 @@ async function greenRuns(
   return made;
 }
 
-describe('every target type with the whole fidelity layer on', () => {
-  it(
-    'ebs-volume: three runs with lost answers keep exactly the 2 newest snapshots and 1 copy, no duplicate',
-    { timeout: 120_000 },
-    async () => {
-      const volume = await createVolume();
-      const aws = await through(WHOLE_LAYER);
-      const made = await greenRuns(
-        aws,
-        {
-          'target-type': 'ebs-volume',
-          'resource-id': volume,
-          generations: '2',
-          'copy-to-regions': DR,
-          'copy-generations': '1',
-        },
-        3,
-        9101,
-      );
-      // Every create was carried out twice by AWS (the first answer lost), yet one snapshot a run
-      // is left: the other was found and deleted as a duplicate.
-      expect(aws.fidelity!.lost.filter((lost) => lost.action === 'CreateSnapshot')).toHaveLength(3);
-      // So was every copy: the copy of each run is one, its twin deleted in the DR region too.
-      expect(aws.fidelity!.lost.filter((lost) => lost.action === 'CopySnapshot')).toHaveLength(3);
-      expect((await snapshotsOfSet(volume)).map((s) => s.id)).toEqual(made.slice(-2));
-      const copies = (await listSnapshots(undefined, DR)).filter(
-        (s) => s.tags['snapshot-rotation:source'] === volume,
-      );
-      expect(copies.map((copy) => copy.tags['snapshot-rotation:copy-of'])).toContain(made[2]);
-      expect(
-        copies.filter((copy) => copy.tags['snapshot-rotation:copy-of'] === made[2]),
-      ).toHaveLength(1);
-    },
-  );
+/** How one target type is set up and read back in moto, for the whole-layer test. */
+interface TargetKind {
+  type: string;
+  /** Makes the source resource; returns its id. */
+  make: () => Promise<string>;
+  /** Ids of the set's backups of the source in a region, oldest first. */
+  backups: (source: string, region?: string) => Promise<string[]>;
+  /** The `copy-of` tags of the set's copies of the source in the DR region. */
+  copiesOf: (source: string) => Promise<string[]>;
+  /** What else this type must show after the three runs. */
+  also?: (aws: CountingProxy, source: string) => void | Promise<void>;
+}
 
-  it(
-    'ec2-image: AMIs and their snapshots tagged at creation, pruned with their snapshots, copies kept',
-    { timeout: 120_000 },
-    async () => {
-      const instance = await createInstance();
-      const aws = await through(WHOLE_LAYER);
-      const made = await greenRuns(
-        aws,
-        {
-          'target-type': 'ec2-image',
-          'resource-id': instance,
-          generations: '2',
-          'copy-to-regions': DR,
-          'copy-generations': '1',
-        },
-        3,
-        9201,
-      );
-      const images = await imagesOfSet(instance);
-      expect(images.map((image) => image.id)).toEqual(made.slice(-2));
+const copyOfTags = (tags: Record<string, string>[]): string[] =>
+  tags.map((t) => t['snapshot-rotation:copy-of'] ?? '');
+
+const KINDS: TargetKind[] = [
+  {
+    type: 'ebs-volume',
+    make: () => createVolume(),
+    backups: async (volume) => (await snapshotsOfSet(volume)).map((s) => s.id),
+    copiesOf: async (volume) =>
+      copyOfTags(
+        (await listSnapshots(undefined, DR))
+          .filter((s) => s.tags['snapshot-rotation:source'] === volume)
+          .map((s) => s.tags),
+      ),
+    also: (aws) => {
+      // Every create and copy was carried out twice by AWS (the first answer lost), yet one
+      // backup and one copy a run is left: the twins were found and deleted as duplicates.
+      expect(aws.fidelity!.lost.filter((l) => l.action === 'CreateSnapshot')).toHaveLength(3);
+      expect(aws.fidelity!.lost.filter((l) => l.action === 'CopySnapshot')).toHaveLength(3);
+    },
+  },
+  {
+    type: 'ec2-image',
+    make: () => createInstance(),
+    backups: async (instance) => (await imagesOfSet(instance)).map((image) => image.id),
+    copiesOf: async (instance) =>
+      copyOfTags(
+        (await listImages(undefined, DR))
+          .filter((image) => image.tags['snapshot-rotation:source'] === instance)
+          .map((image) => image.tags),
+      ),
+    also: async (aws, instance) => {
       // The snapshots were tagged by CreateImage itself: no CreateTags call was ever needed.
       expect(aws.count({ action: 'CreateTags' })).toBe(0);
-      const live = new Set(images.flatMap((image) => image.snapshotIds));
+      // No snapshot of the set but those of the images still registered.
+      const live = (await imagesOfSet(instance)).flatMap((image) => image.snapshotIds);
       const setSnapshots = (await listSnapshots()).filter(
         (s) => s.tags['snapshot-rotation:backup-set'] === 'default',
       );
-      expect(setSnapshots.map((s) => s.id).sort()).toEqual([...live].sort());
+      expect(setSnapshots.map((s) => s.id).sort()).toEqual(live.sort());
       // One image pruned at home, two replaced copies in the DR region: each with its snapshots.
       expect(aws.count({ action: 'DeregisterImage', region: 'us-east-1' })).toBe(1);
       expect(aws.count({ action: 'DeregisterImage', region: DR })).toBe(2);
@@ -151,59 +142,55 @@ describe('every target type with the whole fidelity layer on', () => {
         'true',
         'true',
       ]);
-      const copies = (await listImages(undefined, DR))
-        .filter((image) => image.tags['snapshot-rotation:source'] === instance)
-        .map((image) => image.tags['snapshot-rotation:copy-of']);
-      expect(copies).toEqual([made[2]]);
     },
-  );
+  },
+  {
+    type: 'rds-instance',
+    make: () => createDbInstance('orders-db'),
+    backups: async (instance, region) =>
+      (await dbSnapshotsOfSet(instance, 'default', region)).map((s) => s.id),
+    copiesOf: async (instance) =>
+      copyOfTags((await dbSnapshotsOfSet(instance, 'default', DR)).map((s) => s.tags)),
+    also: (aws) => {
+      // The retried creates met DBSnapshotAlreadyExists and adopted their snapshot.
+      expect(aws.fidelity!.lost.some((l) => l.action === 'CreateDBSnapshot')).toBe(true);
+    },
+  },
+  {
+    type: 'rds-cluster',
+    make: () => createDbCluster('orders-aurora'),
+    backups: async (cluster, region) =>
+      (await clusterSnapshotsOfSet(cluster, 'default', region)).map((s) => s.id),
+    copiesOf: async (cluster) =>
+      copyOfTags((await clusterSnapshotsOfSet(cluster, 'default', DR)).map((s) => s.tags)),
+  },
+];
 
-  it(
-    'rds-instance: a retried create is adopted, not duplicated; 2 generations and 1 copy',
+describe('every target type with the whole fidelity layer on', () => {
+  it.each(KINDS)(
+    '$type: three runs keep exactly the 2 newest backups and 1 copy of the newest, no duplicate',
     { timeout: 120_000 },
-    async () => {
-      const instance = await createDbInstance('orders-db');
+    async ({ type, make, backups, copiesOf, also }) => {
+      const source = await make();
       const aws = await through(WHOLE_LAYER);
+      const inputs = {
+        'target-type': type,
+        'resource-id': source,
+        generations: '2',
+        'copy-to-regions': DR,
+        'copy-generations': '1',
+      };
+
       const made = await greenRuns(
         aws,
-        {
-          'target-type': 'rds-instance',
-          'resource-id': instance,
-          generations: '2',
-          'copy-to-regions': DR,
-          'copy-generations': '1',
-        },
+        inputs,
         3,
-        9301,
+        9101 + 100 * KINDS.findIndex((k) => k.type === type),
       );
-      expect(aws.fidelity!.lost.some((lost) => lost.action === 'CreateDBSnapshot')).toBe(true);
-      expect((await dbSnapshotsOfSet(instance)).map((s) => s.id)).toEqual(made.slice(-2));
-      expect((await dbSnapshotsOfSet(instance, 'default', DR)).map((s) => s.id)).toEqual([made[2]]);
-    },
-  );
 
-  it(
-    'rds-cluster: 2 generations and 1 copy through lost answers and hidden, pending snapshots',
-    { timeout: 120_000 },
-    async () => {
-      const cluster = await createDbCluster('orders-aurora');
-      const aws = await through(WHOLE_LAYER);
-      const made = await greenRuns(
-        aws,
-        {
-          'target-type': 'rds-cluster',
-          'resource-id': cluster,
-          generations: '2',
-          'copy-to-regions': DR,
-          'copy-generations': '1',
-        },
-        3,
-        9401,
-      );
-      expect((await clusterSnapshotsOfSet(cluster)).map((s) => s.id)).toEqual(made.slice(-2));
-      expect((await clusterSnapshotsOfSet(cluster, 'default', DR)).map((s) => s.id)).toEqual([
-        made[2],
-      ]);
+      expect(await backups(source)).toEqual(made.slice(-2));
+      expect(await copiesOf(source)).toEqual([made[2]]);
+      await also?.(aws, source);
     },
   );
 });
