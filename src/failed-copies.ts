@@ -6,7 +6,7 @@
 import { CancelledError, isAbort } from './errors.js';
 import type { CopyStart } from './copies.js';
 import type { DeletedEntry } from './report.js';
-import type { Backup } from './targets/target.js';
+import type { Backup } from './model.js';
 import { ref, type Destination, type TargetWork } from './work.js';
 
 /**

@@ -21,7 +21,8 @@ import {
 } from './plan.js';
 import type { RetentionRules } from './retention.js';
 import { abortable } from './sleep.js';
-import { runStatus, writeReport, type DeletedEntry, type RunReport } from './report.js';
+import { runStatus, type DeletedEntry, type RunReport } from './report.js';
+import { writeReport } from './report-writer.js';
 import {
   copyFor,
   enforceCopyQuotas,

@@ -11,7 +11,7 @@ import {
   type RetentionRules,
 } from './retention.js';
 import type { CopyConfig } from './inputs.js';
-import type { Backup, Source } from './targets/target.js';
+import type { Backup, Source } from './model.js';
 
 /** AWS allows at most 50 user tags on a snapshot, image or DB snapshot. */
 export const MAX_TAGS = 50;

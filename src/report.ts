@@ -1,11 +1,10 @@
 /**
- * The run report, its step outputs and its job summary. Rendering is pure (report → strings);
- * `writeReport` is the one thin writer that hands them to the runner.
+ * The run report, its step outputs and its job summary, rendered by pure functions (report →
+ * strings); report-writer.ts hands them to the runner.
  */
-import * as core from '@actions/core';
 import { escape } from 'html-escaper';
 import { OUTPUTS } from './constants.js';
-import type { BackupState } from './targets/target.js';
+import type { BackupState } from './model.js';
 
 export type RunStatus = 'success' | 'partial' | 'failed';
 
@@ -266,17 +265,4 @@ function renderCopies(report: RunReport, deleteHeader: string): string[] {
   }
   lines.push('</tbody></table>');
   return lines;
-}
-
-/** Hands outputs and summary to the runner. A missing summary file (a local run) is a warning. */
-export async function writeReport(report: RunReport): Promise<void> {
-  for (const [name, value] of Object.entries(renderOutputs(report))) core.setOutput(name, value);
-  if (!process.env.GITHUB_STEP_SUMMARY) return;
-  try {
-    await core.summary.addRaw(renderSummary(report)).write();
-  } catch (error) {
-    core.warning(
-      `Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`,
-    );
-  }
 }

@@ -11,7 +11,7 @@
 import { keepByCalendar, type CalendarRules } from './calendar.js';
 import { TAGS } from './constants.js';
 import { formatDuration } from './duration.js';
-import type { Backup } from './targets/target.js';
+import type { Backup } from './model.js';
 
 export interface RetentionRules {
   /** Keep the N newest completed backups of each source. */

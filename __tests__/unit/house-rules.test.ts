@@ -1,0 +1,41 @@
+// The house rules of docs/architecture.md, as ESLint keeps them: a change that makes the pure core
+// import an adapter, the AWS SDK or the runner's toolkit fails the lint.
+import { ESLint } from 'eslint';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from '../readme-iam.js';
+
+const eslint = new ESLint({ cwd: ROOT });
+
+/** The rule ids and messages ESLint gives `code` written into the file at `path`. */
+async function lint(path: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath: `${ROOT}/${path}` });
+  return (result?.messages ?? []).map((message) => `${message.ruleId}: ${message.message}`);
+}
+
+describe('the pure core', () => {
+  it.each([
+    ['src/retention.ts', "import type { TargetAdapter } from './targets/target.js';", 'adapters'],
+    ['src/plan.ts', "import { EC2Client } from '@aws-sdk/client-ec2';", 'AWS SDK'],
+    ['src/report.ts', "import * as core from '@actions/core';", 'no I/O'],
+    ['src/model.ts', "import type { RdsFlavor } from './targets/rds.js';", 'adapters'],
+  ])('%s may not %s', { timeout: 60_000 }, async (path, line, says) => {
+    const messages = await lint(path, `${line}\n`);
+    expect(messages.join('\n')).toMatch(/no-restricted-imports/);
+    expect(messages.join('\n')).toContain(says);
+  });
+
+  it(
+    'is as the source has it today: no file of the core breaks the rule',
+    { timeout: 60_000 },
+    async () => {
+      const results = await eslint.lintFiles([
+        'src/{model,constants,errors,duration,calendar,naming,retention,plan,report,inputs}.ts',
+      ]);
+      const broken = results.flatMap((result) =>
+        result.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message),
+      );
+      expect(broken).toEqual([]);
+      expect(results).toHaveLength(10);
+    },
+  );
+});
