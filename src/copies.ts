@@ -1,216 +1,69 @@
 /**
- * The copy phase of a run (DESIGN §5): list each destination region once, decide which backups each
- * needs within its in-flight limit, start the copies and, with `wait`, wait for them.
+ * The copy phase of a run (DESIGN §5): the copies planned (copy-plan.ts) are started and, with
+ * `wait`, waited for; then the copies' own retention is decided (prune.ts).
  */
 import { createHash } from 'node:crypto';
-import * as core from '@actions/core';
-import { COPY_LIMITS } from './constants.js';
 import { formatDuration } from './duration.js';
 import { CancelledError, DeferredError, isAbort } from './errors.js';
 import type { Config } from './inputs.js';
+import { composeCopyTags } from './plan.js';
+import type { Backup } from './targets/target.js';
+import { enforceCopyQuotas, planCopyStarts, type CopyStart } from './copy-plan.js';
+import { failedCopiesOf, failedCopiesToReplace, replaceFailedCopies } from './failed-copies.js';
+import { decideCopies } from './prune.js';
 import {
-  admitCopies,
-  checkQuota,
-  composeCopyTags,
-  planCopies,
-  type CopyRequestSlot,
-} from './plan.js';
-import type { CopyEntry } from './report.js';
-import { failedCopiesOf, replaceFailedCopies } from './failed-copies.js';
-import type { Backup, TargetAdapter } from './targets/target.js';
-import { abortable } from './sleep.js';
-import { addStrays, bySource, ref, type Destination, type TargetWork } from './work.js';
+  activeWorks,
+  addStrays,
+  flushLogs,
+  ref,
+  warnFor,
+  type RunContext,
+  type TargetWork,
+} from './work.js';
 
 /**
- * Lists the set in every destination region once and gives each target its copies there. Only
- * copies made from this source region count: other regions' runs keep and prune their own. A
- * region that cannot be listed gets no copies and stops all deletion for this run.
+ * Starts and waits for every copy the run plans, within `waitDeadline`, then decides the copies'
+ * retention; false when the run was cancelled, and nothing more may change.
  */
-export async function listDestinations(
-  works: TargetWork[],
-  config: Config,
-  adapterIn: (region: string) => TargetAdapter,
-  errors: string[],
-  signal: AbortSignal | undefined,
-): Promise<{ complete: boolean; inFlight: Map<string, number> }> {
-  let complete = true;
-  const inFlight = new Map<string, number>();
-  await core.group('List copies in the destination regions', async () => {
-    for (const region of config.copy?.regions ?? []) {
-      const adapter = adapterIn(region);
-      let listing: Backup[];
-      try {
-        listing = await abortable(adapter.listBackups(config.backupSet), signal);
-      } catch (error) {
-        complete = false;
-        if (isAbort(error)) return;
-        errors.push(
-          `${error instanceof Error ? error.message : String(error)} No copies were made to ${region}.`,
-        );
-        continue;
-      }
-      // Every copy still in flight into the region takes one of its slots, whatever its source.
-      inFlight.set(
-        region,
-        listing
-          .filter((backup) => backup.copyOf && backup.state === 'pending')
-          .reduce((sum, backup) => sum + adapter.copySlots(backup), 0),
-      );
-      const copies = listing.filter(
-        (backup) => backup.copyOf && backup.sourceRegion === config.region,
-      );
-      core.info(
-        `Backup set '${config.backupSet}' holds ${copies.length} copies from ${config.region} in ${region}.`,
-      );
-      const copiesOf = bySource(copies);
-      for (const work of works) {
-        const destination: Destination = {
-          region,
-          adapter,
-          report: { region, copies: [], kept: [], deleted: [] },
-          existing: copiesOf(work.source.id),
-          thisRun: [],
-          standIns: new Set(),
-          toDelete: [],
-        };
-        work.destinations.push(destination);
-        work.report.destinations.push(destination.report);
-      }
-    }
-  });
-  return { complete, inFlight };
-}
-
-/** Backups of the source region whose copy is still in flight: deleting them would fail the copy. */
-export function pendingCopies(work: TargetWork): Map<string, string> {
-  const pinned = new Map<string, string>();
-  for (const destination of work.destinations) {
-    for (const copy of destination.existing) {
-      if (copy.state === 'pending' && copy.copyOf) {
-        pinned.set(copy.copyOf, `its copy ${copy.id} to ${destination.region} is in progress`);
-      }
-    }
-  }
-  return pinned;
-}
-
-/** A copy this run starts: which backup, into which destination of which target. */
-export interface CopyStart {
-  destination: Destination;
-  original: Backup;
-  entry: CopyEntry;
-}
-
-/**
- * Decides every copy of the run before any starts: per destination region, the backups that the
- * copy retention wants and no copy holds yet, admitted into the region's in-flight limit (newest
- * backup of each target first). The rest are reported as queued for a later run.
- */
-export function planCopyStarts(
-  works: TargetWork[],
-  config: Config,
+export async function copyBackups(
+  run: RunContext,
   inFlight: ReadonlyMap<string, number>,
-  now: Date,
-): Map<TargetWork, CopyStart[]> {
-  const starts = new Map<TargetWork, CopyStart[]>();
-  const rules = config.copy?.rules ?? {};
-  for (const region of config.copy?.regions ?? []) {
-    const requests: CopyRequestSlot<{ work: TargetWork; start: CopyStart }>[] = [];
-    for (const work of works) {
-      const destination = work.destinations.find((place) => place.region === region);
-      if (!destination) continue;
-      const deleting = new Set(work.toDelete.map((item) => item.backup.id));
-      const originals = [...work.existing, ...work.thisRun].filter((b) => !deleting.has(b.id));
-      const { wanted, missing, archived } = planCopies(originals, destination.existing, {
-        now,
-        rules,
-      });
-      for (const original of archived) {
-        destination.report.copies.push({
-          of: original.id,
-          result: 'skipped',
-          message: `${original.id} is archived, and AWS copies an archived snapshot only once it is restored; its newer backups are copied as usual.`,
-        });
-      }
-      for (const original of wanted) {
-        const copy = destination.existing
-          .filter((candidate) => candidate.copyOf === original.id && candidate.state !== 'failed')
-          .sort((a, b) => (a.state === b.state ? 0 : a.state === 'completed' ? -1 : 1))[0];
-        if (copy)
-          destination.report.copies.push({ of: original.id, result: 'exists', copy: ref(copy) });
-      }
-      missing.forEach((original, rank) => {
-        const entry: CopyEntry = {
-          of: original.id,
-          result: config.dryRun ? 'would-copy' : 'copied',
-        };
-        destination.report.copies.push(entry);
-        requests.push({
-          item: { work, start: { destination, original, entry } },
-          rank,
-          slots: work.adapter.copySlots(original),
-        });
-      });
-    }
-    const limit = COPY_LIMITS[config.targetType];
-    const { admitted, queued } = admitCopies(requests, inFlight.get(region) ?? 0, limit);
-    for (const { start } of queued) {
-      start.entry.result = 'queued';
-      start.entry.message = `${start.original.id} waits for a later run: ${region} takes at most ${limit} copies in flight.`;
-    }
-    for (const { work, start } of admitted) starts.set(work, [...(starts.get(work) ?? []), start]);
+  destinationsListed: boolean,
+  waitDeadline: number,
+): Promise<boolean> {
+  const { config, signal } = run;
+  if (!config.copy) return true;
+  const starts = planCopyStarts(activeWorks(run), config, inFlight, run.now());
+  try {
+    await enforceCopyQuotas(starts, activeWorks(run), run.adapterIn, run.warnings, signal);
+  } catch (error) {
+    if (!isAbort(error)) throw error;
+    run.errors.push(new CancelledError().message + ' Nothing was deleted.');
+    return false;
   }
-  return starts;
-}
-
-/**
- * Holds the admitted copies to each destination's snapshot quota (RDS: 100 manual snapshots per
- * region by default), before any starts: copies are made before the destination's old copies are
- * pruned, so each needs room of its own. Those beyond the room fail their target with a message
- * naming the quota; the rest go ahead. A quota that cannot be read is a warning: AWS refuses a copy
- * beyond it anyway, and that refusal is reported as any other.
- */
-export async function enforceCopyQuotas(
-  starts: Map<TargetWork, CopyStart[]>,
-  works: readonly TargetWork[],
-  adapterIn: (region: string) => TargetAdapter,
-  warnings: string[],
-  signal: AbortSignal | undefined,
-): Promise<void> {
-  const byRegion = new Map<string, { work: TargetWork; start: CopyStart }[]>();
-  for (const work of works) {
-    for (const start of starts.get(work) ?? []) {
-      const region = start.destination.region;
-      byRegion.set(region, [...(byRegion.get(region) ?? []), { work, start }]);
-    }
+  const replaceFailed =
+    config.prune &&
+    !config.dryRun &&
+    destinationsListed &&
+    failedCopiesToReplace(starts.values()) <= config.maxDeletions;
+  await Promise.all(
+    activeWorks(run).map((work) =>
+      run.limit(() =>
+        copyFor(work, starts.get(work) ?? [], config, run.startedAt, {
+          waitDeadline,
+          signal,
+          replaceFailed,
+        }),
+      ),
+    ),
+  );
+  flushLogs(run.works, 'Copy');
+  if (signal?.aborted) {
+    run.errors.push(new CancelledError().message + ' Nothing was deleted.');
+    return false;
   }
-  for (const [region, planned] of byRegion) {
-    const adapter = adapterIn(region);
-    if (!adapter.quota) continue;
-    let quota;
-    try {
-      quota = await abortable(adapter.quota(), signal);
-    } catch (error) {
-      if (isAbort(error)) throw new CancelledError();
-      warnings.push(
-        `The snapshot quota in ${region} could not be read, so copies were started without checking it: ${error instanceof Error ? error.message : String(error)}`,
-      );
-      continue;
-    }
-    const check = checkQuota(planned.length, quota);
-    if (check.warning) warnings.push(`${region}: ${check.warning}`);
-    for (const { work, start } of planned.slice(check.allowed)) {
-      const message = `Copying ${start.original.id} to ${region} would exceed the snapshot quota there: ${quota.used} of ${quota.max} used (quota ${quota.name}); nothing was copied for it. Delete old manual snapshots in ${region} or ask AWS for a higher quota.`;
-      start.entry.result = 'failed';
-      start.entry.message = message;
-      work.copyErrors.push(message);
-      work.log.push(`Failed: ${message}`);
-      starts.set(
-        work,
-        (starts.get(work) ?? []).filter((kept) => kept !== start),
-      );
-    }
-  }
+  decideCopies(run);
+  return true;
 }
 
 export interface CopyOptions {
@@ -224,7 +77,7 @@ export interface CopyOptions {
 }
 
 /** Starts one target's admitted copies, then (with `wait`) waits for them within the run's budget. */
-export async function copyFor(
+async function copyFor(
   work: TargetWork,
   starts: CopyStart[],
   config: Config,
@@ -233,10 +86,7 @@ export async function copyFor(
 ): Promise<void> {
   const copies = config.copy;
   if (!copies) return;
-  const warn = (message: string): void => {
-    work.report.warnings.push(message);
-    work.log.push(`Warning: ${message}`);
-  };
+  const warn = warnFor(work);
   const failed = (start: CopyStart, message: string): void => {
     start.entry.message = message;
     work.copyErrors.push(message);

@@ -4,7 +4,7 @@
  * copy would only linger beside the new one until pruning.
  */
 import { CancelledError, isAbort } from './errors.js';
-import type { CopyStart } from './copies.js';
+import type { CopyStart } from './copy-plan.js';
 import type { DeletedEntry } from './report.js';
 import type { Backup } from './model.js';
 import { ref, type Destination, type TargetWork } from './work.js';

@@ -1,6 +1,6 @@
 /**
- * The state of one run carried between its phases: per target, its backups in the source region
- * and in each copy destination, and what retention decided for them.
+ * The state of one run carried between its phases: the run's context, and per target its backups
+ * in the source region and in each copy destination, and what retention decided for them.
  */
 import type {
   DeletedEntry,
@@ -9,7 +9,10 @@ import type {
   KeptEntry,
   TargetReport,
 } from './report.js';
+import * as core from '@actions/core';
+import type { LimitFunction } from 'p-limit';
 import { CancelledError, isAbort } from './errors.js';
+import type { Config } from './inputs.js';
 import type { CreateDecision } from './plan.js';
 import type { Backup, Source, TargetAdapter } from './targets/target.js';
 
@@ -93,4 +96,106 @@ export function bySource(backups: readonly Backup[]): (sourceId: string) => Back
     else groups.set(backup.sourceId, [backup]);
   }
   return (sourceId) => groups.get(sourceId) ?? [];
+}
+
+/** What every phase of a run shares. */
+export interface RunContext {
+  config: Config;
+  /** The source region's adapter. */
+  adapter: TargetAdapter;
+  /** The adapter of any region: the source region, or a copy destination. */
+  adapterIn: (region: string) => TargetAdapter;
+  now: () => Date;
+  startedAt: Date;
+  /** Fires on SIGINT/SIGTERM: stop waiting, make no new change, still report. */
+  signal: AbortSignal | undefined;
+  /** How many targets are worked on at once (`concurrency`). */
+  limit: LimitFunction;
+  works: TargetWork[];
+  /** The resolved source ids, in target order (the `targets` output). */
+  resolved: string[];
+  errors: string[];
+  warnings: string[];
+}
+
+/** The targets still going: none of their phases has failed them. */
+export function activeWorks(run: RunContext): TargetWork[] {
+  return run.works.filter((work) => work.report.ok);
+}
+
+/** The warning channel of one target: its report and its log. */
+export function warnFor(work: TargetWork): (message: string) => void {
+  return (message) => {
+    work.report.warnings.push(message);
+    work.log.push(`Warning: ${message}`);
+  };
+}
+
+export function newWork(source: Source, adapter: TargetAdapter): TargetWork {
+  return {
+    source,
+    region: adapter.region,
+    adapter,
+    report: {
+      sourceId: source.id,
+      region: adapter.region,
+      outcome: 'failed',
+      ok: true,
+      kept: [],
+      deleted: [],
+      destinations: [],
+      warnings: [],
+    },
+    existing: [],
+    thisRun: [],
+    standIns: new Set(),
+    toDelete: [],
+    destinations: [],
+    copyErrors: [],
+    log: [],
+  };
+}
+
+/**
+ * Fails a target. `backupLost` (the default) says the failure is its backup's own (not created, timed
+ * out, ended failed): such a backup is no output of the run (it stays in the report). A failure
+ * after the backup was made (pruning) leaves it an output: it was made and completed.
+ */
+export function fail(work: TargetWork, message: string, backupLost = true): void {
+  work.report.ok = false;
+  if (backupLost && (work.report.outcome === 'created' || work.report.outcome === 'reused')) {
+    work.report.outcome = 'failed';
+  }
+  work.report.message = work.report.message ? `${work.report.message} ${message}` : message;
+  work.log.push(`Failed: ${message}`);
+}
+
+/** Runs one phase of one target; an error fails that target only. */
+export async function guard(
+  work: TargetWork,
+  signal: AbortSignal | undefined,
+  phase: () => Promise<void>,
+  backupLost = true,
+): Promise<void> {
+  try {
+    if (signal?.aborted) throw new CancelledError();
+    await phase();
+  } catch (error) {
+    if (isAbort(error) || signal?.aborted) {
+      fail(work, 'Cancelled before it finished.', backupLost);
+    } else {
+      fail(work, error instanceof Error ? error.message : String(error), backupLost);
+    }
+  }
+}
+
+/** Prints each target's buffered log in its own group, so concurrent targets do not interleave. */
+export function flushLogs(works: TargetWork[], phase: string): void {
+  for (const work of works) {
+    if (work.log.length === 0) continue;
+    core.startGroup(`${phase} ${work.source.id}`);
+    for (const line of work.log) core.info(line);
+    core.endGroup();
+    work.log = [];
+  }
 }

@@ -1,0 +1,194 @@
+/**
+ * The create phase of a run: each source checked (its state, what its copies need), the create
+ * decision (create, reuse on a re-run, skip by `min-interval`), the quota, then the backups made
+ * and waited for, within the run's `wait-timeout`.
+ */
+import { formatDuration } from './duration.js';
+import { CancelledError, isAbort, TargetError } from './errors.js';
+import { abortable } from './sleep.js';
+import {
+  checkQuota,
+  composeTags,
+  copyKeyProblem,
+  copyOptionGroupProblem,
+  planCreate,
+} from './plan.js';
+import type { Backup } from './model.js';
+import {
+  activeWorks,
+  addStrays,
+  fail,
+  flushLogs,
+  guard,
+  ref,
+  warnFor,
+  type RunContext,
+  type TargetWork,
+} from './work.js';
+
+/**
+ * Makes (or reuses) every active target's backup and waits for it until `waitDeadline`; false when
+ * the run was cancelled, and nothing more may change.
+ */
+export async function createBackups(run: RunContext, waitDeadline: number): Promise<boolean> {
+  const { config, now, signal } = run;
+  for (const work of activeWorks(run)) {
+    if (work.source.problem) {
+      fail(work, work.source.problem);
+      continue;
+    }
+    if (config.copy) {
+      const encrypted =
+        work.source.encrypted === true || work.existing.some((backup) => backup.encrypted);
+      const problem =
+        copyKeyProblem(config.targetType, encrypted, work.source.id, config.copy) ??
+        copyOptionGroupProblem(
+          config.targetType,
+          work.source.optionGroup,
+          work.source.id,
+          config.copy,
+        );
+      if (problem) {
+        fail(work, problem);
+        continue;
+      }
+    }
+    work.decision = planCreate(work.existing, {
+      now: now(),
+      ...(config.runId ? { runId: config.runId } : {}),
+      ...(config.minIntervalMs !== undefined ? { minIntervalMs: config.minIntervalMs } : {}),
+    });
+  }
+  await enforceQuota(activeWorks(run), run);
+  await Promise.all(
+    activeWorks(run).map((work) =>
+      run.limit(() => guard(work, signal, () => backUp(work, run, waitDeadline))),
+    ),
+  );
+  flushLogs(run.works, 'Back up');
+  if (signal?.aborted) {
+    run.errors.push(new CancelledError().message + ' Nothing was deleted.');
+    return false;
+  }
+  return true;
+}
+
+/**
+ * Fails the creating targets that the account's backup quota has no room for (RDS: 100 manual
+ * snapshots by default), before anything is created, in target order.
+ */
+async function enforceQuota(works: TargetWork[], run: RunContext): Promise<void> {
+  const { adapter, warnings, signal } = run;
+  const creating = works.filter((work) => work.decision?.action === 'create');
+  if (!adapter.quota || creating.length === 0) return;
+  let check;
+  try {
+    check = checkQuota(creating.length, await abortable(adapter.quota(), signal));
+  } catch (error) {
+    if (isAbort(error)) {
+      for (const work of creating) fail(work, 'Cancelled before it finished.');
+      return;
+    }
+    // Never a guessed quota: AWS's own SnapshotQuotaExceeded refuses a create beyond the real one.
+    warnings.push(
+      `The snapshot quota in ${adapter.region} could not be read, so backups were started without checking it (AWS refuses one beyond the quota): ${error instanceof Error ? error.message : String(error)}`,
+    );
+    return;
+  }
+  if (check.warning) warnings.push(check.warning);
+  for (const work of creating.slice(check.allowed)) fail(work, check.refusal ?? 'Quota exceeded.');
+}
+
+/** One target's backup: created (or reused, or skipped), then waited for. */
+async function backUp(work: TargetWork, run: RunContext, waitDeadline: number): Promise<void> {
+  const { config, adapter, now, signal } = run;
+  const warn = warnFor(work);
+  const decision = work.decision ?? { action: 'create' };
+  let backup: Backup;
+  if (decision.action === 'skip') {
+    work.report.outcome = 'skipped';
+    work.report.backup = ref(decision.backup);
+    work.report.message = `Skipped: ${decision.reason}.`;
+    work.log.push(work.report.message);
+    return;
+  }
+  if (decision.action === 'reuse') {
+    backup = decision.backup;
+    work.report.outcome = 'reused';
+    work.report.message = `Reused: ${decision.reason}.`;
+  } else {
+    const createdAt = now();
+    const { tags, dropped } = composeTags(work.source, {
+      set: config.backupSet,
+      createdAt,
+      userTags: config.tags,
+      copyTags: config.copyTags,
+      ...(config.runId ? { runId: config.runId } : {}),
+    });
+    if (dropped.length > 0) {
+      work.report.warnings.push(
+        `Not copied from the source (AWS allows 50 tags): ${dropped.join(', ')}.`,
+      );
+    }
+    if (config.dryRun) {
+      work.report.outcome = 'would-create';
+      work.log.push(`Dry run: would create a backup of ${work.source.id}.`);
+      // Stands for the backup a real run would make, so that retention counts it.
+      const standIn: Backup = {
+        id: `(new backup of ${work.source.id})`,
+        kind: config.targetType,
+        region: config.region,
+        sourceId: work.source.id,
+        set: config.backupSet,
+        createdAt,
+        state: config.wait ? 'completed' : 'pending',
+        tags,
+      };
+      work.thisRun.push(standIn);
+      work.standIns.add(standIn.id);
+      return;
+    }
+    backup = await adapter.create({
+      source: work.source,
+      set: config.backupSet,
+      tags,
+      warn,
+      ...(signal ? { signal } : {}),
+    });
+    work.report.outcome = 'created';
+  }
+  work.report.backup = ref(backup);
+  work.thisRun.push(backup);
+  work.log.push(
+    `${work.report.outcome === 'created' ? 'Created' : 'Reusing'} ${backup.id} (${backup.state}).`,
+  );
+
+  if (config.wait && !config.dryRun && backup.state === 'pending') {
+    const remaining = (waitDeadline - Date.now()) / 1000;
+    if (remaining <= 0) {
+      throw new TargetError(
+        `${backup.id} was not waited for: the run's wait-timeout (${formatDuration(config.waitTimeoutMs)}) was used up by other targets; it is left in place and later runs will count it once it completes.`,
+      );
+    }
+    work.log.push(
+      `Waiting up to ${formatDuration(remaining * 1000)} for ${backup.id} to complete…`,
+    );
+    backup = await adapter.waitUntilDone(backup, {
+      maxWaitSeconds: remaining,
+      warn,
+      ...(signal ? { signal } : {}),
+    });
+    work.thisRun = [backup];
+    work.report.backup = ref(backup);
+  }
+  // A retried create may have made the backup twice: retention deletes the other one.
+  await addStrays(work, backup, work.log, warn, signal);
+  if (backup.state === 'failed') {
+    fail(
+      work,
+      `${backup.id} ended in a failed state${backup.stateMessage ? `: ${backup.stateMessage}` : ''}.`,
+    );
+  } else {
+    work.log.push(`${backup.id} is ${backup.state}.`);
+  }
+}

@@ -1,0 +1,57 @@
+/** The run's report assembled from every target's state, once the run is over. */
+import { CALENDAR_UNITS } from './calendar.js';
+import { formatDuration } from './duration.js';
+import { runStatus, type RunReport } from './report.js';
+import type { RetentionRules } from './retention.js';
+import type { RunContext } from './work.js';
+
+/** The report of the run as it stands: every target, with the failures of its copies. */
+export function finishRun(run: RunContext): RunReport {
+  const { config, works, errors } = run;
+  // A copy that failed fails its target, after the target's own backup and pruning went ahead.
+  for (const work of works) {
+    if (work.copyErrors.length === 0) continue;
+    work.report.ok = false;
+    const message = `Copies: ${work.copyErrors.join(' ')}`;
+    work.report.message = work.report.message ? `${work.report.message} ${message}` : message;
+  }
+  return {
+    status: runStatus(
+      works.map((work) => work.report),
+      errors,
+    ),
+    dryRun: config.dryRun,
+    targetType: config.targetType,
+    region: config.region,
+    backupSet: config.backupSet,
+    rules: describeRules(config.rules, config.prune),
+    ...(config.copy
+      ? {
+          copyRegions: config.copy.regions,
+          copyRules: describeRules(config.copy.rules, config.prune),
+        }
+      : {}),
+    startedAt: run.startedAt.toISOString(),
+    finishedAt: run.now().toISOString(),
+    resolved: run.resolved,
+    targets: works.map((work) => work.report),
+    errors,
+    warnings: run.warnings,
+  };
+}
+
+function describeRules(rules: RetentionRules, prune: boolean): string {
+  if (!prune) return 'pruning off';
+  const parts: string[] = [];
+  if (rules.generations !== undefined) parts.push(`generations ${rules.generations}`);
+  if (rules.keepWithinMs !== undefined)
+    parts.push(`keep-within ${formatDuration(rules.keepWithinMs)}`);
+  const { calendar } = rules;
+  if (calendar) {
+    const counts = CALENDAR_UNITS.flatMap((unit) =>
+      calendar[unit] !== undefined ? [`${unit} ${calendar[unit]}`] : [],
+    );
+    parts.push(`${counts.join(', ')} (${calendar.timeZone})`);
+  }
+  return parts.join(', ');
+}
