@@ -22,7 +22,8 @@
  *   node /tmp/bench-core/index.js --sources 100 --per-source 1000
  */
 import { parseArgs } from 'node:util';
-import { COPY_LIMITS, TAGS } from '../src/constants.js';
+import { TAGS } from '../src/constants.js';
+import { TARGET_TYPE_FACTS } from '../src/target-types.js';
 import {
   admitCopies,
   planCopies,
@@ -239,7 +240,11 @@ function runOnce(data: Data): { times: number[]; outcome: string } {
       requests.push({ item: { work, original }, rank, slots: 1 });
     });
   }
-  const { admitted, queued } = admitCopies(requests, inFlight, COPY_LIMITS['ebs-volume']);
+  const { admitted, queued } = admitCopies(
+    requests,
+    inFlight,
+    TARGET_TYPE_FACTS['ebs-volume'].copyLimit,
+  );
   for (const { work, original } of admitted) {
     // Stands for the copy started (completed, as after `wait`), as a dry run does.
     work.copiesThisRun.push({

@@ -81,16 +81,5 @@ export const OUTPUTS = {
 export const TARGET_TYPES = ['ebs-volume', 'ec2-image', 'rds-instance', 'rds-cluster'] as const;
 export type TargetType = (typeof TARGET_TYPES)[number];
 
-/**
- * Copies in flight that one destination region takes at once (EBS snapshots, the snapshots of an
- * AMI included, and RDS DB snapshots: 20; Aurora cluster snapshots: 5). The rest wait for a later run.
- */
-export const COPY_LIMITS: Record<TargetType, number> = {
-  'ebs-volume': 20,
-  'ec2-image': 20,
-  'rds-instance': 20,
-  'rds-cluster': 5,
-};
-
 export const ACTION_NAME = 'aws-snapshot-rotation';
 export const ACTION_VERSION = '0.1.0';

@@ -3,13 +3,13 @@
  * needs within its in-flight limit (newest of each target first), and its snapshot quota.
  */
 import * as core from '@actions/core';
-import { COPY_LIMITS } from './constants.js';
 import { CancelledError, isAbort } from './errors.js';
 import type { Config } from './inputs.js';
 import { admitCopies, checkQuota, planCopies, type CopyRequestSlot } from './plan.js';
 import type { CopyEntry } from './report.js';
 import type { Backup, TargetAdapter } from './targets/target.js';
 import { abortable } from './sleep.js';
+import { TARGET_TYPE_FACTS } from './target-types.js';
 import { bySource, ref, type Destination, type TargetWork } from './work.js';
 
 /**
@@ -143,7 +143,7 @@ export function planCopyStarts(
         });
       });
     }
-    const limit = COPY_LIMITS[config.targetType];
+    const limit = TARGET_TYPE_FACTS[config.targetType].copyLimit;
     const { admitted, queued } = admitCopies(requests, inFlight.get(region) ?? 0, limit);
     for (const { start } of queued) {
       start.entry.result = 'queued';

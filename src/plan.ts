@@ -11,6 +11,7 @@ import {
   type RetentionRules,
 } from './retention.js';
 import type { CopyConfig } from './inputs.js';
+import { TARGET_TYPE_FACTS } from './target-types.js';
 import type { Backup, Source } from './model.js';
 
 /** AWS allows at most 50 user tags on a snapshot, image or DB snapshot. */
@@ -272,7 +273,7 @@ export function copyKeyProblem(
   sourceId: string,
   copy: CopyConfig,
 ): string | undefined {
-  if (!kind.startsWith('rds-') || !encrypted) return undefined;
+  if (!TARGET_TYPE_FACTS[kind].copyNeedsKey || !encrypted) return undefined;
   const missing = copy.regions.filter((region) => !copy.kmsKeyIds[region]);
   if (missing.length === 0) return undefined;
   return `${sourceId} is encrypted, and RDS copies an encrypted snapshot to another region only with a KMS key of that region: set 'copy-kms-key-id' for ${missing.join(', ')} (one key, or 'region=key' lines). Nothing was created or copied for it.`;
@@ -294,7 +295,7 @@ export function copyOptionGroupProblem(
   sourceId: string,
   copy: CopyConfig,
 ): string | undefined {
-  if (kind !== 'rds-instance' || !optionGroup || isDefaultOptionGroup(optionGroup)) {
+  if (!TARGET_TYPE_FACTS[kind].optionGroups || !optionGroup || isDefaultOptionGroup(optionGroup)) {
     return undefined;
   }
   const missing = copy.regions.filter((region) => !copy.optionGroups[region]);
