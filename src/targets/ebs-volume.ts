@@ -20,6 +20,7 @@ import {
   TargetError,
 } from '../errors.js';
 import { sleep as realSleep, type Sleep } from '../sleep.js';
+import { awsCall } from './aws-call.js';
 import { chunks, deleteSnapshot, findEc2Sources } from './ec2.js';
 import { acceptedCopy, collectSet, ownedBackup, toAwsTags } from './tags.js';
 import { BatchedDescribe, freshFor, waitForBackup, type PollingOptions } from './wait.js';
@@ -144,36 +145,33 @@ export class EbsVolumeAdapter implements TargetAdapter {
   async copy({ original, tags, kmsKeyId, signal }: CopyRequest): Promise<Backup> {
     if (signal?.aborted) throw new CancelledError();
     const encrypted = original.encrypted === true;
-    try {
-      const answer = await this.ec2.send(
-        new CopySnapshotCommand({
-          SourceRegion: original.region,
-          SourceSnapshotId: original.id,
-          Description: `snapshot-rotation copy of ${original.id} from ${original.region} (source=${original.sourceId})`,
-          ...(encrypted && kmsKeyId ? { Encrypted: true, KmsKeyId: kmsKeyId } : {}),
-          TagSpecifications: [{ ResourceType: 'snapshot', Tags: toAwsTags(tags) }],
-        }),
-        { abortSignal: signal },
-      );
-      const copy = acceptedCopy(
-        this.type,
-        this.region,
-        answer.SnapshotId,
-        tags,
-        original.encrypted,
-      );
-      // CopySnapshot takes no idempotency token either: see strays().
-      if ((answer.$metadata?.attempts ?? 1) > 1) this.retried.add(copy.id);
-      return copy;
-    } catch (error) {
-      if (signal?.aborted) throw new CancelledError();
-      if (error instanceof TargetError) throw error;
-      const what = `Could not copy snapshot ${original.id} to ${this.region}`;
-      throw (
-        copySlotsRefusal(what, error) ??
-        new TargetError(describeAwsError(what, error), { cause: error })
-      );
-    }
+    const what = `Could not copy snapshot ${original.id} to ${this.region}`;
+    return awsCall(
+      what,
+      async () => {
+        const answer = await this.ec2.send(
+          new CopySnapshotCommand({
+            SourceRegion: original.region,
+            SourceSnapshotId: original.id,
+            Description: `snapshot-rotation copy of ${original.id} from ${original.region} (source=${original.sourceId})`,
+            ...(encrypted && kmsKeyId ? { Encrypted: true, KmsKeyId: kmsKeyId } : {}),
+            TagSpecifications: [{ ResourceType: 'snapshot', Tags: toAwsTags(tags) }],
+          }),
+          { abortSignal: signal },
+        );
+        const copy = acceptedCopy(
+          this.type,
+          this.region,
+          answer.SnapshotId,
+          tags,
+          original.encrypted,
+        );
+        // CopySnapshot takes no idempotency token either: see strays().
+        if ((answer.$metadata?.attempts ?? 1) > 1) this.retried.add(copy.id);
+        return copy;
+      },
+      { signal, refusal: copySlotsRefusal },
+    );
   }
 
   copySlots(): number {
@@ -220,39 +218,35 @@ export class EbsVolumeAdapter implements TargetAdapter {
     const createdAt = backup.tags[TAGS.createdAt];
     if (!this.retried.has(backup.id) || !createdAt) return [];
     const found: Backup[] = [];
-    try {
-      const pages = paginateDescribeSnapshots(
-        { client: this.ec2, pageSize: 1000 },
-        {
-          OwnerIds: ['self'],
-          Filters: [
-            { Name: `tag:${TAGS.backupSet}`, Values: [backup.set] },
-            { Name: `tag:${TAGS.createdAt}`, Values: [createdAt] },
-          ],
-        },
-      );
-      for await (const page of pages) {
-        for (const snapshot of page.Snapshots ?? []) {
-          const other = this.toBackup(snapshot);
-          // A twin of a backup is no copy; a twin of a copy is a copy of the same original.
-          const twin =
-            other &&
-            other.id !== backup.id &&
-            other.sourceId === backup.sourceId &&
-            other.copyOf === backup.copyOf;
-          if (twin) found.push(other);
+    const retried = backup.copyOf ? 'copy' : 'create';
+    await awsCall(
+      `Could not look for duplicates of ${backup.id} after a retried ${retried}`,
+      async () => {
+        const pages = paginateDescribeSnapshots(
+          { client: this.ec2, pageSize: 1000 },
+          {
+            OwnerIds: ['self'],
+            Filters: [
+              { Name: `tag:${TAGS.backupSet}`, Values: [backup.set] },
+              { Name: `tag:${TAGS.createdAt}`, Values: [createdAt] },
+            ],
+          },
+        );
+        for await (const page of pages) {
+          for (const snapshot of page.Snapshots ?? []) {
+            const other = this.toBackup(snapshot);
+            // A twin of a backup is no copy; a twin of a copy is a copy of the same original.
+            const twin =
+              other &&
+              other.id !== backup.id &&
+              other.sourceId === backup.sourceId &&
+              other.copyOf === backup.copyOf;
+            if (twin) found.push(other);
+          }
         }
-      }
-    } catch (error) {
-      if (signal?.aborted) throw new CancelledError();
-      throw new TargetError(
-        describeAwsError(
-          `Could not look for duplicates of ${backup.id} after a retried ${backup.copyOf ? 'copy' : 'create'}`,
-          error,
-        ),
-        { cause: error },
-      );
-    }
+      },
+      { signal },
+    );
     return found;
   }
 

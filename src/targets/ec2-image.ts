@@ -15,14 +15,9 @@ import {
 } from '@aws-sdk/client-ec2';
 import { TAGS } from '../constants.js';
 import { imageName } from '../naming.js';
-import {
-  CancelledError,
-  copySlotsRefusal,
-  describeAwsError,
-  hasAwsCode,
-  TargetError,
-} from '../errors.js';
+import { CancelledError, copySlotsRefusal, hasAwsCode, TargetError } from '../errors.js';
 import { sleep as realSleep, type Sleep } from '../sleep.js';
+import { awsCall } from './aws-call.js';
 import {
   deregisterWithSnapshots,
   leftBehind,
@@ -147,29 +142,31 @@ export class Ec2ImageAdapter implements TargetAdapter {
     if (signal?.aborted) throw new CancelledError();
     const createdAt = createdAtOf(tags[TAGS.createdAt], undefined);
     const name = imageName(set, source.id, createdAt);
-    let imageId: string | undefined;
-    try {
-      const response = await this.ec2.send(
-        new CreateImageCommand({
-          InstanceId: source.id,
-          Name: name,
-          Description: `snapshot-rotation backup-set=${set} source=${source.id}`,
-          NoReboot: this.options.noReboot,
-          TagSpecifications: imageAndSnapshotTags(tags),
-        }),
-        { abortSignal: signal },
-      );
-      imageId = response.ImageId;
-    } catch (error) {
-      if (signal?.aborted) throw new CancelledError();
-      const adopted = hasAwsCode(error, 'InvalidAMIName.Duplicate')
-        ? await this.adopt(name, tags, signal)
-        : undefined;
-      if (adopted) return adopted;
-      throw new TargetError(describeAwsError(`Could not create an image of ${source.id}`, error), {
-        cause: error,
-      });
-    }
+    const made = await awsCall<string | Backup | undefined>(
+      `Could not create an image of ${source.id}`,
+      async () => {
+        const response = await this.ec2.send(
+          new CreateImageCommand({
+            InstanceId: source.id,
+            Name: name,
+            Description: `snapshot-rotation backup-set=${set} source=${source.id}`,
+            NoReboot: this.options.noReboot,
+            TagSpecifications: imageAndSnapshotTags(tags),
+          }),
+          { abortSignal: signal },
+        );
+        return response.ImageId;
+      },
+      {
+        signal,
+        recover: (error) =>
+          hasAwsCode(error, 'InvalidAMIName.Duplicate')
+            ? this.adopt(name, tags, signal)
+            : undefined,
+      },
+    );
+    if (typeof made === 'object') return made;
+    const imageId = made;
     if (!imageId) throw new TargetError(`CreateImage returned no image id for ${source.id}.`);
     this.given.set(imageId, { ...tags });
     return {
@@ -191,29 +188,25 @@ export class Ec2ImageAdapter implements TargetAdapter {
   async copy({ original, tags, kmsKeyId, clientToken, signal }: CopyRequest): Promise<Backup> {
     if (signal?.aborted) throw new CancelledError();
     const encrypted = original.encrypted === true;
-    let imageId: string | undefined;
-    try {
-      const answer = await this.ec2.send(
-        new CopyImageCommand({
-          SourceRegion: original.region,
-          SourceImageId: original.id,
-          Name: imageName(original.set, original.sourceId, original.createdAt),
-          Description: `snapshot-rotation copy of ${original.id} from ${original.region} (source=${original.sourceId})`,
-          ClientToken: clientToken,
-          ...(encrypted && kmsKeyId ? { Encrypted: true, KmsKeyId: kmsKeyId } : {}),
-          TagSpecifications: imageAndSnapshotTags(tags),
-        }),
-        { abortSignal: signal },
-      );
-      imageId = answer.ImageId;
-    } catch (error) {
-      if (signal?.aborted) throw new CancelledError();
-      const what = `Could not copy image ${original.id} to ${this.region}`;
-      throw (
-        copySlotsRefusal(what, error) ??
-        new TargetError(describeAwsError(what, error), { cause: error })
-      );
-    }
+    const imageId = await awsCall(
+      `Could not copy image ${original.id} to ${this.region}`,
+      async () => {
+        const answer = await this.ec2.send(
+          new CopyImageCommand({
+            SourceRegion: original.region,
+            SourceImageId: original.id,
+            Name: imageName(original.set, original.sourceId, original.createdAt),
+            Description: `snapshot-rotation copy of ${original.id} from ${original.region} (source=${original.sourceId})`,
+            ClientToken: clientToken,
+            ...(encrypted && kmsKeyId ? { Encrypted: true, KmsKeyId: kmsKeyId } : {}),
+            TagSpecifications: imageAndSnapshotTags(tags),
+          }),
+          { abortSignal: signal },
+        );
+        return answer.ImageId;
+      },
+      { signal, refusal: copySlotsRefusal },
+    );
     const copy = acceptedCopy(this.type, this.region, imageId, tags, original.encrypted);
     this.given.set(copy.id, { ...tags });
     return copy;
@@ -295,14 +288,7 @@ export class Ec2ImageAdapter implements TargetAdapter {
   }
 
   private async readDetails(id: string, signal?: AbortSignal): Promise<ImageDetails | undefined> {
-    try {
-      await this.describe(id, signal);
-    } catch (error) {
-      if (signal?.aborted) throw new CancelledError();
-      throw new TargetError(describeAwsError(`Could not read image ${id}`, error), {
-        cause: error,
-      });
-    }
+    await awsCall(`Could not read image ${id}`, () => this.describe(id, signal), { signal });
     return this.details.get(id);
   }
 

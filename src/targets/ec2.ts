@@ -1,6 +1,7 @@
 /** What the EC2-based adapters share: filters, source lookup, snapshot deletion. */
 import { DeleteSnapshotCommand, type EC2Client, type Filter, type Tag } from '@aws-sdk/client-ec2';
-import { awsErrorCode, CancelledError, describeAwsError, TargetError } from '../errors.js';
+import { awsErrorCode } from '../errors.js';
+import { awsCall } from './aws-call.js';
 import { fromAwsTags } from './tags.js';
 import type { DeleteOutcome, Source, SourceLookup } from './target.js';
 
@@ -25,32 +26,38 @@ export async function deleteSnapshot(
   snapshotId: string,
   signal?: AbortSignal,
 ): Promise<DeleteOutcome> {
-  try {
-    await ec2.send(new DeleteSnapshotCommand({ SnapshotId: snapshotId }), { abortSignal: signal });
-    return { result: 'deleted' };
-  } catch (error) {
-    if (signal?.aborted) throw new CancelledError();
-    const code = awsErrorCode(error);
-    if (code === 'InvalidSnapshot.NotFound') return { result: 'already-gone' };
-    if (code === 'InvalidSnapshot.InUse') {
-      return {
-        result: 'skipped',
-        message: `${snapshotId} is still used by an image (InvalidSnapshot.InUse); left in place.`,
-        inUse: true,
-      };
-    }
-    // EBS snapshot lock refuses deletion until the lock expires; AWS documents no error code for
-    // it, so the refusal is known by what it says.
-    if (isLockRefusal(error)) {
-      return {
-        result: 'skipped',
-        message: `${snapshotId} is locked (EBS snapshot lock), and AWS refuses to delete it until the lock expires; left in place: ${error instanceof Error ? error.message : String(error)}`,
-      };
-    }
-    throw new TargetError(describeAwsError(`Could not delete snapshot ${snapshotId}`, error), {
-      cause: error,
-    });
-  }
+  return awsCall<DeleteOutcome>(
+    `Could not delete snapshot ${snapshotId}`,
+    async () => {
+      await ec2.send(new DeleteSnapshotCommand({ SnapshotId: snapshotId }), {
+        abortSignal: signal,
+      });
+      return { result: 'deleted' };
+    },
+    {
+      signal,
+      recover: (error) => {
+        const code = awsErrorCode(error);
+        if (code === 'InvalidSnapshot.NotFound') return { result: 'already-gone' };
+        if (code === 'InvalidSnapshot.InUse') {
+          return {
+            result: 'skipped',
+            message: `${snapshotId} is still used by an image (InvalidSnapshot.InUse); left in place.`,
+            inUse: true,
+          };
+        }
+        // EBS snapshot lock refuses deletion until the lock expires; AWS documents no error code
+        // for it, so the refusal is known by what it says.
+        if (isLockRefusal(error)) {
+          return {
+            result: 'skipped',
+            message: `${snapshotId} is locked (EBS snapshot lock), and AWS refuses to delete it until the lock expires; left in place: ${error instanceof Error ? error.message : String(error)}`,
+          };
+        }
+        return undefined;
+      },
+    },
+  );
 }
 
 /** A refusal whose message says the snapshot is locked (EBS snapshot lock). */
@@ -80,22 +87,14 @@ export async function findEc2Sources(
   query: Ec2SourceQuery,
 ): Promise<SourceLookup> {
   const found = new Map<string, Source>();
-  const describe = async (filters: Filter[], what: string): Promise<void> => {
-    try {
+  const describe = (filters: Filter[], what: string): Promise<void> =>
+    awsCall(`Could not look up ${what} in ${query.region}`, async () => {
       for await (const page of query.pages(filters)) {
         for (const { id, tags: resourceTags } of page) {
           if (id) found.set(id, { id, tags: fromAwsTags(resourceTags) });
         }
       }
-    } catch (error) {
-      throw new TargetError(
-        describeAwsError(`Could not look up ${what} in ${query.region}`, error),
-        {
-          cause: error,
-        },
-      );
-    }
-  };
+    });
   for (const part of chunks(ids, 200)) {
     await describe([{ Name: query.idFilter, Values: part }], `${query.noun} ${part.join(', ')}`);
   }

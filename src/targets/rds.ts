@@ -40,6 +40,7 @@ import type {
   WaitOptions,
 } from './target.js';
 import { sleep as realSleep, type Sleep } from '../sleep.js';
+import { awsCall } from './aws-call.js';
 import {
   findWithin,
   VISIBILITY_GRACE_SECONDS,
@@ -118,6 +119,12 @@ export interface RdsOptions extends PollingOptions {
   sleep?: Sleep;
 }
 
+/** A create or copy's outcome: the snapshot RDS answered, or the one adopted after a retry. */
+interface Made {
+  snapshot?: RdsSnapshot | undefined;
+  adopted?: Backup;
+}
+
 export class RdsAdapter implements TargetAdapter {
   readonly type: RdsFlavor['type'];
   /** A copy is made under its original's identifier (see copy()). */
@@ -138,8 +145,8 @@ export class RdsAdapter implements TargetAdapter {
   ): Promise<SourceLookup> {
     const found = new Map<string, Source>();
     const wanted = Object.entries(tags);
-    const collect = async (filters: Filter[], keep: (source: Source) => boolean, what: string) => {
-      try {
+    const collect = (filters: Filter[], keep: (source: Source) => boolean, what: string) =>
+      awsCall(`Could not look up ${what} in ${this.region}`, async () => {
         for await (const page of this.flavor.sources(this.rds, filters)) {
           for (const raw of page) {
             if (!raw.id) continue;
@@ -154,15 +161,7 @@ export class RdsAdapter implements TargetAdapter {
             if (keep(source)) found.set(source.id, source);
           }
         }
-      } catch (error) {
-        throw new TargetError(
-          describeAwsError(`Could not look up ${what} in ${this.region}`, error),
-          {
-            cause: error,
-          },
-        );
-      }
-    };
+      });
     // RDS takes at most 100 values per filter; a filter returns what exists instead of failing.
     for (let i = 0; i < ids.length; i += 100) {
       const part = ids.slice(i, i + 100);
@@ -199,20 +198,10 @@ export class RdsAdapter implements TargetAdapter {
    * throws, the caller warns, and AWS's own `SnapshotQuotaExceeded` decides.
    */
   async quota(): Promise<BackupQuota> {
-    let answer;
-    try {
-      answer = await (this.options.quotaClient ?? this.rds).send(
-        new DescribeAccountAttributesCommand({}),
-      );
-    } catch (error) {
-      throw new TargetError(
-        describeAwsError(
-          `Could not read the ${this.flavor.quotaName} quota in ${this.region}`,
-          error,
-        ),
-        { cause: error },
-      );
-    }
+    const answer = await awsCall(
+      `Could not read the ${this.flavor.quotaName} quota in ${this.region}`,
+      () => (this.options.quotaClient ?? this.rds).send(new DescribeAccountAttributesCommand({})),
+    );
     const quota = answer.AccountQuotas?.find((q) => q.AccountQuotaName === this.flavor.quotaName);
     if (quota?.Used === undefined || quota.Max === undefined) {
       throw new TargetError(
@@ -226,21 +215,23 @@ export class RdsAdapter implements TargetAdapter {
     if (signal?.aborted) throw new CancelledError();
     const createdAt = createdAtOf(tags[TAGS.createdAt], undefined);
     const id = rdsSnapshotIdentifier(set, source.id, createdAt, this.flavor.maxIdentifierLength);
-    let snapshot: RdsSnapshot | undefined;
-    try {
+    const made = await awsCall<Made>(
+      `Could not create a ${this.flavor.snapshotNoun} of ${source.id}`,
       // Tags given here replace RDS's own copying of the source's tags; the caller merged them in.
-      snapshot = await this.flavor.createSnapshot(
-        this.rds,
-        { id, sourceId: source.id, tags: toAwsTags(tags) },
+      async () => ({
+        snapshot: await this.flavor.createSnapshot(
+          this.rds,
+          { id, sourceId: source.id, tags: toAwsTags(tags) },
+          signal,
+        ),
+      }),
+      {
         signal,
-      );
-    } catch (error) {
-      if (signal?.aborted) throw new CancelledError();
-      const adopted = await this.adoptOn(error, id, tags, signal);
-      if (adopted) return adopted;
-      throw this.failure(`Could not create a ${this.flavor.snapshotNoun} of ${source.id}`, error);
-    }
-    return this.accepted(id, snapshot, tags);
+        recover: (error) => this.adoptOn(error, id, tags, signal),
+        refusal: (what, error) => this.failure(what, error),
+      },
+    );
+    return made.adopted ?? this.accepted(id, made.snapshot, tags);
   }
 
   /**
@@ -254,7 +245,7 @@ export class RdsAdapter implements TargetAdapter {
     id: string,
     tags: Readonly<Record<string, string>>,
     signal: AbortSignal | undefined,
-  ): Promise<Backup | undefined> {
+  ): Promise<Made | undefined> {
     if (!hasAwsCode(error, this.flavor.snapshotExists)) return undefined;
     // Any snapshot of that identifier ends the search: one that is not this backup is reported.
     const find = async (): Promise<{ backup: Backup | undefined } | undefined> => {
@@ -272,7 +263,7 @@ export class RdsAdapter implements TargetAdapter {
       this.options.sleep ?? realSleep,
       signal,
     ).catch(() => undefined);
-    return isRequestedBackup(found?.backup, tags) ? found?.backup : undefined;
+    return isRequestedBackup(found?.backup, tags) ? { adopted: found.backup } : undefined;
   }
 
   /**
@@ -285,28 +276,32 @@ export class RdsAdapter implements TargetAdapter {
     if (signal?.aborted) throw new CancelledError();
     const what = `Could not copy ${this.flavor.snapshotNoun} ${original.id} to ${this.region}`;
     if (!original.arn) throw new TargetError(`${what}: RDS named no ARN for it.`);
-    let snapshot: RdsSnapshot | undefined;
-    try {
-      snapshot = await this.flavor.copySnapshot(
-        this.rds,
-        {
-          sourceArn: original.arn,
-          id: original.id,
-          tags: toAwsTags(tags),
-          ...(original.encrypted === true && kmsKeyId ? { kmsKeyId } : {}),
-          ...(optionGroup ? { optionGroup } : {}),
-        },
+    const sourceArn = original.arn;
+    const made = await awsCall<Made>(
+      what,
+      async () => ({
+        snapshot: await this.flavor.copySnapshot(
+          this.rds,
+          {
+            sourceArn,
+            id: original.id,
+            tags: toAwsTags(tags),
+            ...(original.encrypted === true && kmsKeyId ? { kmsKeyId } : {}),
+            ...(optionGroup ? { optionGroup } : {}),
+          },
+          signal,
+        ),
+      }),
+      {
         signal,
-      );
-    } catch (error) {
-      if (signal?.aborted) throw new CancelledError();
-      const adopted = await this.adoptOn(error, original.id, tags, signal);
-      if (adopted) return adopted;
-      throw copySlotsRefusal(what, error) ?? this.failure(what, error);
-    }
+        recover: (error) => this.adoptOn(error, original.id, tags, signal),
+        refusal: (failed, error) => copySlotsRefusal(failed, error) ?? this.failure(failed, error),
+      },
+    );
+    if (made.adopted) return made.adopted;
     // The flavor's mapping always has an `encrypted` key: undefined when RDS did not say.
-    const encrypted = snapshot?.encrypted ?? original.encrypted;
-    return this.accepted(original.id, { ...snapshot, encrypted }, tags);
+    const encrypted = made.snapshot?.encrypted ?? original.encrypted;
+    return this.accepted(original.id, { ...made.snapshot, encrypted }, tags);
   }
 
   copySlots(): number {
@@ -352,23 +347,26 @@ export class RdsAdapter implements TargetAdapter {
   }
 
   async delete(backup: Backup, signal?: AbortSignal): Promise<DeleteOutcome> {
-    try {
-      await this.flavor.deleteSnapshot(this.rds, backup.id, signal);
-      return { result: 'deleted' };
-    } catch (error) {
-      if (signal?.aborted) throw new CancelledError();
-      if (hasAwsCode(error, this.flavor.snapshotNotFound)) return { result: 'already-gone' };
-      if (hasAwsCode(error, 'InvalidDBSnapshotState', 'InvalidDBClusterSnapshotStateFault')) {
-        return {
-          result: 'skipped',
-          message: `${backup.id} cannot be deleted in its current state (for example while it is copied); left for a later run.`,
-        };
-      }
-      throw new TargetError(
-        describeAwsError(`Could not delete ${this.flavor.snapshotNoun} ${backup.id}`, error),
-        { cause: error },
-      );
-    }
+    return awsCall<DeleteOutcome>(
+      `Could not delete ${this.flavor.snapshotNoun} ${backup.id}`,
+      async () => {
+        await this.flavor.deleteSnapshot(this.rds, backup.id, signal);
+        return { result: 'deleted' };
+      },
+      {
+        signal,
+        recover: (error) => {
+          if (hasAwsCode(error, this.flavor.snapshotNotFound)) return { result: 'already-gone' };
+          if (hasAwsCode(error, 'InvalidDBSnapshotState', 'InvalidDBClusterSnapshotStateFault')) {
+            return {
+              result: 'skipped',
+              message: `${backup.id} cannot be deleted in its current state (for example while it is copied); left for a later run.`,
+            };
+          }
+          return undefined;
+        },
+      },
+    );
   }
 
   private async describe(id: string, signal?: AbortSignal): Promise<Backup | undefined> {

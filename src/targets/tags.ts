@@ -3,7 +3,8 @@
  * and the ownership check that turns a listed backup into the core's record.
  */
 import { TAGS, type TargetType } from '../constants.js';
-import { describeAwsError, TargetError } from '../errors.js';
+import { TargetError } from '../errors.js';
+import { awsCall } from './aws-call.js';
 import type { Backup, BackupState } from './target.js';
 
 interface AwsTag {
@@ -142,12 +143,10 @@ export async function collectSet(
   what: string,
 ): Promise<Backup[]> {
   const backups: Backup[] = [];
-  try {
+  await awsCall(`Could not list ${what}`, async () => {
     for await (const page of pages) {
       for (const backup of page) if (backup?.set === set) backups.push(backup);
     }
-  } catch (error) {
-    throw new TargetError(describeAwsError(`Could not list ${what}`, error), { cause: error });
-  }
+  });
   return backups;
 }
