@@ -9,7 +9,8 @@ import {
   type DBClusterSnapshot,
   type RDSClient,
 } from '@aws-sdk/client-rds';
-import { RdsAdapter, type RdsFlavor, type RdsOptions, type RdsSnapshot } from './rds.js';
+import type { RdsFlavor, RdsSnapshot } from './rds-flavor.js';
+import { RdsAdapter, type RdsOptions } from './rds.js';
 
 const snapshot = (s: DBClusterSnapshot): RdsSnapshot => ({
   id: s.DBClusterSnapshotIdentifier,

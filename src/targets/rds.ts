@@ -4,12 +4,7 @@
  * manual snapshots are found by listing manual snapshots once and reading the tags in the answer
  * (never one ListTagsForResource call per snapshot).
  */
-import {
-  DescribeAccountAttributesCommand,
-  type Filter,
-  type RDSClient,
-  type Tag,
-} from '@aws-sdk/client-rds';
+import { DescribeAccountAttributesCommand, type RDSClient } from '@aws-sdk/client-rds';
 import { TAGS } from '../constants.js';
 import {
   CancelledError,
@@ -19,14 +14,7 @@ import {
   TargetError,
 } from '../errors.js';
 import { rdsSnapshotIdentifier } from '../naming.js';
-import {
-  collectSet,
-  createdAtOf,
-  fromAwsTags,
-  isRequestedBackup,
-  ownedBackup,
-  toAwsTags,
-} from './tags.js';
+import { collectSet, createdAtOf, isRequestedBackup, ownedBackup, toAwsTags } from './tags.js';
 import type {
   Backup,
   BackupQuota,
@@ -34,12 +22,13 @@ import type {
   CopyRequest,
   CreateRequest,
   DeleteOutcome,
-  Source,
   SourceLookup,
   TargetAdapter,
   WaitOptions,
 } from './target.js';
 import { sleep as realSleep, type Sleep } from '../sleep.js';
+import type { RdsFlavor, RdsSnapshot } from './rds-flavor.js';
+import { findRdsSources } from './rds-sources.js';
 import { awsCall } from './aws-call.js';
 import {
   findWithin,
@@ -47,71 +36,6 @@ import {
   waitForBackup,
   type PollingOptions,
 } from './wait.js';
-
-/** A DB instance or cluster as the adapter needs it. */
-export interface RdsSource {
-  id: string | undefined;
-  status: string | undefined;
-  tags: Tag[] | undefined;
-  /** For an instance: the Aurora cluster it belongs to. */
-  clusterId?: string | undefined;
-  encrypted: boolean | undefined;
-  /** For an instance: its option group. */
-  optionGroup?: string | undefined;
-}
-
-/** A DB snapshot or DB cluster snapshot as the adapter needs it. */
-export interface RdsSnapshot {
-  id: string | undefined;
-  status: string | undefined;
-  createdAt: Date | undefined;
-  tags: Tag[] | undefined;
-  arn?: string | undefined;
-  encrypted?: boolean | undefined;
-  /** The DB instance or cluster it was made from. */
-  madeFrom?: string | undefined;
-  /** For a copy, the snapshot it was copied from. */
-  copiedFrom?: string | undefined;
-}
-
-/** The calls and names that differ between DB snapshots and DB cluster snapshots. */
-export interface RdsFlavor {
-  type: 'rds-instance' | 'rds-cluster';
-  /** `DB instance`, `DB cluster`. */
-  sourceNoun: string;
-  /** `DB snapshot`, `DB cluster snapshot`. */
-  snapshotNoun: string;
-  /** The describe filter that selects sources by id. */
-  idFilter: string;
-  /** RDS identifier limit: 255 for DB snapshots, 63 for cluster snapshots. */
-  maxIdentifierLength: number;
-  /** DescribeAccountAttributes quota name. */
-  quotaName: string;
-  /** Codes RDS answers for a snapshot that does not exist, and for a name already taken. */
-  snapshotNotFound: string;
-  snapshotExists: string;
-  sources(client: RDSClient, filters: Filter[]): AsyncIterable<RdsSource[]>;
-  manualSnapshots(client: RDSClient): AsyncIterable<RdsSnapshot[]>;
-  describeSnapshot(
-    client: RDSClient,
-    id: string,
-    signal?: AbortSignal,
-  ): Promise<RdsSnapshot | undefined>;
-  createSnapshot(
-    client: RDSClient,
-    input: { id: string; sourceId: string; tags: Tag[] },
-    signal?: AbortSignal,
-  ): Promise<RdsSnapshot | undefined>;
-  /** Copies a snapshot of another region (named by its ARN) into the client's region. */
-  copySnapshot(
-    client: RDSClient,
-    input: { sourceArn: string; id: string; tags: Tag[]; kmsKeyId?: string; optionGroup?: string },
-    signal?: AbortSignal,
-  ): Promise<RdsSnapshot | undefined>;
-  deleteSnapshot(client: RDSClient, id: string, signal?: AbortSignal): Promise<void>;
-  /** Why a source cannot be snapshotted now, or undefined when it can. */
-  problem(source: RdsSource): string | undefined;
-}
 
 export interface RdsOptions extends PollingOptions {
   /** Client for the quota read, which is advisory (AWS refuses a create beyond the quota anyway). */
@@ -139,44 +63,11 @@ export class RdsAdapter implements TargetAdapter {
     this.type = flavor.type;
   }
 
-  async findSources(
+  findSources(
     ids: readonly string[],
     tags: Readonly<Record<string, string>>,
   ): Promise<SourceLookup> {
-    const found = new Map<string, Source>();
-    const wanted = Object.entries(tags);
-    const collect = (filters: Filter[], keep: (source: Source) => boolean, what: string) =>
-      awsCall(`Could not look up ${what} in ${this.region}`, async () => {
-        for await (const page of this.flavor.sources(this.rds, filters)) {
-          for (const raw of page) {
-            if (!raw.id) continue;
-            const problem = this.flavor.problem(raw);
-            const source: Source = {
-              id: raw.id,
-              tags: fromAwsTags(raw.tags),
-              ...(problem ? { problem } : {}),
-              ...(raw.encrypted !== undefined ? { encrypted: raw.encrypted } : {}),
-              ...(raw.optionGroup ? { optionGroup: raw.optionGroup } : {}),
-            };
-            if (keep(source)) found.set(source.id, source);
-          }
-        }
-      });
-    // RDS takes at most 100 values per filter; a filter returns what exists instead of failing.
-    for (let i = 0; i < ids.length; i += 100) {
-      const part = ids.slice(i, i + 100);
-      await collect([{ Name: this.flavor.idFilter, Values: part }], () => true, part.join(', '));
-    }
-    if (wanted.length > 0) {
-      // RDS cannot filter by tag: read every source once and match the tags in the answer.
-      const matches = (source: Source) =>
-        wanted.every(([key, value]) => source.tags[key] === value);
-      await collect([], matches, `${this.flavor.sourceNoun}s by tags`);
-    }
-    return {
-      found: [...found.values()].sort((a, b) => a.id.localeCompare(b.id)),
-      missing: ids.filter((id) => !found.has(id)),
-    };
+    return findRdsSources(this.rds, this.flavor, this.region, ids, tags);
   }
 
   listBackups(set: string): Promise<Backup[]> {
