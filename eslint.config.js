@@ -20,7 +20,7 @@ export default tseslint.config(
     // The house rule of docs/architecture.md: the pure core imports nothing from the adapters, the
     // AWS SDK or the runner's toolkit.
     files: [
-      'src/{model,constants,errors,duration,calendar,naming,retention,plan,report,inputs,input-values,aws-names,target-types,retention-inputs,copy-inputs}.ts',
+      'src/{model,clock,constants,errors,duration,calendar,naming,retention,plan,report,inputs,input-values,aws-names,target-types,retention-inputs,copy-inputs}.ts',
     ],
     rules: {
       'no-restricted-imports': [
@@ -43,6 +43,32 @@ export default tseslint.config(
                 'The pure core does no I/O: the runner is reached from main.ts and report-writer.ts.',
             },
           ],
+        },
+      ],
+    },
+  },
+  {
+    // Time is a parameter (docs/architecture.md): only the system clock reads the machine's time.
+    files: ['src/**/*.ts'],
+    ignores: ['src/clock.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+          message: 'Take the time from the Clock you are handed (src/clock.ts), not Date.now().',
+        },
+        {
+          selector: "MemberExpression[object.name='Date'][property.name='now']",
+          message: 'Take the time from the Clock you are handed (src/clock.ts), not Date.now.',
+        },
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'Take the time from the Clock you are handed (src/clock.ts), not new Date().',
+        },
+        {
+          selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']",
+          message: 'Nothing in a run is random: derive the value from the run (as copy tokens are).',
         },
       ],
     },

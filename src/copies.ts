@@ -3,9 +3,7 @@
  * `wait`, waited for; then the copies' own retention is decided (prune.ts).
  */
 import { createHash } from 'node:crypto';
-import { formatDuration } from './duration.js';
 import { CancelledError, DeferredError, isAbort } from './errors.js';
-import type { Config } from './inputs.js';
 import { composeCopyTags } from './plan.js';
 import type { Backup } from './targets/target.js';
 import { enforceCopyQuotas, planCopyStarts, type CopyStart } from './copy-plan.js';
@@ -19,17 +17,17 @@ import {
   warnFor,
   type RunContext,
   type TargetWork,
+  waitBudget,
 } from './work.js';
 
 /**
- * Starts and waits for every copy the run plans, within `waitDeadline`, then decides the copies'
+ * Starts and waits for every copy the run plans, within the run's wait budget, then decides the copies'
  * retention; false when the run was cancelled, and nothing more may change.
  */
 export async function copyBackups(
   run: RunContext,
   inFlight: ReadonlyMap<string, number>,
   destinationsListed: boolean,
-  waitDeadline: number,
 ): Promise<boolean> {
   const { config, signal } = run;
   if (!config.copy) return true;
@@ -48,13 +46,7 @@ export async function copyBackups(
     failedCopiesToReplace(starts.values()) <= config.maxDeletions;
   await Promise.all(
     activeWorks(run).map((work) =>
-      run.limit(() =>
-        copyFor(work, starts.get(work) ?? [], config, run.startedAt, {
-          waitDeadline,
-          signal,
-          replaceFailed,
-        }),
-      ),
+      run.limit(() => copyFor(work, starts.get(work) ?? [], run, replaceFailed)),
     ),
   );
   flushLogs(run.works, 'Copy');
@@ -66,24 +58,18 @@ export async function copyBackups(
   return true;
 }
 
-export interface CopyOptions {
-  waitDeadline: number;
-  signal?: AbortSignal | undefined;
-  /**
-   * Whether failed copies may be deleted to make room for new ones: the run prunes, is no dry run,
-   * and its deletion budget holds them.
-   */
-  replaceFailed: boolean;
-}
-
-/** Starts one target's admitted copies, then (with `wait`) waits for them within the run's budget. */
+/**
+ * Starts one target's admitted copies, then (with `wait`) waits for them within the run's budget.
+ * `replaceFailed`: failed copies may be deleted to make room for new ones (the run prunes, is no
+ * dry run, and its deletion budget holds them).
+ */
 async function copyFor(
   work: TargetWork,
   starts: CopyStart[],
-  config: Config,
-  startedAt: Date,
-  { waitDeadline, signal, replaceFailed }: CopyOptions,
+  run: RunContext,
+  replaceFailed: boolean,
 ): Promise<void> {
+  const { config, startedAt, signal } = run;
   const copies = config.copy;
   if (!copies) return;
   const warn = warnFor(work);
@@ -175,17 +161,9 @@ async function copyFor(
       const { start } = item;
       let copy = item.copy;
       if (copy.state === 'pending') {
-        const remaining = (waitDeadline - Date.now()) / 1000;
-        if (remaining <= 0) {
-          failed(
-            start,
-            `Copy ${copy.id} in ${start.destination.region} was not waited for: the run's wait-timeout (${formatDuration(config.waitTimeoutMs)}) was used up; it is left in place and later runs will count it once it completes.`,
-          );
-          continue;
-        }
         try {
           copy = await start.destination.adapter.waitUntilDone(copy, {
-            maxWaitSeconds: remaining,
+            maxWaitSeconds: waitBudget(run, `Copy ${copy.id} in ${start.destination.region}`),
             warn,
             ...(signal ? { signal } : {}),
           });

@@ -4,7 +4,7 @@
  * and waited for, within the run's `wait-timeout`.
  */
 import { formatDuration } from './duration.js';
-import { CancelledError, isAbort, TargetError } from './errors.js';
+import { CancelledError, isAbort } from './errors.js';
 import { abortable } from './sleep.js';
 import {
   checkQuota,
@@ -24,13 +24,14 @@ import {
   warnFor,
   type RunContext,
   type TargetWork,
+  waitBudget,
 } from './work.js';
 
 /**
- * Makes (or reuses) every active target's backup and waits for it until `waitDeadline`; false when
+ * Makes (or reuses) every active target's backup and waits for it within the run's wait budget; false when
  * the run was cancelled, and nothing more may change.
  */
-export async function createBackups(run: RunContext, waitDeadline: number): Promise<boolean> {
+export async function createBackups(run: RunContext): Promise<boolean> {
   const { config, now, signal } = run;
   for (const work of activeWorks(run)) {
     if (work.source.problem) {
@@ -61,9 +62,7 @@ export async function createBackups(run: RunContext, waitDeadline: number): Prom
   }
   await enforceQuota(activeWorks(run), run);
   await Promise.all(
-    activeWorks(run).map((work) =>
-      run.limit(() => guard(work, signal, () => backUp(work, run, waitDeadline))),
-    ),
+    activeWorks(run).map((work) => run.limit(() => guard(work, signal, () => backUp(work, run)))),
   );
   flushLogs(run.works, 'Back up');
   if (signal?.aborted) {
@@ -100,7 +99,7 @@ async function enforceQuota(works: TargetWork[], run: RunContext): Promise<void>
 }
 
 /** One target's backup: created (or reused, or skipped), then waited for. */
-async function backUp(work: TargetWork, run: RunContext, waitDeadline: number): Promise<void> {
+async function backUp(work: TargetWork, run: RunContext): Promise<void> {
   const { config, adapter, now, signal } = run;
   const warn = warnFor(work);
   const decision = work.decision ?? { action: 'create' };
@@ -164,12 +163,7 @@ async function backUp(work: TargetWork, run: RunContext, waitDeadline: number): 
   );
 
   if (config.wait && !config.dryRun && backup.state === 'pending') {
-    const remaining = (waitDeadline - Date.now()) / 1000;
-    if (remaining <= 0) {
-      throw new TargetError(
-        `${backup.id} was not waited for: the run's wait-timeout (${formatDuration(config.waitTimeoutMs)}) was used up by other targets; it is left in place and later runs will count it once it completes.`,
-      );
-    }
+    const remaining = waitBudget(run, backup.id);
     work.log.push(
       `Waiting up to ${formatDuration(remaining * 1000)} for ${backup.id} to complete…`,
     );

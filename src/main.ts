@@ -5,6 +5,7 @@
  */
 import * as core from '@actions/core';
 import pLimit from 'p-limit';
+import { systemClock, type Clock } from './clock.js';
 import { copyBackups } from './copies.js';
 import { listDestinations } from './copy-plan.js';
 import { createBackups } from './create.js';
@@ -22,7 +23,7 @@ import { activeWorks, type RunContext } from './work.js';
 export interface RunDependencies {
   input?: InputLookup;
   env?: NodeJS.ProcessEnv;
-  now?: () => Date;
+  now?: Clock;
   /** The adapter in a region: the source region, or a `copy-to-regions` destination. */
   adapterFor?: (config: Config, region: string) => TargetAdapter;
   /** Fires on SIGINT/SIGTERM: stop waiting, make no new change, still report. */
@@ -43,13 +44,9 @@ export async function run(deps: RunDependencies = {}): Promise<RunReport | undef
     }
     throw error;
   }
-  const adapterFor = deps.adapterFor ?? createAdapter;
-  const report = await rotate(
-    config,
-    (region) => adapterFor(config, region),
-    deps.now ?? (() => new Date()),
-    deps.signal,
-  );
+  const now = deps.now ?? systemClock;
+  const adapterFor = deps.adapterFor ?? ((config, region) => createAdapter(config, region, now));
+  const report = await rotate(config, (region) => adapterFor(config, region), now, deps.signal);
   await (deps.report ?? writeReport)(report);
   if (report.status !== 'success') {
     const failed = report.targets.filter((target) => !target.ok);
@@ -74,7 +71,7 @@ export async function run(deps: RunDependencies = {}): Promise<RunReport | undef
 async function rotate(
   config: Config,
   adapterIn: (region: string) => TargetAdapter,
-  now: () => Date,
+  now: Clock,
   signal: AbortSignal | undefined,
 ): Promise<RunReport> {
   const run: RunContext = {
@@ -83,6 +80,7 @@ async function rotate(
     adapterIn,
     now,
     startedAt: now(),
+    waitDeadline: Number.POSITIVE_INFINITY,
     signal,
     limit: pLimit(config.concurrency),
     works: [],
@@ -91,13 +89,13 @@ async function rotate(
     warnings: [],
   };
   if (!(await resolveTargets(run))) return finishRun(run);
-  const waitDeadline = Date.now() + config.waitTimeoutMs;
-  if (!(await createBackups(run, waitDeadline))) return finishRun(run);
+  run.waitDeadline = now().getTime() + config.waitTimeoutMs;
+  if (!(await createBackups(run))) return finishRun(run);
   const listed = config.copy
     ? await listDestinations(activeWorks(run), config, adapterIn, run.errors, signal)
     : { complete: true, inFlight: new Map<string, number>() };
   decideSources(run);
-  if (!(await copyBackups(run, listed.inFlight, listed.complete, waitDeadline))) {
+  if (!(await copyBackups(run, listed.inFlight, listed.complete))) {
     return finishRun(run);
   }
   await pruneBackups(run, listed.complete);

@@ -11,7 +11,9 @@ import type {
 } from './report.js';
 import * as core from '@actions/core';
 import type { LimitFunction } from 'p-limit';
-import { CancelledError, isAbort } from './errors.js';
+import type { Clock } from './clock.js';
+import { formatDuration } from './duration.js';
+import { CancelledError, isAbort, TargetError } from './errors.js';
 import type { Config } from './inputs.js';
 import type { CreateDecision } from './plan.js';
 import type { Backup, Source, TargetAdapter } from './targets/target.js';
@@ -105,8 +107,10 @@ export interface RunContext {
   adapter: TargetAdapter;
   /** The adapter of any region: the source region, or a copy destination. */
   adapterIn: (region: string) => TargetAdapter;
-  now: () => Date;
+  now: Clock;
   startedAt: Date;
+  /** When the run's `wait-timeout` ends (epoch ms, by `now`); set once the sources are resolved. */
+  waitDeadline: number;
   /** Fires on SIGINT/SIGTERM: stop waiting, make no new change, still report. */
   signal: AbortSignal | undefined;
   /** How many targets are worked on at once (`concurrency`). */
@@ -116,6 +120,18 @@ export interface RunContext {
   resolved: string[];
   errors: string[];
   warnings: string[];
+}
+
+/**
+ * Seconds left of the run's `wait-timeout` for waiting on `what` (`snap-1`, `Copy snap-2 in
+ * eu-west-1`); a TargetError when other waits used it up: the backup is left to later runs.
+ */
+export function waitBudget(run: RunContext, what: string): number {
+  const remaining = (run.waitDeadline - run.now().getTime()) / 1000;
+  if (remaining > 0) return remaining;
+  throw new TargetError(
+    `${what} was not waited for: the run's wait-timeout (${formatDuration(run.config.waitTimeoutMs)}) was used up; it is left in place and later runs will count it once it completes.`,
+  );
 }
 
 /** The targets still going: none of their phases has failed them. */

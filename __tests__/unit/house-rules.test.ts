@@ -12,6 +12,23 @@ async function lint(path: string, code: string): Promise<string[]> {
   return (result?.messages ?? []).map((message) => `${message.ruleId}: ${message.message}`);
 }
 
+describe('time is a parameter', () => {
+  it.each([
+    ['src/create.ts', 'export const at = Date.now();'],
+    ['src/targets/wait.ts', 'export const clock = Date.now;'],
+    ['src/prune.ts', 'export const at = new Date();'],
+    ['src/copies.ts', 'export const token = Math.random();'],
+  ])('%s may not read the time or chance itself: %s', { timeout: 60_000 }, async (path, line) => {
+    const messages = await lint(path, `${line}\n`);
+    expect(messages.join('\n')).toMatch(/no-restricted-syntax: .*(Clock|random)/);
+  });
+
+  it('lets the system clock read it', { timeout: 60_000 }, async () => {
+    const messages = await lint('src/clock.ts', 'export const at = () => new Date();\n');
+    expect(messages.filter((m) => m.includes('no-restricted-syntax'))).toEqual([]);
+  });
+});
+
 describe('the pure core', () => {
   it.each([
     ['src/retention.ts', "import type { TargetAdapter } from './targets/target.js';", 'adapters'],
@@ -29,13 +46,13 @@ describe('the pure core', () => {
     { timeout: 60_000 },
     async () => {
       const results = await eslint.lintFiles([
-        'src/{model,constants,errors,duration,calendar,naming,retention,plan,report,inputs,input-values,aws-names,target-types,retention-inputs,copy-inputs}.ts',
+        'src/{model,clock,constants,errors,duration,calendar,naming,retention,plan,report,inputs,input-values,aws-names,target-types,retention-inputs,copy-inputs}.ts',
       ]);
       const broken = results.flatMap((result) =>
         result.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message),
       );
       expect(broken).toEqual([]);
-      expect(results).toHaveLength(15);
+      expect(results).toHaveLength(16);
     },
   );
 });

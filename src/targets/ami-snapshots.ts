@@ -2,6 +2,7 @@
  * The EBS snapshots behind an AMI: deregistering an image together with its snapshots, making sure
  * none is left behind, and recognising the snapshots that an interrupted prune did leave behind.
  */
+import type { Clock } from '../clock.js';
 import {
   CreateTagsCommand,
   DeregisterImageCommand,
@@ -178,6 +179,7 @@ export async function listImageSnapshots(
   kind: TargetType,
   region: string,
   set: string,
+  clock: Clock,
 ): Promise<Backup[]> {
   async function* pages() {
     const paginator = paginateDescribeSnapshots(
@@ -186,7 +188,7 @@ export async function listImageSnapshots(
     );
     for await (const page of paginator) {
       yield (page.Snapshots ?? []).map((snapshot) => {
-        const owned = ownedBackup(kind, region, {
+        const owned = ownedBackup(kind, region, clock, {
           id: snapshot.SnapshotId,
           tags: snapshot.Tags,
           state: 'failed',

@@ -2,6 +2,7 @@
  * `ebs-volume`: EBS snapshots of volumes. Create with tags at creation, wait with the SDK waiter,
  * list the set once with a server-side tag filter, delete one snapshot at a time.
  */
+import { systemClock, type Clock } from '../clock.js';
 import {
   CopySnapshotCommand,
   CreateSnapshotCommand,
@@ -50,6 +51,7 @@ export class EbsVolumeAdapter implements TargetAdapter {
   readonly type = 'ebs-volume' as const;
   private readonly polling: PollingOptions;
   private readonly sleep: Sleep;
+  private readonly clock: Clock;
   private readonly rateLimitBackoffMs: number;
   private readonly waits: BatchedDescribe;
   /** Snapshots whose CreateSnapshot the SDK sent more than once (a lost answer, then a retry). */
@@ -63,7 +65,12 @@ export class EbsVolumeAdapter implements TargetAdapter {
     this.polling = options;
     this.sleep = options.sleep ?? realSleep;
     this.rateLimitBackoffMs = options.rateLimitBackoffMs ?? 15_000;
-    this.waits = new BatchedDescribe((ids) => this.describeMany(ids), freshFor(options));
+    this.clock = options.clock ?? systemClock;
+    this.waits = new BatchedDescribe(
+      (ids) => this.describeMany(ids),
+      freshFor(options),
+      () => this.clock().getTime(),
+    );
   }
 
   findSources(
@@ -165,6 +172,7 @@ export class EbsVolumeAdapter implements TargetAdapter {
           answer.SnapshotId,
           tags,
           original.encrypted,
+          this.clock,
         );
         // CopySnapshot takes no idempotency token either: see strays().
         if ((answer.$metadata?.attempts ?? 1) > 1) this.retried.add(copy.id);
@@ -251,7 +259,7 @@ export class EbsVolumeAdapter implements TargetAdapter {
   }
 
   private toBackup(snapshot: Snapshot): Backup | undefined {
-    return ownedBackup(this.type, this.region, {
+    return ownedBackup(this.type, this.region, this.clock, {
       id: snapshot.SnapshotId,
       tags: snapshot.Tags,
       state: snapshotState(snapshot.State),

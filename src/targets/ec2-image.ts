@@ -3,6 +3,7 @@
  * at creation (`TagSpecifications` for `image` and `snapshot`, on CreateImage and CopyImage alike).
  * Pruning deregisters the image together with its snapshots (ami-snapshots.ts).
  */
+import { systemClock, type Clock } from '../clock.js';
 import {
   CopyImageCommand,
   CreateImageCommand,
@@ -81,13 +82,19 @@ export class Ec2ImageAdapter implements TargetAdapter {
   private readonly untagged = new Set<string>();
   private readonly waits: BatchedDescribe;
   private readonly sleep: Sleep;
+  private readonly clock: Clock;
 
   constructor(
     private readonly ec2: EC2Client,
     readonly region: string,
     private readonly options: Ec2ImageOptions,
   ) {
-    this.waits = new BatchedDescribe((ids) => this.describeMany(ids), freshFor(options));
+    this.clock = options.clock ?? systemClock;
+    this.waits = new BatchedDescribe(
+      (ids) => this.describeMany(ids),
+      freshFor(options),
+      () => this.clock().getTime(),
+    );
     this.sleep = options.sleep ?? realSleep;
   }
 
@@ -114,7 +121,7 @@ export class Ec2ImageAdapter implements TargetAdapter {
   async listBackups(set: string): Promise<Backup[]> {
     const ec2 = this.ec2;
     const what = `the images of backup set '${set}' in ${this.region}`;
-    const imageSnapshots = await listImageSnapshots(ec2, this.type, this.region, set);
+    const imageSnapshots = await listImageSnapshots(ec2, this.type, this.region, set, this.clock);
     const toBackup = (image: Image) => this.toBackup(image);
     async function* pages() {
       const paginator = paginateDescribeImages(
@@ -140,7 +147,7 @@ export class Ec2ImageAdapter implements TargetAdapter {
    */
   async create({ source, set, tags, signal }: CreateRequest): Promise<Backup> {
     if (signal?.aborted) throw new CancelledError();
-    const createdAt = createdAtOf(tags[TAGS.createdAt], undefined);
+    const createdAt = createdAtOf(tags[TAGS.createdAt], undefined, this.clock);
     const name = imageName(set, source.id, createdAt);
     const made = await awsCall<string | Backup | undefined>(
       `Could not create an image of ${source.id}`,
@@ -207,7 +214,14 @@ export class Ec2ImageAdapter implements TargetAdapter {
       },
       { signal, refusal: copySlotsRefusal },
     );
-    const copy = acceptedCopy(this.type, this.region, imageId, tags, original.encrypted);
+    const copy = acceptedCopy(
+      this.type,
+      this.region,
+      imageId,
+      tags,
+      original.encrypted,
+      this.clock,
+    );
     this.given.set(copy.id, { ...tags });
     return copy;
   }
@@ -343,7 +357,7 @@ export class Ec2ImageAdapter implements TargetAdapter {
     const given = image.ImageId ? this.given.get(image.ImageId) : undefined;
     const tagged = image.Tags?.some((tag) => tag.Key === TAGS.backupSet);
     if (given && !tagged) this.untagged.add(image.ImageId ?? '');
-    const backup = ownedBackup(this.type, this.region, {
+    const backup = ownedBackup(this.type, this.region, this.clock, {
       id: image.ImageId,
       tags: given && !tagged ? toAwsTags(given) : image.Tags,
       state: imageState(image.State),

@@ -1,5 +1,6 @@
 /** The adapter for each target type. */
 import { ec2Client, rdsClient } from '../aws.js';
+import { systemClock, type Clock } from '../clock.js';
 import type { Config } from '../inputs.js';
 import { EbsVolumeAdapter } from './ebs-volume.js';
 import { Ec2ImageAdapter } from './ec2-image.js';
@@ -16,8 +17,12 @@ export interface AdapterDelays extends PollingOptions {
 }
 
 /** The adapter of the run's target type in `region`: the source region, or a copy destination. */
-export function createAdapter(config: Config, region: string = config.region): TargetAdapter {
-  const delays = scaledDelays(config.timeScale);
+export function createAdapter(
+  config: Config,
+  region: string = config.region,
+  clock: Clock = systemClock,
+): TargetAdapter {
+  const delays = { ...scaledDelays(config.timeScale), clock };
   switch (config.targetType) {
     case 'ebs-volume':
       return new EbsVolumeAdapter(ec2Client(region), region, delays);

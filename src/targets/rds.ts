@@ -4,6 +4,7 @@
  * manual snapshots are found by listing manual snapshots once and reading the tags in the answer
  * (never one ListTagsForResource call per snapshot).
  */
+import { systemClock, type Clock } from '../clock.js';
 import { DescribeAccountAttributesCommand, type RDSClient } from '@aws-sdk/client-rds';
 import { TAGS } from '../constants.js';
 import {
@@ -51,6 +52,7 @@ interface Made {
 
 export class RdsAdapter implements TargetAdapter {
   readonly type: RdsFlavor['type'];
+  private readonly clock: Clock;
   /** A copy is made under its original's identifier (see copy()). */
   readonly copiesNamedAfterOriginal = true;
 
@@ -61,6 +63,7 @@ export class RdsAdapter implements TargetAdapter {
     private readonly options: RdsOptions = {},
   ) {
     this.type = flavor.type;
+    this.clock = options.clock ?? systemClock;
   }
 
   findSources(
@@ -104,7 +107,7 @@ export class RdsAdapter implements TargetAdapter {
 
   async create({ source, set, tags, signal }: CreateRequest): Promise<Backup> {
     if (signal?.aborted) throw new CancelledError();
-    const createdAt = createdAtOf(tags[TAGS.createdAt], undefined);
+    const createdAt = createdAtOf(tags[TAGS.createdAt], undefined, this.clock);
     const id = rdsSnapshotIdentifier(set, source.id, createdAt, this.flavor.maxIdentifierLength);
     const made = await awsCall<Made>(
       `Could not create a ${this.flavor.snapshotNoun} of ${source.id}`,
@@ -295,7 +298,7 @@ export class RdsAdapter implements TargetAdapter {
 
   private ownedByTags(snapshot: RdsSnapshot): Backup | undefined {
     const state = snapshotState(snapshot.status);
-    return ownedBackup(this.type, this.region, {
+    return ownedBackup(this.type, this.region, this.clock, {
       id: snapshot.id,
       tags: snapshot.tags,
       state,

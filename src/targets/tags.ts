@@ -2,6 +2,7 @@
  * Tags as AWS lists them (EC2 and RDS share the `{ Key, Value }` shape) and as the core keeps them,
  * and the ownership check that turns a listed backup into the core's record.
  */
+import type { Clock } from '../clock.js';
 import { TAGS, type TargetType } from '../constants.js';
 import { TargetError } from '../errors.js';
 import { awsCall } from './aws-call.js';
@@ -28,13 +29,17 @@ export function toAwsTags(
  * The age reference of a backup: the `created-at` tag when valid, else AWS's time. With neither
  * (AWS always sends one) it counts as brand new, so that an unknown age never gets a backup deleted.
  */
-export function createdAtOf(tagValue: string | undefined, awsTime: Date | undefined): Date {
+export function createdAtOf(
+  tagValue: string | undefined,
+  awsTime: Date | undefined,
+  now: Clock,
+): Date {
   const tagged = tagValue ? new Date(tagValue) : undefined;
   // A tag later than AWS's own creation time (a typo, a clock far off) would make the backup look
   // newest forever and stop min-interval from ever creating again: AWS's time wins then.
   const future = tagged && awsTime && tagged.getTime() > awsTime.getTime() + CLOCK_SKEW_MS;
   if (tagged && !Number.isNaN(tagged.getTime()) && !future) return tagged;
-  return awsTime ?? new Date();
+  return awsTime ?? now();
 }
 
 /** How far a `created-at` tag may run ahead of AWS's creation time (clocks differ a little). */
@@ -69,7 +74,12 @@ export interface RawBackup {
  * agree with the tags: made from the tagged source, and not a copy unless the action's own
  * `copy-of` tag says so. Anything else is not the set's, whatever its tags say.
  */
-export function ownedBackup(kind: TargetType, region: string, raw: RawBackup): Backup | undefined {
+export function ownedBackup(
+  kind: TargetType,
+  region: string,
+  now: Clock,
+  raw: RawBackup,
+): Backup | undefined {
   const tags = fromAwsTags(raw.tags);
   const sourceId = tags[TAGS.source];
   const set = tags[TAGS.backupSet];
@@ -84,7 +94,7 @@ export function ownedBackup(kind: TargetType, region: string, raw: RawBackup): B
     region,
     sourceId,
     set,
-    createdAt: createdAtOf(tags[TAGS.createdAt], raw.awsTime),
+    createdAt: createdAtOf(tags[TAGS.createdAt], raw.awsTime, now),
     state: raw.state,
     ...(raw.state === 'failed' && raw.stateMessage ? { stateMessage: raw.stateMessage } : {}),
     tags,
@@ -106,8 +116,9 @@ export function acceptedCopy(
   id: string | undefined,
   tags: Readonly<Record<string, string>>,
   encrypted: boolean | undefined,
+  now: Clock,
 ): Backup {
-  const copy = ownedBackup(kind, region, {
+  const copy = ownedBackup(kind, region, now, {
     id,
     tags: toAwsTags(tags),
     state: 'pending',

@@ -5,6 +5,7 @@
  * prebuilt waiters would (they retry on every describe error, not-found included).
  */
 import { createWaiter, WaiterState, type WaiterResult } from '@smithy/core/client';
+import { systemClock, type Clock } from '../clock.js';
 import { formatDuration } from '../duration.js';
 import { CancelledError, describeAwsError, TargetError } from '../errors.js';
 import type { Sleep } from '../sleep.js';
@@ -19,6 +20,8 @@ export interface PollingOptions {
    * are eventually consistent: a new resource can answer not-found for a while). Default 300.
    */
   visibilityGraceSeconds?: number;
+  /** Where the adapter's time comes from (the run's clock); the system's by default. */
+  clock?: Clock;
 }
 
 /** AWS documents no bound for eventual consistency; minutes would already be far out of the ordinary. */
@@ -41,7 +44,8 @@ export async function waitForBackup(
   if (backup.state !== 'pending') return backup;
   const minDelay = wait.polling.minDelaySeconds ?? 15;
   const graceMs = (wait.polling.visibilityGraceSeconds ?? VISIBILITY_GRACE_SECONDS) * 1000;
-  const started = Date.now();
+  const clock = wait.polling.clock ?? systemClock;
+  const started = clock().getTime();
   let last: Backup | undefined = backup;
   let lastError: unknown;
   // Until a describe has shown it once, a missing backup is one not visible yet, not one deleted.
@@ -68,7 +72,7 @@ export async function waitForBackup(
       }
       if (!last) {
         if (seen) return { state: WaiterState.FAILURE };
-        unseenTooLong = Date.now() - started >= graceMs;
+        unseenTooLong = clock().getTime() - started >= graceMs;
         return { state: unseenTooLong ? WaiterState.FAILURE : WaiterState.RETRY };
       }
       seen = true;
@@ -133,7 +137,7 @@ export class BatchedDescribe {
   constructor(
     private readonly describeMany: (ids: string[]) => Promise<Backup[]>,
     private readonly freshMs = 5_000,
-    private readonly clock: () => number = Date.now,
+    private readonly clock: () => number = () => systemClock().getTime(),
   ) {}
 
   /** The backup's current state; undefined when it no longer exists. */
