@@ -20,7 +20,7 @@ export default tseslint.config(
     // The house rule of docs/architecture.md: the pure core imports nothing from the adapters, the
     // AWS SDK or the runner's toolkit.
     files: [
-      'src/{model,clock,constants,errors,duration,calendar,naming,retention,plan,report,inputs,input-values,aws-names,target-types,retention-inputs,copy-inputs}.ts',
+      'src/{model,clock,constants,errors,duration,calendar,naming,retention,plan,copy-rules,report,inputs,input-values,aws-names,target-types,retention-inputs,copy-inputs}.ts',
     ],
     rules: {
       'no-restricted-imports': [

@@ -24,13 +24,8 @@
 import { parseArgs } from 'node:util';
 import { TAGS } from '../src/constants.js';
 import { TARGET_TYPE_FACTS } from '../src/target-types.js';
-import {
-  admitCopies,
-  planCopies,
-  planCreate,
-  planPrune,
-  type CopyRequestSlot,
-} from '../src/plan.js';
+import { admitCopies, planCopies, type CopyRequestSlot } from '../src/copy-rules.js';
+import { planCreate, planPrune } from '../src/plan.js';
 import type { RetentionRules } from '../src/retention.js';
 import type { Backup, BackupState } from '../src/targets/target.js';
 import { bySource } from '../src/work.js';

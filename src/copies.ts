@@ -4,21 +4,13 @@
  */
 import { createHash } from 'node:crypto';
 import { CancelledError, DeferredError, isAbort } from './errors.js';
-import { composeCopyTags } from './plan.js';
+import { composeCopyTags } from './copy-rules.js';
 import type { Backup } from './targets/target.js';
 import { enforceCopyQuotas, planCopyStarts, type CopyStart } from './copy-plan.js';
 import { failedCopiesOf, failedCopiesToReplace, replaceFailedCopies } from './failed-copies.js';
 import { decideCopies } from './prune.js';
-import {
-  activeWorks,
-  addStrays,
-  flushLogs,
-  ref,
-  warnFor,
-  type RunContext,
-  type TargetWork,
-  waitBudget,
-} from './work.js';
+import type { RunContext, TargetWork } from './run-state.js';
+import { activeWorks, addStrays, flushLogs, ref, warnFor, waitBudget } from './work.js';
 
 /**
  * Starts and waits for every copy the run plans, within the run's wait budget, then decides the copies'

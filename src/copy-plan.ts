@@ -5,12 +5,14 @@
 import * as core from '@actions/core';
 import { CancelledError, isAbort } from './errors.js';
 import type { Config } from './inputs.js';
-import { admitCopies, checkQuota, planCopies, type CopyRequestSlot } from './plan.js';
+import { admitCopies, planCopies, type CopyRequestSlot } from './copy-rules.js';
+import { checkQuota } from './plan.js';
 import type { CopyEntry } from './report.js';
 import type { Backup, TargetAdapter } from './targets/target.js';
 import { abortable } from './sleep.js';
 import { TARGET_TYPE_FACTS } from './target-types.js';
-import { bySource, ref, type Destination, type TargetWork } from './work.js';
+import type { Destination, TargetWork } from './run-state.js';
+import { bySource, ref } from './work.js';
 
 /**
  * Lists the set in every destination region once and gives each target its copies there. Only

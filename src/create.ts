@@ -6,14 +6,10 @@
 import { formatDuration } from './duration.js';
 import { CancelledError, isAbort } from './errors.js';
 import { abortable } from './sleep.js';
-import {
-  checkQuota,
-  composeTags,
-  copyKeyProblem,
-  copyOptionGroupProblem,
-  planCreate,
-} from './plan.js';
+import { checkQuota, composeTags, planCreate } from './plan.js';
+import { copyKeyProblem, copyOptionGroupProblem } from './copy-rules.js';
 import type { Backup } from './model.js';
+import type { RunContext, TargetWork } from './run-state.js';
 import {
   activeWorks,
   addStrays,
@@ -22,8 +18,6 @@ import {
   guard,
   ref,
   warnFor,
-  type RunContext,
-  type TargetWork,
   waitBudget,
 } from './work.js';
 

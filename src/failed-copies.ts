@@ -7,7 +7,8 @@ import { CancelledError, isAbort } from './errors.js';
 import type { CopyStart } from './copy-plan.js';
 import type { DeletedEntry } from './report.js';
 import type { Backup } from './model.js';
-import { ref, type Destination, type TargetWork } from './work.js';
+import type { Destination, TargetWork } from './run-state.js';
+import { ref } from './work.js';
 
 /**
  * The failed copies that stand in the way of the copies to start: a copy of the same backup in the

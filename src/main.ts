@@ -18,7 +18,8 @@ import { resolveTargets } from './resolve.js';
 import { finishRun } from './run-report.js';
 import { createAdapter } from './targets/index.js';
 import type { TargetAdapter } from './targets/target.js';
-import { activeWorks, type RunContext } from './work.js';
+import type { RunContext } from './run-state.js';
+import { activeWorks } from './work.js';
 
 export interface RunDependencies {
   input?: InputLookup;

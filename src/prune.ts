@@ -7,7 +7,8 @@ import { deletionBudgetError, planPrune } from './plan.js';
 import type { DeletedEntry } from './report.js';
 import type { RetentionRules } from './retention.js';
 import { pendingCopies } from './copy-plan.js';
-import { activeWorks, flushLogs, guard, ref, type Place, type RunContext } from './work.js';
+import type { Place, RunContext } from './run-state.js';
+import { activeWorks, flushLogs, guard, ref } from './work.js';
 
 /** Retention in the source region, before copies: a backup whose copy is in flight is pinned. */
 export function decideSources(run: RunContext): void {

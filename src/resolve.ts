@@ -7,7 +7,8 @@ import { INPUTS } from './constants.js';
 import { CancelledError, isAbort } from './errors.js';
 import type { Backup } from './model.js';
 import { abortable } from './sleep.js';
-import { bySource, fail, newWork, type RunContext } from './work.js';
+import type { RunContext } from './run-state.js';
+import { bySource, fail, newWork } from './work.js';
 
 /**
  * Fills the run's targets (in the order the user named them, then the ones found by tags; a missing

@@ -3,7 +3,7 @@ import { CALENDAR_UNITS } from './calendar.js';
 import { formatDuration } from './duration.js';
 import { runStatus, type RunReport } from './report.js';
 import type { RetentionRules } from './retention.js';
-import type { RunContext } from './work.js';
+import type { RunContext } from './run-state.js';
 
 /** The report of the run as it stands: every target, with the failures of its copies. */
 export function finishRun(run: RunContext): RunReport {

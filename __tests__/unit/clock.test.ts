@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { TargetError } from '../../src/errors.js';
 import type { Backup } from '../../src/model.js';
 import { waitForBackup } from '../../src/targets/wait.js';
-import { waitBudget, type RunContext } from '../../src/work.js';
+import type { RunContext } from '../../src/run-state.js';
+import { waitBudget } from '../../src/work.js';
 
 const START = new Date('2026-11-29T00:00:00Z');
 

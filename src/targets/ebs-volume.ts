@@ -9,7 +9,6 @@ import {
   paginateDescribeSnapshots,
   paginateDescribeVolumes,
   type EC2Client,
-  type Filter,
   type Snapshot,
 } from '@aws-sdk/client-ec2';
 import { TAGS } from '../constants.js';
@@ -22,7 +21,8 @@ import {
 } from '../errors.js';
 import { sleep as realSleep, type Sleep } from '../sleep.js';
 import { awsCall } from './aws-call.js';
-import { chunks, deleteSnapshot, findEc2Sources } from './ec2.js';
+import { chunks, deleteSnapshot } from './ec2.js';
+import { findEc2Sources, type Ec2SourceKind } from './ec2-sources.js';
 import { acceptedCopy, collectSet, ownedBackup, toAwsTags } from './tags.js';
 import { BatchedDescribe, freshFor, waitForBackup, type PollingOptions } from './wait.js';
 import type {
@@ -77,12 +77,7 @@ export class EbsVolumeAdapter implements TargetAdapter {
     ids: readonly string[],
     tags: Readonly<Record<string, string>>,
   ): Promise<SourceLookup> {
-    return findEc2Sources(ids, tags, {
-      idFilter: 'volume-id',
-      noun: 'volumes',
-      region: this.region,
-      pages: (filters) => volumePages(this.ec2, filters),
-    });
+    return findEc2Sources(this.ec2, this.region, VOLUMES, ids, tags);
   }
 
   listBackups(set: string): Promise<Backup[]> {
@@ -291,8 +286,12 @@ function snapshotState(state: string | undefined): BackupState | undefined {
   }
 }
 
-async function* volumePages(ec2: EC2Client, filters: Filter[]) {
-  for await (const page of paginateDescribeVolumes({ client: ec2 }, { Filters: filters })) {
-    yield (page.Volumes ?? []).map((volume) => ({ id: volume.VolumeId, tags: volume.Tags }));
-  }
-}
+export const VOLUMES: Ec2SourceKind = {
+  idFilter: 'volume-id',
+  noun: 'volumes',
+  async *pages(ec2, filters) {
+    for await (const page of paginateDescribeVolumes({ client: ec2 }, { Filters: filters })) {
+      yield (page.Volumes ?? []).map((volume) => ({ id: volume.VolumeId, tags: volume.Tags }));
+    }
+  },
+};

@@ -7,12 +7,9 @@ import { systemClock, type Clock } from '../clock.js';
 import {
   CopyImageCommand,
   CreateImageCommand,
-  DescribeImagesCommand,
-  paginateDescribeImages,
   paginateDescribeInstances,
   type EC2Client,
   type Filter,
-  type Image,
 } from '@aws-sdk/client-ec2';
 import { TAGS } from '../constants.js';
 import { imageName } from '../naming.js';
@@ -25,18 +22,12 @@ import {
   listImageSnapshots,
   recoverImageTags,
 } from './ami-snapshots.js';
-import { chunks, deleteSnapshot, findEc2Sources } from './ec2.js';
-import {
-  acceptedCopy,
-  collectSet,
-  createdAtOf,
-  isRequestedBackup,
-  ownedBackup,
-  toAwsTags,
-} from './tags.js';
+import { deleteSnapshot } from './ec2.js';
+import { findEc2Sources, type Ec2SourceKind } from './ec2-sources.js';
+import { ImageRecords } from './image-records.js';
+import { acceptedCopy, collectSet, createdAtOf, toAwsTags } from './tags.js';
 import type {
   Backup,
-  BackupState,
   CopyRequest,
   CreateRequest,
   DeleteOutcome,
@@ -45,10 +36,9 @@ import type {
   WaitOptions,
 } from './target.js';
 import {
+  adoptRequested,
   BatchedDescribe,
-  findWithin,
   freshFor,
-  VISIBILITY_GRACE_SECONDS,
   waitForBackup,
   type PollingOptions,
 } from './wait.js';
@@ -61,25 +51,9 @@ export interface Ec2ImageOptions extends PollingOptions {
   sleep?: Sleep;
 }
 
-/** What pruning needs to know of an image beyond the normalized record. */
-interface ImageDetails {
-  snapshotIds: string[];
-  deregistrationProtected: boolean;
-}
-
-/** Instances that can be imaged; terminated ones linger in describe answers for a while. */
-const LIVE_INSTANCES: Filter = {
-  Name: 'instance-state-name',
-  Values: ['pending', 'running', 'stopping', 'stopped'],
-};
-
 export class Ec2ImageAdapter implements TargetAdapter {
   readonly type = 'ec2-image' as const;
-  private readonly details = new Map<string, ImageDetails>();
-  /** The tags each image this adapter made or copied was given, by image id. */
-  private readonly given = new Map<string, Record<string, string>>();
-  /** Images that came back without the tags they were given: tagged again once they complete. */
-  private readonly untagged = new Set<string>();
+  private readonly images: ImageRecords;
   private readonly waits: BatchedDescribe;
   private readonly sleep: Sleep;
   private readonly clock: Clock;
@@ -90,8 +64,9 @@ export class Ec2ImageAdapter implements TargetAdapter {
     private readonly options: Ec2ImageOptions,
   ) {
     this.clock = options.clock ?? systemClock;
+    this.images = new ImageRecords(ec2, region, this.clock);
     this.waits = new BatchedDescribe(
-      (ids) => this.describeMany(ids),
+      (ids) => this.images.describeMany(ids),
       freshFor(options),
       () => this.clock().getTime(),
     );
@@ -102,12 +77,7 @@ export class Ec2ImageAdapter implements TargetAdapter {
     ids: readonly string[],
     tags: Readonly<Record<string, string>>,
   ): Promise<SourceLookup> {
-    return findEc2Sources(ids, tags, {
-      idFilter: 'instance-id',
-      noun: 'instances',
-      region: this.region,
-      pages: (filters) => instancePages(this.ec2, [...filters, LIVE_INSTANCES]),
-    });
+    return findEc2Sources(this.ec2, this.region, INSTANCES, ids, tags);
   }
 
   /**
@@ -119,24 +89,19 @@ export class Ec2ImageAdapter implements TargetAdapter {
    * snapshot still used by some image is refused by AWS (`InvalidSnapshot.InUse`) and left in place.
    */
   async listBackups(set: string): Promise<Backup[]> {
-    const ec2 = this.ec2;
     const what = `the images of backup set '${set}' in ${this.region}`;
-    const imageSnapshots = await listImageSnapshots(ec2, this.type, this.region, set, this.clock);
-    const toBackup = (image: Image) => this.toBackup(image);
-    async function* pages() {
-      const paginator = paginateDescribeImages(
-        { client: ec2, pageSize: 1000 },
-        {
-          Owners: ['self'],
-          // Disabled and deprecated images still hold snapshots: list them so none is orphaned.
-          IncludeDisabled: true,
-          IncludeDeprecated: true,
-          Filters: [{ Name: `tag:${TAGS.backupSet}`, Values: [set] }],
-        },
-      );
-      for await (const page of paginator) yield (page.Images ?? []).map(toBackup);
-    }
-    const images = await collectSet(pages(), set, what);
+    const imageSnapshots = await listImageSnapshots(
+      this.ec2,
+      this.type,
+      this.region,
+      set,
+      this.clock,
+    );
+    const images = await collectSet(
+      this.images.pages([{ Name: `tag:${TAGS.backupSet}`, Values: [set] }]),
+      set,
+      what,
+    );
     return [...images, ...leftBehind(imageSnapshots, images)];
   }
 
@@ -168,14 +133,14 @@ export class Ec2ImageAdapter implements TargetAdapter {
         signal,
         recover: (error) =>
           hasAwsCode(error, 'InvalidAMIName.Duplicate')
-            ? this.adopt(name, tags, signal)
+            ? adoptRequested(() => this.images.byName(name, signal), tags, this.options, signal)
             : undefined,
       },
     );
     if (typeof made === 'object') return made;
     const imageId = made;
     if (!imageId) throw new TargetError(`CreateImage returned no image id for ${source.id}.`);
-    this.given.set(imageId, { ...tags });
+    this.images.gave(imageId, tags);
     return {
       id: imageId,
       kind: this.type,
@@ -222,41 +187,12 @@ export class Ec2ImageAdapter implements TargetAdapter {
       original.encrypted,
       this.clock,
     );
-    this.given.set(copy.id, { ...tags });
+    this.images.gave(copy.id, tags);
     return copy;
   }
 
-  /** The image named `name`, when its tags say it is the backup with these tags; else undefined. */
-  private async adopt(
-    name: string,
-    tags: Readonly<Record<string, string>>,
-    signal: AbortSignal | undefined,
-  ): Promise<Backup | undefined> {
-    // Any image of that name ends the search: one that is not this backup is reported at once.
-    const find = async (): Promise<{ backup: Backup | undefined } | undefined> => {
-      const answer = await this.ec2.send(
-        new DescribeImagesCommand({
-          Owners: ['self'],
-          IncludeDisabled: true,
-          IncludeDeprecated: true,
-          Filters: [{ Name: 'name', Values: [name] }],
-        }),
-        { abortSignal: signal },
-      );
-      const image = answer.Images?.[0];
-      return image ? { backup: this.toBackup(image) } : undefined;
-    };
-    const found = await findWithin(
-      find,
-      this.options.visibilityGraceSeconds ?? VISIBILITY_GRACE_SECONDS,
-      this.sleep,
-      signal,
-    ).catch(() => undefined);
-    return isRequestedBackup(found?.backup, tags) ? found?.backup : undefined;
-  }
-
   copySlots(backup: Backup): number {
-    return Math.max(this.details.get(backup.id)?.snapshotIds.length ?? 1, 1);
+    return Math.max(this.images.known(backup.id)?.snapshotIds.length ?? 1, 1);
   }
 
   async waitUntilDone(backup: Backup, options: WaitOptions): Promise<Backup> {
@@ -266,16 +202,16 @@ export class Ec2ImageAdapter implements TargetAdapter {
       describe: () => this.waits.describe(backup.id),
       label: `image ${backup.id}`,
     });
-    if (done.state === 'completed' && this.untagged.has(done.id)) {
+    const lostTags = done.state === 'completed' ? this.images.tagsToRecover(done) : undefined;
+    if (lostTags) {
       await recoverImageTags(
         this.ec2,
         done.id,
-        this.details.get(done.id)?.snapshotIds ?? [],
-        this.given.get(done.id) ?? done.tags,
+        this.images.known(done.id)?.snapshotIds ?? [],
+        lostTags,
         options.warn,
         options.signal,
       );
-      this.untagged.delete(done.id);
     }
     return done;
   }
@@ -284,8 +220,8 @@ export class Ec2ImageAdapter implements TargetAdapter {
     // A snapshot left behind by an interrupted prune: only it is left to delete.
     if (backup.id.startsWith('snap-')) return deleteSnapshot(this.ec2, backup.id, signal);
     // A listing made while the image was pending may not name its snapshots yet: read it again then.
-    const known = this.details.get(backup.id);
-    const details = known?.snapshotIds.length ? known : await this.readDetails(backup.id, signal);
+    const known = this.images.known(backup.id);
+    const details = known?.snapshotIds.length ? known : await this.images.read(backup.id, signal);
     if (details?.deregistrationProtected) {
       return {
         result: 'skipped',
@@ -300,119 +236,6 @@ export class Ec2ImageAdapter implements TargetAdapter {
         : {}),
     });
   }
-
-  private async readDetails(id: string, signal?: AbortSignal): Promise<ImageDetails | undefined> {
-    await awsCall(`Could not read image ${id}`, () => this.describe(id, signal), { signal });
-    return this.details.get(id);
-  }
-
-  /** The images that still exist among `ids`, read by an `image-id` filter of ≤200 values. */
-  private async describeMany(ids: string[]): Promise<Backup[]> {
-    const found: Backup[] = [];
-    for (const part of chunks(ids, 200)) {
-      const pages = paginateDescribeImages(
-        { client: this.ec2, pageSize: 1000 },
-        {
-          Owners: ['self'],
-          IncludeDisabled: true,
-          IncludeDeprecated: true,
-          Filters: [{ Name: 'image-id', Values: part }],
-        },
-      );
-      for await (const page of pages) {
-        for (const image of page.Images ?? []) {
-          const backup = this.toBackup(image);
-          if (backup) found.push(backup);
-        }
-      }
-    }
-    return found;
-  }
-
-  private async describe(id: string, signal?: AbortSignal): Promise<Backup | undefined> {
-    const image = await this.describeImage(id, signal);
-    return image ? this.toBackup(image) : undefined;
-  }
-
-  private async describeImage(id: string, signal?: AbortSignal): Promise<Image | undefined> {
-    try {
-      const response = await this.ec2.send(
-        new DescribeImagesCommand({
-          ImageIds: [id],
-          IncludeDisabled: true,
-          IncludeDeprecated: true,
-        }),
-        { abortSignal: signal },
-      );
-      return response.Images?.[0];
-    } catch (error) {
-      if (hasAwsCode(error, 'InvalidAMIID.NotFound', 'InvalidAMIID.Unavailable')) return undefined;
-      throw error;
-    }
-  }
-
-  private toBackup(image: Image): Backup | undefined {
-    // An image this adapter made is its own even when the endpoint dropped its tags: it is tagged
-    // again once complete (recoverImageTags), instead of being lost to every later run.
-    const given = image.ImageId ? this.given.get(image.ImageId) : undefined;
-    const tagged = image.Tags?.some((tag) => tag.Key === TAGS.backupSet);
-    if (given && !tagged) this.untagged.add(image.ImageId ?? '');
-    const backup = ownedBackup(this.type, this.region, this.clock, {
-      id: image.ImageId,
-      tags: given && !tagged ? toAwsTags(given) : image.Tags,
-      state: imageState(image.State),
-      awsTime: image.CreationDate ? new Date(image.CreationDate) : undefined,
-      stateMessage: image.StateReason?.Message,
-      encrypted: imageEncrypted(image),
-      madeFrom: image.SourceInstanceId,
-      copiedFrom: image.SourceImageId,
-    });
-    if (backup) {
-      this.details.set(backup.id, {
-        snapshotIds: (image.BlockDeviceMappings ?? [])
-          .map((mapping) => mapping.Ebs?.SnapshotId)
-          .filter((snapshotId): snapshotId is string => Boolean(snapshotId)),
-        // Anything but a plain `disabled` (e.g. a cooldown still running) may refuse deregistration.
-        deregistrationProtected:
-          image.DeregistrationProtection !== undefined &&
-          image.DeregistrationProtection !== 'disabled',
-      });
-    }
-    return backup;
-  }
-}
-
-/** True when any of the image's snapshots is encrypted; undefined when no mapping says. */
-function imageEncrypted(image: Image): boolean | undefined {
-  const flags = (image.BlockDeviceMappings ?? [])
-    .map((mapping) => mapping.Ebs?.Encrypted)
-    .filter((flag): flag is boolean => flag !== undefined);
-  return flags.length > 0 ? flags.includes(true) : undefined;
-}
-
-/** Image states as the core sees them; deregistered images no longer count at all. */
-function imageState(state: string | undefined): BackupState | undefined {
-  switch (state) {
-    case 'available':
-    case 'disabled':
-      return 'completed';
-    case 'failed':
-    case 'invalid':
-    case 'error':
-      return 'failed';
-    case 'deregistered':
-      return undefined;
-    default:
-      return 'pending';
-  }
-}
-
-async function* instancePages(ec2: EC2Client, filters: Filter[]) {
-  for await (const page of paginateDescribeInstances({ client: ec2 }, { Filters: filters })) {
-    yield (page.Reservations ?? [])
-      .flatMap((reservation) => reservation.Instances ?? [])
-      .map((instance) => ({ id: instance.InstanceId, tags: instance.Tags }));
-  }
 }
 
 /** The tags of a new image and of its snapshots, applied by the create or copy call itself. */
@@ -423,3 +246,25 @@ function imageAndSnapshotTags(tags: Readonly<Record<string, string>>) {
     { ResourceType: 'snapshot' as const, Tags: list },
   ];
 }
+
+/** Instances that can be imaged; terminated ones linger in describe answers for a while. */
+const LIVE_INSTANCES: Filter = {
+  Name: 'instance-state-name',
+  Values: ['pending', 'running', 'stopping', 'stopped'],
+};
+
+export const INSTANCES: Ec2SourceKind = {
+  idFilter: 'instance-id',
+  noun: 'instances',
+  async *pages(ec2, filters) {
+    const pages = paginateDescribeInstances(
+      { client: ec2 },
+      { Filters: [...filters, LIVE_INSTANCES] },
+    );
+    for await (const page of pages) {
+      yield (page.Reservations ?? [])
+        .flatMap((reservation) => reservation.Instances ?? [])
+        .map((instance) => ({ id: instance.InstanceId, tags: instance.Tags }));
+    }
+  },
+};

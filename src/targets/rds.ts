@@ -15,11 +15,10 @@ import {
   TargetError,
 } from '../errors.js';
 import { rdsSnapshotIdentifier } from '../naming.js';
-import { collectSet, createdAtOf, isRequestedBackup, ownedBackup, toAwsTags } from './tags.js';
+import { collectSet, createdAtOf, toAwsTags } from './tags.js';
 import type {
   Backup,
   BackupQuota,
-  BackupState,
   CopyRequest,
   CreateRequest,
   DeleteOutcome,
@@ -27,16 +26,12 @@ import type {
   TargetAdapter,
   WaitOptions,
 } from './target.js';
-import { sleep as realSleep, type Sleep } from '../sleep.js';
+import type { Sleep } from '../sleep.js';
 import type { RdsFlavor, RdsSnapshot } from './rds-flavor.js';
 import { findRdsSources } from './rds-sources.js';
+import { RdsSnapshotRecords } from './rds-snapshots.js';
 import { awsCall } from './aws-call.js';
-import {
-  findWithin,
-  VISIBILITY_GRACE_SECONDS,
-  waitForBackup,
-  type PollingOptions,
-} from './wait.js';
+import { adoptRequested, waitForBackup, type PollingOptions } from './wait.js';
 
 export interface RdsOptions extends PollingOptions {
   /** Client for the quota read, which is advisory (AWS refuses a create beyond the quota anyway). */
@@ -53,6 +48,7 @@ interface Made {
 export class RdsAdapter implements TargetAdapter {
   readonly type: RdsFlavor['type'];
   private readonly clock: Clock;
+  private readonly records: RdsSnapshotRecords;
   /** A copy is made under its original's identifier (see copy()). */
   readonly copiesNamedAfterOriginal = true;
 
@@ -63,6 +59,7 @@ export class RdsAdapter implements TargetAdapter {
     private readonly options: RdsOptions = {},
   ) {
     this.type = flavor.type;
+    this.records = new RdsSnapshotRecords(rds, flavor, region, options.clock ?? systemClock);
     this.clock = options.clock ?? systemClock;
   }
 
@@ -75,7 +72,7 @@ export class RdsAdapter implements TargetAdapter {
 
   listBackups(set: string): Promise<Backup[]> {
     const { rds, flavor } = this;
-    const toBackup = (snapshot: RdsSnapshot) => this.toBackup(snapshot);
+    const toBackup = (snapshot: RdsSnapshot) => this.records.toBackup(snapshot);
     async function* pages() {
       for await (const page of flavor.manualSnapshots(rds)) yield page.map(toBackup);
     }
@@ -125,7 +122,7 @@ export class RdsAdapter implements TargetAdapter {
         refusal: (what, error) => this.failure(what, error),
       },
     );
-    return made.adopted ?? this.accepted(id, made.snapshot, tags);
+    return made.adopted ?? this.records.accepted(id, made.snapshot, tags);
   }
 
   /**
@@ -141,23 +138,13 @@ export class RdsAdapter implements TargetAdapter {
     signal: AbortSignal | undefined,
   ): Promise<Made | undefined> {
     if (!hasAwsCode(error, this.flavor.snapshotExists)) return undefined;
-    // Any snapshot of that identifier ends the search: one that is not this backup is reported.
-    const find = async (): Promise<{ backup: Backup | undefined } | undefined> => {
-      try {
-        const snapshot = await this.flavor.describeSnapshot(this.rds, id, signal);
-        return snapshot ? { backup: this.toBackup(snapshot) } : undefined;
-      } catch (described) {
-        if (hasAwsCode(described, this.flavor.snapshotNotFound)) return undefined;
-        throw described;
-      }
-    };
-    const found = await findWithin(
-      find,
-      this.options.visibilityGraceSeconds ?? VISIBILITY_GRACE_SECONDS,
-      this.options.sleep ?? realSleep,
+    const adopted = await adoptRequested(
+      () => this.records.byIdentifier(id, signal),
+      tags,
+      this.options,
       signal,
-    ).catch(() => undefined);
-    return isRequestedBackup(found?.backup, tags) ? { adopted: found.backup } : undefined;
+    );
+    return adopted ? { adopted } : undefined;
   }
 
   /**
@@ -195,30 +182,11 @@ export class RdsAdapter implements TargetAdapter {
     if (made.adopted) return made.adopted;
     // The flavor's mapping always has an `encrypted` key: undefined when RDS did not say.
     const encrypted = made.snapshot?.encrypted ?? original.encrypted;
-    return this.accepted(original.id, { ...made.snapshot, encrypted }, tags);
+    return this.records.accepted(original.id, { ...made.snapshot, encrypted }, tags);
   }
 
   copySlots(): number {
     return 1;
-  }
-
-  /** The record of a snapshot RDS has just accepted (created or copied) under `id`. */
-  private accepted(
-    id: string,
-    snapshot: Partial<RdsSnapshot> | undefined,
-    tags: Record<string, string>,
-  ): Backup {
-    const made = this.toBackup({
-      id,
-      status: snapshot?.status ?? 'creating',
-      createdAt: snapshot?.createdAt,
-      arn: snapshot?.arn,
-      encrypted: snapshot?.encrypted,
-      // The tags were set by this very call; an answer without them still names our snapshot.
-      tags: snapshot?.tags?.length ? snapshot.tags : toAwsTags(tags),
-    });
-    if (!made) throw new TargetError(`RDS did not return the ${this.flavor.snapshotNoun} ${id}.`);
-    return made;
   }
 
   /** A create or copy error as one sentence, with what to do about the usual causes. */
@@ -235,7 +203,7 @@ export class RdsAdapter implements TargetAdapter {
   waitUntilDone(backup: Backup, options: WaitOptions): Promise<Backup> {
     return waitForBackup(backup, options, {
       polling: this.options,
-      describe: () => this.describe(backup.id, options.signal),
+      describe: () => this.records.describe(backup.id, options.signal),
       label: `${this.flavor.snapshotNoun} ${backup.id}`,
     });
   }
@@ -261,71 +229,5 @@ export class RdsAdapter implements TargetAdapter {
         },
       },
     );
-  }
-
-  private async describe(id: string, signal?: AbortSignal): Promise<Backup | undefined> {
-    try {
-      const snapshot = await this.flavor.describeSnapshot(this.rds, id, signal);
-      return snapshot ? this.toBackup(snapshot) : undefined;
-    } catch (error) {
-      if (hasAwsCode(error, this.flavor.snapshotNotFound)) return undefined;
-      throw error;
-    }
-  }
-
-  /**
-   * The set's record of a snapshot, or undefined when it is none of the set's. Beyond the tags (a
-   * copy made by hand with `CopyTags` carries them all, and RDS names no source on a copy within
-   * one region), the identifier must be the one the action gives: derived from set, source and
-   * `created-at`, or for a copy the original's.
-   */
-  private toBackup(snapshot: RdsSnapshot): Backup | undefined {
-    const backup = this.ownedByTags(snapshot);
-    if (!backup) return undefined;
-    const createdAt = new Date(backup.tags[TAGS.createdAt] ?? '');
-    const expected = backup.copyOf
-      ? backup.copyOf
-      : !Number.isNaN(createdAt.getTime())
-        ? rdsSnapshotIdentifier(
-            backup.set,
-            backup.sourceId,
-            createdAt,
-            this.flavor.maxIdentifierLength,
-          )
-        : undefined;
-    return expected?.toLowerCase() === backup.id.toLowerCase() ? backup : undefined;
-  }
-
-  private ownedByTags(snapshot: RdsSnapshot): Backup | undefined {
-    const state = snapshotState(snapshot.status);
-    return ownedBackup(this.type, this.region, this.clock, {
-      id: snapshot.id,
-      tags: snapshot.tags,
-      state,
-      awsTime: snapshot.createdAt,
-      stateMessage: `status ${snapshot.status}`,
-      encrypted: snapshot.encrypted,
-      arn: snapshot.arn,
-      madeFrom: snapshot.madeFrom,
-      copiedFrom: snapshot.copiedFrom,
-    });
-  }
-}
-
-/** RDS snapshot statuses as the core sees them; deleted ones no longer count. */
-function snapshotState(status: string | undefined): BackupState | undefined {
-  switch (status) {
-    case 'available':
-      return 'completed';
-    case 'deleting':
-    case 'deleted':
-      return undefined;
-    case 'failed':
-    case 'error':
-    case 'incompatible-restore':
-    case 'incompatible-parameters':
-      return 'failed';
-    default:
-      return 'pending';
   }
 }

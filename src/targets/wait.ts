@@ -8,7 +8,8 @@ import { createWaiter, WaiterState, type WaiterResult } from '@smithy/core/clien
 import { systemClock, type Clock } from '../clock.js';
 import { formatDuration } from '../duration.js';
 import { CancelledError, describeAwsError, TargetError } from '../errors.js';
-import type { Sleep } from '../sleep.js';
+import { sleep as realSleep, type Sleep } from '../sleep.js';
+import { isRequestedBackup } from './tags.js';
 import type { Backup, WaitOptions } from './target.js';
 
 /** Polling bounds in seconds; AWS's waiters default to 15 and 120. */
@@ -195,4 +196,25 @@ export async function findWithin<T>(
     waitedMs += pauseMs;
     pauseMs *= 2;
   }
+}
+
+/**
+ * The backup that a retried request already made, adopted instead of made twice. `read` looks up
+ * the resource of the request's name or identifier: `{ backup }` when one exists (the set's record
+ * of it, or undefined when it is none of the set's), undefined while none is visible; it is read
+ * within the visibility grace. Adopted only when its tags say it is this very request.
+ */
+export async function adoptRequested(
+  read: () => Promise<{ backup: Backup | undefined } | undefined>,
+  tags: Readonly<Record<string, string>>,
+  options: PollingOptions & { sleep?: Sleep | undefined },
+  signal: AbortSignal | undefined,
+): Promise<Backup | undefined> {
+  const found = await findWithin(
+    read,
+    options.visibilityGraceSeconds ?? VISIBILITY_GRACE_SECONDS,
+    options.sleep ?? realSleep,
+    signal,
+  ).catch(() => undefined);
+  return isRequestedBackup(found?.backup, tags) ? found.backup : undefined;
 }

@@ -1,0 +1,63 @@
+/**
+ * The state of one run carried between its phases: the run's context, and per target its backups
+ * in the source region and in each copy destination, and what retention decided for them.
+ */
+import type { LimitFunction } from 'p-limit';
+import type { Clock } from './clock.js';
+import type { Config } from './inputs.js';
+import type { Backup, Source } from './model.js';
+import type { CreateDecision } from './plan.js';
+import type { DeletedEntry, DestinationReport, KeptEntry, TargetReport } from './report.js';
+import type { TargetAdapter } from './targets/target.js';
+
+/** Backups of one source in one region, and what retention decided for them. */
+export interface Place {
+  region: string;
+  adapter: TargetAdapter;
+  report: { kept: KeptEntry[]; deleted: DeletedEntry[] };
+  /** The source's backups that the region held at the start of the run. */
+  existing: Backup[];
+  /** Made in this run (kept whatever the rules say); in a dry run, stand-ins for them. */
+  thisRun: Backup[];
+  /** Ids of the dry run's stand-ins, which are reported as would-create or would-copy only. */
+  standIns: Set<string>;
+  toDelete: { backup: Backup; entry: DeletedEntry }[];
+}
+
+/** One target's copies in one destination region. */
+export interface Destination extends Place {
+  report: DestinationReport;
+}
+
+/** Per-target state carried between the phases. */
+export interface TargetWork extends Place {
+  source: Source;
+  report: TargetReport;
+  decision?: CreateDecision;
+  destinations: Destination[];
+  /** Copies that failed or were not waited for: the target fails once pruning is done. */
+  copyErrors: string[];
+  log: string[];
+}
+
+/** What every phase of a run shares. */
+export interface RunContext {
+  config: Config;
+  /** The source region's adapter. */
+  adapter: TargetAdapter;
+  /** The adapter of any region: the source region, or a copy destination. */
+  adapterIn: (region: string) => TargetAdapter;
+  now: Clock;
+  startedAt: Date;
+  /** When the run's `wait-timeout` ends (epoch ms, by `now`); set once the sources are resolved. */
+  waitDeadline: number;
+  /** Fires on SIGINT/SIGTERM: stop waiting, make no new change, still report. */
+  signal: AbortSignal | undefined;
+  /** How many targets are worked on at once (`concurrency`). */
+  limit: LimitFunction;
+  works: TargetWork[];
+  /** The resolved source ids, in target order (the `targets` output). */
+  resolved: string[];
+  errors: string[];
+  warnings: string[];
+}
