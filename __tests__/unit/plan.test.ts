@@ -4,20 +4,23 @@ import { TAGS } from '../../src/constants.js';
 import type { CopyConfig } from '../../src/inputs.js';
 import {
   admitCopies,
-  checkQuota,
   composeCopyTags,
-  composeTags,
   copyKeyProblem,
   copyOptionGroupProblem,
-  deletionBudgetError,
   isDefaultOptionGroup,
-  MAX_TAGS,
   planCopies,
+} from '../../src/copy-rules.js';
+import {
+  checkQuota,
+  composeTags,
+  deletionBudgetError,
+  MAX_TAGS,
   planCreate,
   planPrune,
 } from '../../src/plan.js';
 import type { RetentionRules } from '../../src/retention.js';
-import type { Backup, BackupState } from '../../src/targets/target.js';
+import type { Backup, BackupState } from '../../src/model.js';
+import { arbitraryCalendar, arbitraryState, arbitraryTimeZone } from './arbitraries.js';
 import { backup, DAY, HOUR, NOW } from './fixtures.js';
 
 describe('planCreate', () => {
@@ -286,21 +289,10 @@ describe('planCopies', () => {
   });
 
   it('never wants again a copy that the copy retention deletes (no copy/delete loop)', () => {
-    const calendarArb = fc
-      .record(
-        {
-          hourly: fc.integer({ min: 1, max: 12 }),
-          daily: fc.integer({ min: 1, max: 10 }),
-          weekly: fc.integer({ min: 1, max: 4 }),
-          monthly: fc.integer({ min: 1, max: 2 }),
-        },
-        { requiredKeys: [] },
-      )
-      .chain((counts) =>
-        fc
-          .constantFrom('UTC', 'Asia/Tokyo', 'America/New_York')
-          .map((timeZone) => ({ ...counts, timeZone })),
-      );
+    const calendarArb = arbitraryCalendar(
+      { hourly: 12, daily: 10, weekly: 4, monthly: 2 },
+      arbitraryTimeZone,
+    );
     const rulesArb: fc.Arbitrary<RetentionRules> = fc.oneof(
       fc.record({ generations: fc.integer({ min: 1, max: 5 }) }),
       fc.record({ keepWithinMs: fc.integer({ min: 1, max: 10 }).map((h) => h * 6 * HOUR) }),
@@ -313,17 +305,17 @@ describe('planCopies', () => {
     );
     // Originals with distinct ages (a source never has two backups of the same millisecond); each
     // may have at most one copy already; copies of gone originals have ages of their own.
+    const copyStateArb = fc.constantFrom<BackupState>('completed', 'pending', 'failed');
     const originalArb = fc.record({
-      state: fc.constantFrom<BackupState>('completed', 'completed', 'pending', 'failed'),
+      state: arbitraryState,
       keep: fc.boolean(),
-      copy: fc.option(fc.constantFrom<BackupState>('completed', 'pending', 'failed')),
+      copy: fc.option(copyStateArb),
     });
-    const orphanArb = fc.constantFrom<BackupState>('completed', 'pending', 'failed');
     fc.assert(
       fc.property(
         fc.uniqueArray(fc.integer({ min: 0, max: 2000 }), { minLength: 0, maxLength: 12 }),
         fc.array(originalArb, { minLength: 12, maxLength: 12 }),
-        fc.array(orphanArb, { maxLength: 4 }),
+        fc.array(copyStateArb, { maxLength: 4 }),
         rulesArb,
         fc.constantFrom<BackupState>('completed', 'pending'),
         fc.integer({ min: 0, max: 48 }),
