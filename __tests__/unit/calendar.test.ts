@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  CALENDAR_UNITS,
   canonicalTimeZone,
   isoWeek,
   keepByCalendar,
@@ -9,8 +8,15 @@ import {
   type CalendarRules,
   type CalendarUnit,
 } from '../../src/calendar.js';
+import { arbitraryRuleCount, arbitraryTimeZone, arbitraryUnit } from './arbitraries.js';
 
 const at = (iso: string): Date => new Date(iso);
+
+/** That the moment `iso` falls, in `zone`, in the hour and on the day given. */
+function inHourAndDay(iso: string, zone: string, hour: string, day: string): void {
+  const periods = periodsOf(at(iso), zone);
+  expect([periods.hourly, periods.daily]).toEqual([hour, day]);
+}
 
 describe('periodsOf', () => {
   it('labels the hour, day, ISO week, month and year of a moment', () => {
@@ -32,10 +38,7 @@ describe('periodsOf', () => {
     // … and still the previous day in New York (UTC-5 in November).
     ['2026-11-23T04:59:00Z', 'America/New_York', '2026-11-22 23h', '2026-11-22'],
     ['2026-11-23T05:00:00Z', 'America/New_York', '2026-11-23 00h', '2026-11-23'],
-  ])('puts %s in %s in hour %s of day %s', (iso, zone, hour, day) => {
-    const periods = periodsOf(at(iso), zone);
-    expect([periods.hourly, periods.daily]).toEqual([hour, day]);
-  });
+  ])('puts %s in %s in hour %s of day %s', inHourAndDay);
 
   describe('across daylight-saving transitions', () => {
     it.each([
@@ -62,10 +65,7 @@ describe('periodsOf', () => {
       ['2026-10-24T22:00:00Z', 'Europe/Berlin', '2026-10-25 00h', '2026-10-25'],
       ['2026-10-25T22:59:00Z', 'Europe/Berlin', '2026-10-25 23h', '2026-10-25'],
       ['2026-10-25T23:00:00Z', 'Europe/Berlin', '2026-10-26 00h', '2026-10-26'],
-    ])('puts %s in %s in hour %s of day %s', (iso, zone, hour, day) => {
-      const periods = periodsOf(at(iso), zone);
-      expect([periods.hourly, periods.daily]).toEqual([hour, day]);
-    });
+    ])('puts %s in %s in hour %s of day %s', inHourAndDay);
 
     it('counts the repeated hour when clocks fall back as one wall-clock hour', () => {
       // 01:30 EDT and 01:30 EST, an hour apart, are both "01h" on the wall clock.
@@ -81,33 +81,19 @@ describe('periodsOf', () => {
   });
 
   it.each([
-    [
-      '2026-12-31T14:59:00Z',
-      { daily: '2026-12-31', weekly: '2026-W53', monthly: '2026-12', yearly: '2026' },
-    ],
-    [
-      '2026-12-31T15:00:00Z',
-      { daily: '2027-01-01', weekly: '2026-W53', monthly: '2027-01', yearly: '2027' },
-    ],
-    [
-      '2027-01-03T14:59:00Z',
-      { daily: '2027-01-03', weekly: '2026-W53', monthly: '2027-01', yearly: '2027' },
-    ],
-    [
-      '2027-01-03T15:00:00Z',
-      { daily: '2027-01-04', weekly: '2027-W01', monthly: '2027-01', yearly: '2027' },
-    ],
-    [
-      '2025-12-28T14:59:00Z',
-      { daily: '2025-12-28', weekly: '2025-W52', monthly: '2025-12', yearly: '2025' },
-    ],
-    [
-      '2025-12-28T15:00:00Z',
-      { daily: '2025-12-29', weekly: '2026-W01', monthly: '2025-12', yearly: '2025' },
-    ],
-  ])('crosses year and ISO-week boundaries in Tokyo time: %s', (iso, expected) => {
-    expect(periodsOf(at(iso), 'Asia/Tokyo')).toMatchObject(expected);
-  });
+    // moment (UTC)          daily         weekly      monthly    yearly
+    ['2026-12-31T14:59:00Z', '2026-12-31', '2026-W53', '2026-12', '2026'],
+    ['2026-12-31T15:00:00Z', '2027-01-01', '2026-W53', '2027-01', '2027'],
+    ['2027-01-03T14:59:00Z', '2027-01-03', '2026-W53', '2027-01', '2027'],
+    ['2027-01-03T15:00:00Z', '2027-01-04', '2027-W01', '2027-01', '2027'],
+    ['2025-12-28T14:59:00Z', '2025-12-28', '2025-W52', '2025-12', '2025'],
+    ['2025-12-28T15:00:00Z', '2025-12-29', '2026-W01', '2025-12', '2025'],
+  ])(
+    'crosses year and ISO-week boundaries in Tokyo time: %s',
+    (iso, daily, weekly, monthly, yearly) => {
+      expect(periodsOf(at(iso), 'Asia/Tokyo')).toMatchObject({ daily, weekly, monthly, yearly });
+    },
+  );
 });
 
 describe('isoWeek', () => {
@@ -322,70 +308,41 @@ const timesArb = fc
       .sort((a, b) => a - b)
       .map((m) => new Date(Date.UTC(2027, 0, 1) - m * 60_000 - 7_000)),
   );
-const zoneArb = fc.constantFrom(
-  'UTC',
-  'Asia/Tokyo',
-  'America/New_York',
-  'Europe/Berlin',
-  'Asia/Kolkata',
-);
-const unitArb = fc.constantFrom<CalendarUnit>(...CALENDAR_UNITS);
 
 describe('keepByCalendar properties', () => {
   const keptBy = (times: Date[], unit: CalendarUnit, n: number, timeZone: string): Set<number> => {
     const reasons = keepByCalendar(times, { [unit]: n, timeZone });
     return new Set(reasons.flatMap((r, index) => (r.length > 0 ? [index] : [])));
   };
+  /** Checks `rule` for any times, one calendar rule (its unit and N) and any time zone. */
+  const forAnyRule = (rule: (times: Date[], unit: CalendarUnit, n: number, zone: string) => void) =>
+    fc.assert(fc.property(timesArb, arbitraryUnit, arbitraryRuleCount, arbitraryTimeZone, rule));
 
   it('a backup kept by a rule with N stays kept with N+1', () => {
-    fc.assert(
-      fc.property(
-        timesArb,
-        unitArb,
-        fc.integer({ min: 1, max: 20 }),
-        zoneArb,
-        (times, unit, n, zone) => {
-          const more = keptBy(times, unit, n + 1, zone);
-          for (const index of keptBy(times, unit, n, zone)) expect(more.has(index)).toBe(true);
-        },
-      ),
-    );
+    forAnyRule((times, unit, n, zone) => {
+      const more = keptBy(times, unit, n + 1, zone);
+      for (const index of keptBy(times, unit, n, zone)) expect(more.has(index)).toBe(true);
+    });
   });
 
   it('keeps at most N backups, never two in one period, each the newest of its period', () => {
-    fc.assert(
-      fc.property(
-        timesArb,
-        unitArb,
-        fc.integer({ min: 1, max: 20 }),
-        zoneArb,
-        (times, unit, n, zone) => {
-          const kept = [...keptBy(times, unit, n, zone)];
-          expect(kept.length).toBeLessThanOrEqual(n);
-          const periods = times.map((time) => periodsOf(time, zone)[unit]);
-          const keptPeriods = kept.map((index) => periods[index]);
-          expect(new Set(keptPeriods).size).toBe(kept.length);
-          for (const index of kept) expect(periods.indexOf(periods[index] as string)).toBe(index);
-        },
-      ),
-    );
+    forAnyRule((times, unit, n, zone) => {
+      const kept = [...keptBy(times, unit, n, zone)];
+      expect(kept.length).toBeLessThanOrEqual(n);
+      const periods = times.map((time) => periodsOf(time, zone)[unit]);
+      const keptPeriods = kept.map((index) => periods[index]);
+      expect(new Set(keptPeriods).size).toBe(kept.length);
+      for (const index of kept) expect(periods.indexOf(periods[index] as string)).toBe(index);
+    });
   });
 
   it('keeps exactly min(N, periods holding a backup), the N most recent of those periods', () => {
-    fc.assert(
-      fc.property(
-        timesArb,
-        unitArb,
-        fc.integer({ min: 1, max: 20 }),
-        zoneArb,
-        (times, unit, n, zone) => {
-          const periods = times.map((time) => periodsOf(time, zone)[unit]);
-          const distinct = [...new Set(periods)];
-          const expected = new Set(distinct.slice(0, n).map((period) => periods.indexOf(period)));
-          expect(keptBy(times, unit, n, zone)).toEqual(expected);
-        },
-      ),
-    );
+    forAnyRule((times, unit, n, zone) => {
+      const periods = times.map((time) => periodsOf(time, zone)[unit]);
+      const distinct = [...new Set(periods)];
+      const expected = new Set(distinct.slice(0, n).map((period) => periods.indexOf(period)));
+      expect(keptBy(times, unit, n, zone)).toEqual(expected);
+    });
   });
 
   it('agrees in UTC with periods read off the ISO 8601 string', () => {
@@ -399,7 +356,7 @@ describe('keepByCalendar properties', () => {
       fc.property(
         timesArb,
         fc.constantFrom<CalendarUnit>('hourly', 'daily', 'monthly', 'yearly'),
-        fc.integer({ min: 1, max: 20 }),
+        arbitraryRuleCount,
         (times, unit, n) => {
           const labels = times.map((time) => time.toISOString().slice(0, slices[unit]));
           const expected = new Set(

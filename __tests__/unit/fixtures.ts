@@ -1,11 +1,22 @@
+/** The records and constants the unit tests share. */
 import { TAGS } from '../../src/constants.js';
-import type { Backup, BackupState } from '../../src/targets/target.js';
+import type { Backup, BackupState } from '../../src/model.js';
 
 export const NOW = new Date('2026-11-22T12:00:00Z');
 export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;
 
-/** A backup of the `default` set of vol-1, `ageMs` old at NOW. */
+/** Three EBS volumes. */
+export const A = 'vol-0aaaaaaaaaaaaaaaa';
+export const B = 'vol-0bbbbbbbbbbbbbbbb';
+export const C = 'vol-0cccccccccccccccc';
+
+/** The source region, and two `copy-to-regions` destinations. */
+export const HOME = 'us-east-1';
+export const EU = 'eu-west-1';
+export const AP = 'ap-northeast-1';
+
+/** A backup of the `default` set of vol-1 in the home region, `ageMs` old at NOW. */
 export function backup(
   id: string,
   ageMs: number,
@@ -19,7 +30,7 @@ export function backup(
   return {
     id,
     kind: 'ebs-volume',
-    region: 'us-east-1',
+    region: HOME,
     sourceId,
     set,
     createdAt: new Date(NOW.getTime() - ageMs),
@@ -27,4 +38,30 @@ export function backup(
     ...overrides,
     tags: { [TAGS.backupSet]: set, [TAGS.source]: sourceId, ...overrides.tags },
   };
+}
+
+/** Backups `snap-1` … `snap-<days>` of `sourceId` (A unless given), made 1 … `days` days ago. */
+export function dailyBackups(days: number, sourceId = A): Backup[] {
+  return Array.from({ length: days }, (_, i) =>
+    backup(`snap-${i + 1}`, (i + 1) * DAY, { sourceId }),
+  );
+}
+
+/** A copy in `region` of `of`, made by a run in `sourceRegion` (the home region unless given). */
+export function copyIn(
+  region: string,
+  id: string,
+  of: string,
+  ageMs: number,
+  options: { sourceId?: string; state?: Backup['state']; sourceRegion?: string } = {},
+): Backup {
+  const sourceRegion = options.sourceRegion ?? HOME;
+  return backup(id, ageMs, {
+    sourceId: options.sourceId ?? A,
+    region,
+    state: options.state ?? 'completed',
+    copyOf: of,
+    sourceRegion,
+    tags: { [TAGS.copyOf]: of, [TAGS.sourceRegion]: sourceRegion },
+  });
 }

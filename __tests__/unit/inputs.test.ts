@@ -24,6 +24,14 @@ function errorOf(values: Record<string, string>, env?: NodeJS.ProcessEnv): Input
   throw new Error('expected an InputError');
 }
 
+/** That `values` are refused with an InputError that names `input`. */
+function refusedNaming(input: string, values: Record<string, string>): void {
+  const error = errorOf(values);
+  expect(error).toBeInstanceOf(InputError);
+  expect(error.input).toBe(input);
+  expect(error.message).toContain(`'${input}'`);
+}
+
 describe('readConfig', () => {
   it('applies the documented defaults', () => {
     expect(read({}, { AWS_REGION: 'eu-west-1', GITHUB_RUN_ID: '42' })).toEqual({
@@ -131,11 +139,7 @@ describe('readConfig', () => {
     ['concurrency', { concurrency: '33' }],
     ['max-deletions', { 'max-deletions': '-1' }],
     ['dry-run', { 'dry-run': '1' }],
-  ])('refuses a bad %s (%j) with an error naming it', (input, values) => {
-    const error = errorOf(values);
-    expect(error.input).toBe(input);
-    expect(error.message).toContain(`'${input}'`);
-  });
+  ])('refuses a bad %s (%j) with an error naming it', refusedNaming);
 
   it('needs a region from the input or the environment', () => {
     const error = errorOf({}, {});
@@ -203,11 +207,7 @@ describe('readConfig calendar rules', () => {
     ['timezone', { timezone: 'Asia/Tokio' }],
     ['timezone', { timezone: '+09:00' }],
     ['timezone', { timezone: 'JST+9', 'keep-daily': '7' }],
-  ])('refuses a bad %s (%j) with an error naming it', (input, values) => {
-    const error = errorOf(values);
-    expect(error.input).toBe(input);
-    expect(error.message).toContain(`'${input}'`);
-  });
+  ])('refuses a bad %s (%j) with an error naming it', refusedNaming);
 
   it('says what a time zone looks like', () => {
     expect(errorOf({ timezone: 'Tokyo' }).message).toBe(
@@ -349,12 +349,7 @@ describe('readConfig for copies', () => {
       'copy-kms-key-id',
       { 'copy-to-regions': regions, 'copy-kms-key-id': 'eu-west-1=alias/a\neu-west-1=alias/b' },
     ],
-  ])('refuses a bad %s (%j) with an error naming it', (input, values) => {
-    const error = errorOf(values);
-    expect(error).toBeInstanceOf(InputError);
-    expect(error.input).toBe(input);
-    expect(error.message).toContain(`'${input}'`);
-  });
+  ])('refuses a bad %s (%j) with an error naming it', refusedNaming);
 
   it('refuses a copy-* input without copy-to-regions and names copy-to-regions', () => {
     const error = errorOf({ 'copy-keep-within': '1d' });

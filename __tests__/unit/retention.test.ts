@@ -1,13 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { CALENDAR_UNITS, type CalendarRules } from '../../src/calendar.js';
+import { CALENDAR_UNITS } from '../../src/calendar.js';
 import { TAGS } from '../../src/constants.js';
 import {
   decideRetention,
   type RetentionDecision,
   type RetentionRules,
 } from '../../src/retention.js';
-import type { Backup } from '../../src/targets/target.js';
+import type { Backup, BackupState } from '../../src/model.js';
+import {
+  arbitraryCalendar,
+  arbitraryListing,
+  arbitraryRuleCount,
+  arbitraryState,
+  arbitraryTimeZone,
+  arbitraryUnit,
+} from './arbitraries.js';
 import { backup, DAY, HOUR, NOW } from './fixtures.js';
 
 const deletedIds = (backups: Backup[], rules: RetentionRules, thisRun?: Set<string>): string[] =>
@@ -259,50 +267,20 @@ describe('decideRetention with calendar rules', () => {
   });
 });
 
-const arbitraryBackups = fc
-  .array(
-    fc.record({
-      ageHours: fc.integer({ min: -2, max: 5000 }),
-      source: fc.constantFrom('vol-a', 'vol-b', 'vol-c'),
-      set: fc.constantFrom('default', 'weekly'),
-      state: fc.constantFrom<Backup['state']>(
-        'completed',
-        'completed',
-        'completed',
-        'pending',
-        'failed',
-      ),
-      protected: fc.boolean(),
-    }),
-    { maxLength: 40 },
-  )
-  .map((specs) =>
-    specs.map((spec, index) =>
-      backup(`snap-${index}`, spec.ageHours * HOUR, {
-        sourceId: spec.source,
-        set: spec.set,
-        state: spec.state,
-        tags: spec.protected ? { [TAGS.keep]: 'true' } : {},
-      }),
-    ),
-  );
-const arbitraryCalendar: fc.Arbitrary<CalendarRules> = fc
-  .record(
-    {
-      hourly: fc.integer({ min: 1, max: 30 }),
-      daily: fc.integer({ min: 1, max: 14 }),
-      weekly: fc.integer({ min: 1, max: 8 }),
-      monthly: fc.integer({ min: 1, max: 12 }),
-      yearly: fc.integer({ min: 1, max: 3 }),
-    },
-    { requiredKeys: [] },
-  )
-  .map((counts) => ({ ...counts, timeZone: 'Europe/Berlin' }));
+/** Listings where three backups in five are completed, a few made a little in the future (skew). */
+const arbitraryBackups = arbitraryListing({
+  ageHours: { min: -2, max: 5000 },
+  states: fc.constantFrom<BackupState>('completed', 'completed', 'completed', 'pending', 'failed'),
+});
+const berlinCalendar = arbitraryCalendar(
+  { hourly: 30, daily: 14, weekly: 8, monthly: 12, yearly: 3 },
+  fc.constant('Europe/Berlin'),
+);
 const arbitraryRules: fc.Arbitrary<RetentionRules> = fc.record(
   {
     generations: fc.integer({ min: 1, max: 10 }),
     keepWithinMs: fc.integer({ min: 1, max: 3000 }).map((hours) => hours * HOUR),
-    calendar: arbitraryCalendar,
+    calendar: berlinCalendar,
   },
   { requiredKeys: [] },
 );
@@ -358,9 +336,9 @@ describe('retention properties', () => {
     fc.assert(
       fc.property(
         arbitraryBackups,
-        fc.constantFrom(...CALENDAR_UNITS),
-        fc.integer({ min: 1, max: 20 }),
-        fc.constantFrom('UTC', 'Asia/Tokyo', 'America/New_York'),
+        arbitraryUnit,
+        arbitraryRuleCount,
+        arbitraryTimeZone,
         (backups, unit, n, timeZone) => {
           const kept = keptIds(backups, { calendar: { [unit]: n, timeZone } });
           const keptMore = new Set(keptIds(backups, { calendar: { [unit]: n + 1, timeZone } }));
@@ -372,7 +350,7 @@ describe('retention properties', () => {
 
   it('each calendar rule keeps at most N completed backups of a source, never two in one period', () => {
     fc.assert(
-      fc.property(arbitraryBackups, arbitraryCalendar, (backups, calendar) => {
+      fc.property(arbitraryBackups, berlinCalendar, (backups, calendar) => {
         const decisions = decideRetention(backups, { calendar }, { now: NOW });
         for (const group of new Set(backups.map((b) => `${b.set}/${b.sourceId}`))) {
           const reasons = decisions
@@ -401,7 +379,7 @@ describe('retention properties', () => {
     fc.assert(
       fc.property(
         arbitraryBackups,
-        arbitraryCalendar,
+        berlinCalendar,
         fc.integer({ min: -1000, max: 100_000 }),
         (backups, calendar, hours) => {
           const later = new Date(NOW.getTime() + hours * HOUR);
@@ -608,7 +586,7 @@ describe('retention properties with duplicates', () => {
   const shape = fc.record({
     ageHours: fc.integer({ min: 0, max: 3000 }),
     source: fc.constantFrom('vol-a', 'vol-b'),
-    state: fc.constantFrom<Backup['state']>('completed', 'completed', 'pending', 'failed'),
+    state: arbitraryState,
     protected: fc.boolean(),
     twins: fc.integer({ min: 0, max: 2 }),
   });
