@@ -1,5 +1,6 @@
 // The house rules of docs/architecture.md, as ESLint keeps them: a change that makes the pure core
 // import an adapter, the AWS SDK or the runner's toolkit fails the lint.
+import { readdirSync, readFileSync } from 'node:fs';
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../readme-iam.js';
@@ -55,4 +56,15 @@ describe('the pure core', () => {
       expect(results).toHaveLength(17);
     },
   );
+});
+
+describe('docs/architecture.md', () => {
+  it('gives every module of src/ its line in the module map', () => {
+    const map = readFileSync(`${ROOT}/docs/architecture.md`, 'utf8');
+    const modules = readdirSync(`${ROOT}/src`, { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.ts'))
+      .map((file) => `src/${file.replaceAll('\\', '/')}`);
+    expect(modules.length).toBeGreaterThan(40);
+    expect(modules.filter((module) => !map.includes(`| \`${module}\``))).toEqual([]);
+  });
 });
