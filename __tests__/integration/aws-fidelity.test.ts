@@ -28,15 +28,17 @@ import {
   DescribeDBSnapshotsCommand,
   RDSClient,
 } from '@aws-sdk/client-rds';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   AWS_SEMANTICS,
   CREATE_AND_COPY_ACTIONS,
   awsLike,
   type FidelityOptions,
 } from '../../scripts/aws-fidelity.mjs';
-import { startCountingProxy, type CountingProxy } from '../../scripts/counting-proxy.mjs';
+import type { CountingProxy } from '../../scripts/counting-proxy.mjs';
 import {
+  DR_REGION as DR,
+  MOTO_CREDENTIALS,
   REGION,
   createDbCluster,
   createDbInstance,
@@ -50,34 +52,30 @@ import {
   listDbSnapshots,
   listImages,
   listSnapshots,
-  motoEndpoint,
-  reset,
+  proxyPerTest,
 } from './helpers.js';
 
-const DR = 'us-west-2';
-const CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' };
-
+const own = proxyPerTest();
 let proxy: CountingProxy | undefined;
 
-beforeEach(reset);
-afterEach(async () => {
-  await proxy?.stop();
-  proxy = undefined;
-});
-
-/** A proxy in front of moto with these behaviours; stopped after the test. */
+/** A proxy in front of moto with these behaviours (only these); stopped after the test. */
 async function through(fidelity: FidelityOptions): Promise<CountingProxy> {
-  proxy = await startCountingProxy(motoEndpoint(), { fidelity });
+  proxy = await own({ fidelity });
   return proxy;
 }
 
-/** SDK clients that talk to the proxy, as the action's do. */
+/** SDK clients that talk to the test's proxy, as the action's do. */
 function clients(region: string = REGION): { ec2: EC2Client; rds: RDSClient } {
-  const endpoint = proxy!.endpoint;
-  return {
-    ec2: new EC2Client({ region, endpoint, credentials: CREDENTIALS }),
-    rds: new RDSClient({ region, endpoint, credentials: CREDENTIALS }),
-  };
+  const config = { region, endpoint: proxy!.endpoint, credentials: MOTO_CREDENTIALS };
+  return { ec2: new EC2Client(config), rds: new RDSClient(config) };
+}
+
+/** A new volume, and a proxy with these behaviours with its EC2 client in REGION. */
+async function volumeThrough(
+  fidelity: FidelityOptions,
+): Promise<{ volume: string; proxy: CountingProxy; ec2: EC2Client }> {
+  const volume = await createVolume();
+  return { volume, proxy: await through(fidelity), ec2: clients().ec2 };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -95,9 +93,7 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
 
 describe('visibilityDelayMs: EC2 eventual consistency', () => {
   it('leaves a new snapshot out of filtered describes and answers NotFound by id, then shows it', async () => {
-    const volume = await createVolume();
-    await through({ visibilityDelayMs: 600 });
-    const { ec2 } = clients();
+    const { volume, ec2 } = await volumeThrough({ visibilityDelayMs: 600 });
     const made = await ec2.send(new CreateSnapshotCommand({ VolumeId: volume }));
     const id = made.SnapshotId!;
     const byVolume = () =>
@@ -188,9 +184,7 @@ describe('visibilityDelayMs: EC2 eventual consistency', () => {
 
 describe('pendingMs: real creation times', () => {
   it('shows a snapshot pending with progress (in its create answer too), then completed', async () => {
-    const volume = await createVolume();
-    await through({ pendingMs: 800 });
-    const { ec2 } = clients();
+    const { volume, ec2 } = await volumeThrough({ pendingMs: 800 });
     const made = await ec2.send(new CreateSnapshotCommand({ VolumeId: volume }));
     expect(made.State).toBe('pending');
     expect(made.Progress).toMatch(/^\d{1,2}%$/);
@@ -537,9 +531,9 @@ describe('dbClusterStatus', () => {
 
 describe('lostAnswers: moto did it, the client heard nothing', () => {
   it('a lost CreateSnapshot answer (HTTP 500) is retried by the SDK: two snapshots in moto', async () => {
-    const volume = await createVolume();
-    const lossy = await through({ lostAnswers: { actions: ['CreateSnapshot'], mode: 'http500' } });
-    const made = await clients().ec2.send(new CreateSnapshotCommand({ VolumeId: volume }));
+    const lost: FidelityOptions = { lostAnswers: { actions: ['CreateSnapshot'], mode: 'http500' } };
+    const { volume, proxy: lossy, ec2 } = await volumeThrough(lost);
+    const made = await ec2.send(new CreateSnapshotCommand({ VolumeId: volume }));
     expect(lossy.count({ action: 'CreateSnapshot' })).toBe(2);
     expect(lossy.fidelity!.lost).toHaveLength(1);
     const held = (await listSnapshots(volume)).map((s) => s.id);
@@ -549,12 +543,12 @@ describe('lostAnswers: moto did it, the client heard nothing', () => {
   });
 
   it('a dropped connection is retried too, and `times` bounds the losses', async () => {
-    const volume = await createVolume();
-    const lossy = await through({
+    const lost: FidelityOptions = {
       lostAnswers: { actions: ['CreateSnapshot'], mode: 'drop', times: 1 },
-    });
-    await clients().ec2.send(new CreateSnapshotCommand({ VolumeId: volume }));
-    await clients().ec2.send(new CreateSnapshotCommand({ VolumeId: volume }));
+    };
+    const { volume, proxy: lossy, ec2 } = await volumeThrough(lost);
+    await ec2.send(new CreateSnapshotCommand({ VolumeId: volume }));
+    await ec2.send(new CreateSnapshotCommand({ VolumeId: volume }));
     expect(lossy.count({ action: 'CreateSnapshot' })).toBe(3);
     expect(await listSnapshots(volume)).toHaveLength(3);
   });
@@ -740,9 +734,7 @@ describe('accountQuotas', () => {
 
 describe('state and presets', () => {
   it('a moto reset through the proxy clears its state', async () => {
-    const volume = await createVolume();
-    const counted = await through({ visibilityDelayMs: 60_000 });
-    const { ec2 } = clients();
+    const { volume, proxy: counted, ec2 } = await volumeThrough({ visibilityDelayMs: 60_000 });
     const made = await ec2.send(new CreateSnapshotCommand({ VolumeId: volume }));
     expect(counted.fidelity!.hidden(REGION, 'snapshot', made.SnapshotId!)).toBe(true);
     const response = await fetch(`${counted.endpoint}/moto-api/reset`, { method: 'POST' });

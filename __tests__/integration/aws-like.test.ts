@@ -17,13 +17,19 @@ import {
 import { awsLike, AWS_SEMANTICS, type FidelityOptions } from '../../scripts/aws-fidelity.mjs';
 import type { AfterHook, BeforeHook, CountingProxy } from '../../scripts/counting-proxy.mjs';
 import {
+  DR_REGION as DR,
+  REGION,
+  TAG,
+  backupIds,
   clusterSnapshotsOfSet,
   createDbCluster,
   createDbInstance,
   createInstance,
   createVolume,
   dbSnapshotsOfSet,
-  expectGreen,
+  expectSuccess,
+  idsOf,
+  inputsFor,
   imagesOfSet,
   jsonOutput,
   listDbSnapshots,
@@ -32,12 +38,13 @@ import {
   proxyPerTest,
   rdsClient,
   runAction,
+  runIds,
   runLog,
   snapshotsOfSet,
+  successfulRuns,
   type ActionRun,
 } from './helpers.js';
 
-const DR = 'eu-west-1';
 const FAST = { SNAPSHOT_ROTATION_TIME_SCALE: '0.01' };
 /**
  * What every run here meets: hidden for 1 s, pending for 1.5 s, and the first answer of every
@@ -64,20 +71,15 @@ function runThrough(
   return runAction(inputs, { endpoint: fidelityProxy.endpoint, runId, env: FAST });
 }
 
-/** `count` green runs in a row (run ids `firstRunId`, +1 …); the backup each made, in order. */
+/** Successful runs in a row through the test's proxy, one per run id; the backup each made. */
 async function greenRuns(
   fidelityProxy: CountingProxy,
   inputs: Record<string, string>,
-  count: number,
-  firstRunId: number,
+  ids: string[],
 ): Promise<string[]> {
-  const made: string[] = [];
-  for (let run = 0; run < count; run++) {
-    const result = await runThrough(fidelityProxy, inputs, String(firstRunId + run));
-    expectGreen(result);
-    made.push(result.outputs['backup-id'] ?? '');
-  }
-  return made;
+  return backupIds(
+    await successfulRuns(inputs, ids, { endpoint: fidelityProxy.endpoint, env: FAST }),
+  );
 }
 
 /** How one target type is set up and read back in moto, for the whole-layer test. */
@@ -93,20 +95,18 @@ interface TargetKind {
   also?: (aws: CountingProxy, source: string) => void | Promise<void>;
 }
 
-const copyOfTags = (tags: Record<string, string>[]): string[] =>
-  tags.map((t) => t['snapshot-rotation:copy-of'] ?? '');
+/** The `copy-of` tags of `backups` (of those made from `source` when given), in order. */
+const copyOfTags = (backups: { tags: Record<string, string> }[], source?: string): string[] =>
+  backups
+    .filter((backup) => source === undefined || backup.tags[TAG.source] === source)
+    .map((backup) => backup.tags[TAG.copyOf] ?? '');
 
 const KINDS: TargetKind[] = [
   {
     type: 'ebs-volume',
     make: () => createVolume(),
-    backups: async (volume) => (await snapshotsOfSet(volume)).map((s) => s.id),
-    copiesOf: async (volume) =>
-      copyOfTags(
-        (await listSnapshots(undefined, DR))
-          .filter((s) => s.tags['snapshot-rotation:source'] === volume)
-          .map((s) => s.tags),
-      ),
+    backups: async (volume) => idsOf(await snapshotsOfSet(volume)),
+    copiesOf: async (volume) => copyOfTags(await listSnapshots(undefined, DR), volume),
     also: (aws) => {
       // Every create and copy was carried out twice by AWS (the first answer lost), yet one
       // backup and one copy a run is left: the twins were found and deleted as duplicates.
@@ -117,24 +117,17 @@ const KINDS: TargetKind[] = [
   {
     type: 'ec2-image',
     make: () => createInstance(),
-    backups: async (instance) => (await imagesOfSet(instance)).map((image) => image.id),
-    copiesOf: async (instance) =>
-      copyOfTags(
-        (await listImages(undefined, DR))
-          .filter((image) => image.tags['snapshot-rotation:source'] === instance)
-          .map((image) => image.tags),
-      ),
+    backups: async (instance) => idsOf(await imagesOfSet(instance)),
+    copiesOf: async (instance) => copyOfTags(await listImages(undefined, DR), instance),
     also: async (aws, instance) => {
       // The snapshots were tagged by CreateImage itself: no CreateTags call was ever needed.
       expect(aws.count({ action: 'CreateTags' })).toBe(0);
       // No snapshot of the set but those of the images still registered.
       const live = (await imagesOfSet(instance)).flatMap((image) => image.snapshotIds);
-      const setSnapshots = (await listSnapshots()).filter(
-        (s) => s.tags['snapshot-rotation:backup-set'] === 'default',
-      );
+      const setSnapshots = (await listSnapshots()).filter((s) => s.tags[TAG.set] === 'default');
       expect(setSnapshots.map((s) => s.id).sort()).toEqual(live.sort());
       // One image pruned at home, two replaced copies in the DR region: each with its snapshots.
-      expect(aws.count({ action: 'DeregisterImage', region: 'us-east-1' })).toBe(1);
+      expect(aws.count({ action: 'DeregisterImage', region: REGION })).toBe(1);
       expect(aws.count({ action: 'DeregisterImage', region: DR })).toBe(2);
       const deregistrations = aws.calls.filter((call) => call.action === 'DeregisterImage');
       expect(deregistrations.map((call) => call.params.DeleteAssociatedSnapshots)).toEqual([
@@ -147,10 +140,8 @@ const KINDS: TargetKind[] = [
   {
     type: 'rds-instance',
     make: () => createDbInstance('orders-db'),
-    backups: async (instance, region) =>
-      (await dbSnapshotsOfSet(instance, 'default', region)).map((s) => s.id),
-    copiesOf: async (instance) =>
-      copyOfTags((await dbSnapshotsOfSet(instance, 'default', DR)).map((s) => s.tags)),
+    backups: async (instance, region) => idsOf(await dbSnapshotsOfSet(instance, 'default', region)),
+    copiesOf: async (instance) => copyOfTags(await dbSnapshotsOfSet(instance, 'default', DR)),
     also: (aws) => {
       // The retried creates met DBSnapshotAlreadyExists and adopted their snapshot.
       expect(aws.fidelity!.lost.some((l) => l.action === 'CreateDBSnapshot')).toBe(true);
@@ -160,9 +151,8 @@ const KINDS: TargetKind[] = [
     type: 'rds-cluster',
     make: () => createDbCluster('orders-aurora'),
     backups: async (cluster, region) =>
-      (await clusterSnapshotsOfSet(cluster, 'default', region)).map((s) => s.id),
-    copiesOf: async (cluster) =>
-      copyOfTags((await clusterSnapshotsOfSet(cluster, 'default', DR)).map((s) => s.tags)),
+      idsOf(await clusterSnapshotsOfSet(cluster, 'default', region)),
+    copiesOf: async (cluster) => copyOfTags(await clusterSnapshotsOfSet(cluster, 'default', DR)),
   },
 ];
 
@@ -173,19 +163,16 @@ describe('every target type with the whole fidelity layer on', () => {
     async ({ type, make, backups, copiesOf, also }) => {
       const source = await make();
       const aws = await through(WHOLE_LAYER);
-      const inputs = {
-        'target-type': type,
-        'resource-id': source,
+      const inputs = inputsFor(type, source, {
         generations: '2',
         'copy-to-regions': DR,
         'copy-generations': '1',
-      };
+      });
 
       const made = await greenRuns(
         aws,
         inputs,
-        3,
-        9101 + 100 * KINDS.findIndex((k) => k.type === type),
+        runIds(9101 + 100 * KINDS.findIndex((k) => k.type === type), 3),
       );
 
       expect(await backups(source)).toEqual(made.slice(-2));
@@ -204,7 +191,7 @@ describe('each fix, against the behaviour that forced it', () => {
       { 'target-type': 'ebs-volume', 'resource-id': volume, generations: '1' },
       '9501',
     );
-    expectGreen(result);
+    expectSuccess(result);
     expect(result.stdout).not.toMatch(/disappeared/);
     expect(
       jsonOutput<{ targets: { backup: { state: string } }[] }>(result, 'report').targets[0]!.backup
@@ -215,12 +202,8 @@ describe('each fix, against the behaviour that forced it', () => {
   it('never counts or deletes a same-region copy made by hand with the set’s tags (RDS names no source on it)', async () => {
     const instance = await createDbInstance('orders-db');
     const aws = await through(AWS_SEMANTICS);
-    const first = await runThrough(
-      aws,
-      { 'target-type': 'rds-instance', 'resource-id': instance, generations: '1' },
-      '9601',
-    );
-    expectGreen(first);
+    const inputs = { 'target-type': 'rds-instance', 'resource-id': instance, generations: '1' };
+    await greenRuns(aws, inputs, ['9601']);
     const original = (await dbSnapshotsOfSet(instance))[0]!;
     await rdsClient().send(
       new CopyDBSnapshotCommand({
@@ -231,17 +214,9 @@ describe('each fix, against the behaviour that forced it', () => {
     );
     const handCopy = (await listDbSnapshots()).find((s) => s.id === 'hand-copy-of-orders');
     // The copy carries every tag of the set, as the console's "copy tags" gives it.
-    expect(handCopy?.tags['snapshot-rotation:backup-set']).toBe('default');
+    expect(handCopy?.tags[TAG.set]).toBe('default');
 
-    for (let run = 2; run <= 3; run++) {
-      expectGreen(
-        await runThrough(
-          aws,
-          { 'target-type': 'rds-instance', 'resource-id': instance, generations: '1' },
-          String(9600 + run),
-        ),
-      );
-    }
+    await greenRuns(aws, inputs, runIds(9602, 2));
     expect((await listDbSnapshots()).map((s) => s.id)).toContain('hand-copy-of-orders');
   });
 
@@ -291,15 +266,12 @@ describe('each fix, against the behaviour that forced it', () => {
       }),
     );
     const aws = await through(AWS_SEMANTICS);
-    const inputs = {
-      'target-type': 'rds-instance',
-      'resource-id': instance,
-      generations: '1',
-      'copy-to-regions': DR,
-    };
+    const inputs = inputsFor('rds-instance', instance, { generations: '1', 'copy-to-regions': DR });
     const refused = await runThrough(aws, inputs, '9801');
     expect(refused.code, runLog(refused)).toBe(1);
-    expect(refused.stdout).toMatch(/option group 'orders-og'.*copy-option-group.*eu-west-1/s);
+    expect(refused.stdout).toMatch(
+      new RegExp(`option group 'orders-og'.*copy-option-group.*${DR}`, 's'),
+    );
     expect(aws.count({ action: /^(Create|Copy)/ })).toBe(0);
 
     const copied = await runThrough(
@@ -307,7 +279,7 @@ describe('each fix, against the behaviour that forced it', () => {
       { ...inputs, 'copy-option-group': 'orders-og-dr' },
       '9802',
     );
-    expectGreen(copied);
+    expectSuccess(copied);
     const copyCall = aws.calls.find((call) => call.action === 'CopyDBSnapshot');
     expect(copyCall?.params.OptionGroupName).toBe('orders-og-dr');
   });
@@ -315,19 +287,11 @@ describe('each fix, against the behaviour that forced it', () => {
   it('skips a snapshot AWS refuses to delete (locked), deletes the others, and says what was left', async () => {
     const volume = await createVolume();
     const aws = await through(AWS_SEMANTICS);
-    const made = await greenRuns(
-      aws,
-      { 'target-type': 'ebs-volume', 'resource-id': volume, prune: 'false' },
-      3,
-      9901,
-    );
+    const ebs = { 'target-type': 'ebs-volume', 'resource-id': volume };
+    const made = await greenRuns(aws, { ...ebs, prune: 'false' }, runIds(9901, 3));
     aws.fidelity!.set({ ...AWS_SEMANTICS, locked: [made[0]!] });
-    const pruned = await runThrough(
-      aws,
-      { 'target-type': 'ebs-volume', 'resource-id': volume, generations: '1' },
-      '9904',
-    );
-    expectGreen(pruned);
+    const pruned = await runThrough(aws, { ...ebs, generations: '1' }, '9904');
+    expectSuccess(pruned);
     const newest = pruned.outputs['backup-id'];
     expect((await snapshotsOfSet(volume)).map((s) => s.id)).toEqual([made[0], newest]);
     const report = jsonOutput<{ targets: { message?: string; warnings: string[] }[] }>(
@@ -348,7 +312,7 @@ describe('each fix, against the behaviour that forced it', () => {
       { 'target-type': 'rds-instance', 'resource-id': instance, generations: '1' },
       '9951',
     );
-    expectGreen(result);
+    expectSuccess(result);
     expect(await dbSnapshotsOfSet(instance)).toHaveLength(1);
     expect(result.summary).toMatch(/quota .*could not be read/);
   });
@@ -356,24 +320,11 @@ describe('each fix, against the behaviour that forced it', () => {
   it('never copies an archived snapshot and copies the others', async () => {
     const volume = await createVolume();
     const aws = await through(AWS_SEMANTICS);
-    const made = await greenRuns(
-      aws,
-      { 'target-type': 'ebs-volume', 'resource-id': volume, generations: '3' },
-      2,
-      9961,
-    );
+    const inputs = { 'target-type': 'ebs-volume', 'resource-id': volume, generations: '3' };
+    const made = await greenRuns(aws, inputs, runIds(9961, 2));
     aws.fidelity!.set({ ...AWS_SEMANTICS, archived: [made[0]!] });
-    const result = await runThrough(
-      aws,
-      {
-        'target-type': 'ebs-volume',
-        'resource-id': volume,
-        generations: '3',
-        'copy-to-regions': DR,
-      },
-      '9963',
-    );
-    expectGreen(result);
+    const result = await runThrough(aws, { ...inputs, 'copy-to-regions': DR }, '9963');
+    expectSuccess(result);
     const copied = aws.calls
       .filter((call) => call.action === 'CopySnapshot')
       .map((call) => call.params.SourceSnapshotId);
@@ -387,15 +338,10 @@ describe('each fix, against the behaviour that forced it', () => {
     const aws = await through({ ...AWS_SEMANTICS, copySlotsTaken: { [DR]: 20 } });
     const result = await runThrough(
       aws,
-      {
-        'target-type': 'ebs-volume',
-        'resource-id': volume,
-        generations: '1',
-        'copy-to-regions': DR,
-      },
+      inputsFor('ebs-volume', volume, { generations: '1', 'copy-to-regions': DR }),
       '9971',
     );
-    expectGreen(result);
+    expectSuccess(result);
     const copies = jsonOutput<unknown[]>(result, 'copies');
     expect(copies).toEqual([]);
     expect(result.summary).toMatch(/queued/);
@@ -420,19 +366,14 @@ describe('each fix, against the behaviour that forced it', () => {
       return { ...answer, body };
     };
     const aws = await through(AWS_SEMANTICS, { after: showFailed });
-    const inputs = {
-      'target-type': 'rds-instance',
-      'resource-id': instance,
-      generations: '2',
-      'copy-to-regions': DR,
-    };
+    const inputs = inputsFor('rds-instance', instance, { generations: '2', 'copy-to-regions': DR });
     const first = await runThrough(aws, inputs, '9991');
-    expectGreen(first);
+    expectSuccess(first);
     const original = first.outputs['backup-id'] ?? '';
     failed.add(original);
 
     const second = await runThrough(aws, inputs, '9992');
-    expectGreen(second);
+    expectSuccess(second);
     failed.clear();
     const drCalls = aws.calls.filter((call) => call.region === DR).map((call) => call.action);
     const deleteAt = drCalls.lastIndexOf('DeleteDBSnapshot');

@@ -4,31 +4,24 @@
  * would have left them (the set's tags, `created-at` on each day), and one run of the action then
  * prunes them. The expected survivors are computed here, independently of src/retention.ts.
  */
-import { CreateSnapshotCommand } from '@aws-sdk/client-ec2';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
+  AWAY_REGION,
+  DAY_MS,
+  MISSING_VOLUME,
   REGION,
+  TAG,
+  createManualSnapshot,
   createVolume,
-  ec2Client,
   errorLines,
+  expectSuccess,
   jsonOutput,
   listSnapshots,
-  recordingEndpoint,
   reset,
   runAction,
+  runOffline,
   snapshotsOfSet,
-  type ActionRun,
 } from './helpers.js';
-
-const DAY = 86_400_000;
-const CREATED_AT = 'snapshot-rotation:created-at';
-
-function expectSuccess(run: ActionRun): void {
-  expect(
-    { code: run.code, status: run.outputs.status },
-    `action log:\n${run.stdout}\n${run.stderr}`,
-  ).toEqual({ code: 0, status: 'success' });
-}
 
 /**
  * Makes one snapshot of the volume per time, tagged as the action tags its backups of the `default`
@@ -37,26 +30,16 @@ function expectSuccess(run: ActionRun): void {
 async function seedBackups(volume: string, times: Date[], region = REGION): Promise<string[]> {
   const ids: string[] = [];
   for (let start = 0; start < times.length; start += 20) {
-    const batch = times.slice(start, start + 20).map(async (time) => {
-      const answer = await ec2Client(region).send(
-        new CreateSnapshotCommand({
-          VolumeId: volume,
-          Description: 'made by an earlier run',
-          TagSpecifications: [
-            {
-              ResourceType: 'snapshot',
-              Tags: [
-                { Key: 'snapshot-rotation:backup-set', Value: 'default' },
-                { Key: 'snapshot-rotation:source', Value: volume },
-                { Key: CREATED_AT, Value: time.toISOString() },
-              ],
-            },
-          ],
-        }),
+    const batch = times
+      .slice(start, start + 20)
+      .map((time) =>
+        createManualSnapshot(
+          volume,
+          region,
+          { [TAG.set]: 'default', [TAG.source]: volume, [TAG.createdAt]: time.toISOString() },
+          'made by an earlier run',
+        ),
       );
-      if (!answer.SnapshotId) throw new Error('moto returned no SnapshotId');
-      return answer.SnapshotId;
-    });
     ids.push(...(await Promise.all(batch)));
   }
   return ids;
@@ -76,7 +59,7 @@ function dateIn(time: Date, timeZone: string): string {
 function periods(time: Date, timeZone: string): Record<'day' | 'week' | 'month' | 'year', string> {
   const day = dateIn(time, timeZone);
   const date = new Date(`${day}T00:00:00Z`);
-  const monday = new Date(date.getTime() - ((date.getUTCDay() + 6) % 7) * DAY);
+  const monday = new Date(date.getTime() - ((date.getUTCDay() + 6) % 7) * DAY_MS);
   return {
     day,
     week: monday.toISOString().slice(0, 10),
@@ -136,7 +119,7 @@ describe('calendar retention', () => {
       // Tokyo days hold two backups and some none.
       const times = Array.from(
         { length: 400 },
-        (_, i) => new Date(now - (i + 1) * DAY - ((i * 397) % 1200) * 60_000),
+        (_, i) => new Date(now - (i + 1) * DAY_MS - ((i * 397) % 1200) * 60_000),
       );
       const seeded = await seedBackups(volume, times);
       const zone = 'Asia/Tokyo';
@@ -163,7 +146,7 @@ describe('calendar retention', () => {
       expect(made, 'the new backup is kept').toBeDefined();
       const all: Made[] = [
         ...seeded.map((id, i) => ({ id, createdAt: times[i] as Date })),
-        { id: newId, createdAt: new Date(made?.tags[CREATED_AT] ?? '') },
+        { id: newId, createdAt: new Date(made?.tags[TAG.createdAt] ?? '') },
       ];
 
       const expected = expectedKept(all, { day: 7, week: 4, month: 12, year: 2 }, zone);
@@ -218,12 +201,12 @@ describe('calendar retention', () => {
   );
 
   it('keeps copies in the destination by copy-keep-daily, in New York days', async () => {
-    const home = 'ap-northeast-1';
-    const dr = 'us-east-1';
+    const home = AWAY_REGION;
+    const dr = REGION;
     const zone = 'America/New_York';
     const volume = await createVolume(home);
     const now = Date.now();
-    const times = Array.from({ length: 6 }, (_, i) => new Date(now - (i + 1) * DAY - 3_600_000));
+    const times = Array.from({ length: 6 }, (_, i) => new Date(now - (i + 1) * DAY_MS - 3_600_000));
     const seeded = await seedBackups(volume, times, home);
 
     const run = await runAction(
@@ -244,16 +227,16 @@ describe('calendar retention', () => {
     const made = (await snapshotsOfSet(volume, 'default', home)).find((s) => s.id === newId);
     const all: Made[] = [
       ...seeded.map((id, i) => ({ id, createdAt: times[i] as Date })),
-      { id: newId, createdAt: new Date(made?.tags[CREATED_AT] ?? '') },
+      { id: newId, createdAt: new Date(made?.tags[TAG.createdAt] ?? '') },
     ];
     // At home every day's backup stays (10 days); the destination holds the 3 newest days' copies.
     expect(new Set((await snapshotsOfSet(volume, 'default', home)).map((s) => s.id))).toEqual(
       expectedKept(all, { day: 10 }, zone),
     );
     const copies = (await listSnapshots(undefined, dr)).filter(
-      (snapshot) => snapshot.tags['snapshot-rotation:source'] === volume,
+      (snapshot) => snapshot.tags[TAG.source] === volume,
     );
-    expect(new Set(copies.map((copy) => copy.tags['snapshot-rotation:copy-of']))).toEqual(
+    expect(new Set(copies.map((copy) => copy.tags[TAG.copyOf]))).toEqual(
       expectedKept(all, { day: 3 }, zone),
     );
     const report = jsonOutput<Report>(run, 'report');
@@ -273,24 +256,16 @@ describe('calendar retention', () => {
   });
 
   it('fails on an unknown timezone with one ::error:: line naming it, before any AWS call', async () => {
-    const endpoint = await recordingEndpoint();
-    try {
-      const run = await runAction(
-        {
-          'target-type': 'ebs-volume',
-          'resource-id': 'vol-0123456789abcdef0',
-          'keep-daily': '7',
-          timezone: 'Tokyo',
-        },
-        { endpoint: endpoint.endpoint },
-      );
-      expect(run.code).toBe(1);
-      expect(errorLines(run)).toEqual([
-        "::error::Input 'timezone' has an invalid value 'Tokyo': expected an IANA time zone name such as UTC, Asia/Tokyo or America/New_York (for a fixed offset, Etc/GMT-9 is UTC+9).",
-      ]);
-      expect(endpoint.requests).toEqual([]);
-    } finally {
-      await endpoint.close();
-    }
+    const { run, requests } = await runOffline({
+      'target-type': 'ebs-volume',
+      'resource-id': MISSING_VOLUME,
+      'keep-daily': '7',
+      timezone: 'Tokyo',
+    });
+    expect(run.code).toBe(1);
+    expect(errorLines(run)).toEqual([
+      "::error::Input 'timezone' has an invalid value 'Tokyo': expected an IANA time zone name such as UTC, Asia/Tokyo or America/New_York (for a fixed offset, Etc/GMT-9 is UTC+9).",
+    ]);
+    expect(requests).toEqual([]);
   });
 });

@@ -5,6 +5,10 @@
 import { CopySnapshotCommand, DeleteSnapshotCommand } from '@aws-sdk/client-ec2';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
+  AWAY_REGION,
+  DR_REGION,
+  REGION,
+  TAG,
   createDbCluster,
   createDbInstance,
   createInstance,
@@ -15,7 +19,9 @@ import {
   clusterSnapshotsOfSet,
   ec2Client,
   errorLines,
+  expectStatus,
   imagesOfSet,
+  inputsFor,
   jsonOutput,
   listClusterSnapshots,
   listDbSnapshots,
@@ -24,57 +30,44 @@ import {
   reset,
   runAction,
   snapshotsOfSet,
+  successfulRuns,
   type ActionRun,
 } from './helpers.js';
 
-const HOME = 'ap-northeast-1';
-const DR = 'us-east-1';
-const SET = 'snapshot-rotation:backup-set';
-const COPY_OF = 'snapshot-rotation:copy-of';
-const SOURCE_REGION = 'snapshot-rotation:source-region';
-const CREATED_AT = 'snapshot-rotation:created-at';
-const SOURCE = 'snapshot-rotation:source';
+/** The backups are made in HOME, where the runner is too, and copied to DR. */
+const HOME = AWAY_REGION;
+const DR = REGION;
 
-function expectSuccess(run: ActionRun): void {
-  expect(
-    { code: run.code, status: run.outputs.status },
-    `action log:\n${run.stdout}\n${run.stderr}`,
-  ).toEqual({ code: 0, status: 'success' });
+/** Runs the action in HOME once per run id, each expected to succeed; returns the runs. */
+function runTimes(inputs: Record<string, string>, runIds: string[]): Promise<ActionRun[]> {
+  return successfulRuns(inputs, runIds, { region: HOME });
 }
 
-/** Runs the action once per run id, each expected to succeed; returns the runs. */
-async function runTimes(inputs: Record<string, string>, runIds: string[]): Promise<ActionRun[]> {
-  const runs: ActionRun[] = [];
-  for (const runId of runIds) {
-    const run = await runAction(inputs, { runId, region: HOME });
-    expectSuccess(run);
-    runs.push(run);
-  }
-  return runs;
+/** Inputs of a run in HOME that backs up `resourceId` as `targetType` and copies to DR. */
+function copyInputs(
+  targetType: string,
+  resourceId: string,
+  extra: Record<string, string>,
+): Record<string, string> {
+  return inputsFor(targetType, resourceId, { region: HOME, 'copy-to-regions': DR, ...extra });
 }
 
 /** The snapshots of the set in `region` that are copies (carry `copy-of`). */
 async function snapshotCopies(region: string) {
   return (await listSnapshots(undefined, region)).filter(
-    (snapshot) => snapshot.tags[SET] === 'default' && snapshot.tags[COPY_OF],
+    (snapshot) => snapshot.tags[TAG.set] === 'default' && snapshot.tags[TAG.copyOf],
   );
 }
 
 beforeEach(reset);
 
 describe('ebs-volume copies', () => {
-  const inputsFor = (volume: string): Record<string, string> => ({
-    'target-type': 'ebs-volume',
-    'resource-id': volume,
-    region: HOME,
-    generations: '2',
-    'copy-to-regions': DR,
-    'copy-generations': '1',
-  });
+  const volumeInputs = (volume: string): Record<string, string> =>
+    copyInputs('ebs-volume', volume, { generations: '2', 'copy-generations': '1' });
 
   it('holds exactly one copy of the newest backup in the destination after two runs, tagged with its source', async () => {
     const volume = await createVolume(HOME, { Name: 'data' });
-    const [first, second] = await runTimes(inputsFor(volume), ['11', '12']);
+    const [first, second] = await runTimes(volumeInputs(volume), ['11', '12']);
     const newest = second?.outputs['backup-id'] ?? '';
 
     const copies = await snapshotCopies(DR);
@@ -84,12 +77,12 @@ describe('ebs-volume copies', () => {
       (snapshot) => snapshot.id === newest,
     );
     expect(copy?.tags).toMatchObject({
-      [COPY_OF]: newest,
-      [SOURCE_REGION]: HOME,
-      [SOURCE]: volume,
-      [SET]: 'default',
-      [CREATED_AT]: original?.tags[CREATED_AT],
-      'snapshot-rotation:run': '12',
+      [TAG.copyOf]: newest,
+      [TAG.sourceRegion]: HOME,
+      [TAG.source]: volume,
+      [TAG.set]: 'default',
+      [TAG.createdAt]: original?.tags[TAG.createdAt],
+      [TAG.run]: '12',
       Name: 'data',
     });
     expect(jsonOutput(second!, 'copies')).toEqual([
@@ -107,7 +100,7 @@ describe('ebs-volume copies', () => {
 
   it('never deletes a copy made by hand in the destination, with or without the set’s tags', async () => {
     const volume = await createVolume(HOME);
-    const [first] = await runTimes(inputsFor(volume), ['21']);
+    const [first] = await runTimes(volumeInputs(volume), ['21']);
     const original = first?.outputs['backup-id'] ?? '';
     const byHand = async (tags: Record<string, string>) => {
       const answer = await ec2Client(DR).send(
@@ -132,11 +125,11 @@ describe('ebs-volume copies', () => {
     const plain = await byHand({});
     // As a console copy with "copy tags" would be: the set's tags, an old age, but no copy-of.
     const withTags = await byHand({
-      [SET]: 'default',
-      [SOURCE]: volume,
-      [CREATED_AT]: '2020-01-01T00:00:00.000Z',
+      [TAG.set]: 'default',
+      [TAG.source]: volume,
+      [TAG.createdAt]: '2020-01-01T00:00:00.000Z',
     });
-    await runTimes(inputsFor(volume), ['22', '23']);
+    await runTimes(volumeInputs(volume), ['22', '23']);
     const ids = (await listSnapshots(undefined, DR)).map((snapshot) => snapshot.id);
     expect(ids).toEqual(expect.arrayContaining([plain, withTags]));
     expect(await snapshotCopies(DR)).toHaveLength(1);
@@ -144,47 +137,36 @@ describe('ebs-volume copies', () => {
 
   it('copies the newest backup again when its copy was deleted, without a new backup', async () => {
     const volume = await createVolume(HOME);
-    const [first] = await runTimes(inputsFor(volume), ['31']);
+    const [first] = await runTimes(volumeInputs(volume), ['31']);
     const copyId = jsonOutput<{ id: string }[]>(first!, 'copies')[0]?.id ?? '';
     await ec2Client(DR).send(new DeleteSnapshotCommand({ SnapshotId: copyId }));
 
-    const [second] = await runTimes({ ...inputsFor(volume), 'min-interval': '1d' }, ['32']);
+    const [second] = await runTimes({ ...volumeInputs(volume), 'min-interval': '1d' }, ['32']);
     expect(second?.outputs['backup-id']).toBe('');
     const copies = await snapshotCopies(DR);
-    expect(copies.map((copy) => copy.tags[COPY_OF])).toEqual([first?.outputs['backup-id']]);
+    expect(copies.map((copy) => copy.tags[TAG.copyOf])).toEqual([first?.outputs['backup-id']]);
     expect(copies[0]?.id).not.toBe(copyId);
   });
 
   it('leaves copies of another source region alone', async () => {
-    const other = await createVolume('eu-west-1');
-    await runTimes(
-      {
-        'target-type': 'ebs-volume',
-        'resource-id': other,
-        region: 'eu-west-1',
-        generations: '1',
-        'copy-to-regions': DR,
-      },
-      ['41'],
-    );
+    const other = await createVolume(DR_REGION);
+    await runTimes(copyInputs('ebs-volume', other, { region: DR_REGION, generations: '1' }), [
+      '41',
+    ]);
     const volume = await createVolume(HOME);
-    await runTimes(inputsFor(volume), ['42', '43', '44']);
-    const regions = (await snapshotCopies(DR)).map((copy) => copy.tags[SOURCE_REGION]).sort();
-    expect(regions).toEqual(['ap-northeast-1', 'eu-west-1']);
+    await runTimes(volumeInputs(volume), ['42', '43', '44']);
+    const regions = (await snapshotCopies(DR)).map((copy) => copy.tags[TAG.sourceRegion]).sort();
+    expect(regions).toEqual([HOME, DR_REGION].sort());
   });
 
   it('copies nothing in a dry run and reports what it would copy', async () => {
     const volume = await createVolume(HOME);
-    const run = await runAction(
-      { ...inputsFor(volume), 'dry-run': 'true' },
-      { runId: '51', region: HOME },
-    );
-    expectSuccess(run);
+    const [run] = await runTimes({ ...volumeInputs(volume), 'dry-run': 'true' }, ['51']);
     expect(await listSnapshots(undefined, DR)).toEqual([]);
-    expect(jsonOutput(run, 'copies')).toEqual([]);
+    expect(jsonOutput(run!, 'copies')).toEqual([]);
     const report = jsonOutput<{
       targets: { destinations: { region: string; copies: { result: string }[] }[] }[];
-    }>(run, 'report');
+    }>(run!, 'report');
     expect(report.targets[0]?.destinations).toEqual([
       expect.objectContaining({
         region: DR,
@@ -196,7 +178,7 @@ describe('ebs-volume copies', () => {
   it('refuses a destination that is the source region before any AWS call', async () => {
     const volume = await createVolume(HOME);
     const run = await runAction(
-      { ...inputsFor(volume), 'copy-to-regions': `${DR}\n${HOME}` },
+      { ...volumeInputs(volume), 'copy-to-regions': `${DR}\n${HOME}` },
       { runId: '61', region: HOME },
     );
     expect(run.code).not.toBe(0);
@@ -209,22 +191,15 @@ describe('ebs-volume copies', () => {
 describe('ec2-image copies', () => {
   it('keeps one copied AMI with its snapshot in the destination, and deletes the older copy with its snapshot', async () => {
     const instance = await createInstance(HOME, { Name: 'web' });
-    const inputs = {
-      'target-type': 'ec2-image',
-      'resource-id': instance,
-      region: HOME,
-      generations: '2',
-      'copy-to-regions': DR,
-      'copy-generations': '1',
-    };
+    const inputs = copyInputs('ec2-image', instance, { generations: '2', 'copy-generations': '1' });
     const [first, second] = await runTimes(inputs, ['71', '72']);
-    const copies = (await listImages(undefined, DR)).filter((image) => image.tags[COPY_OF]);
+    const copies = (await listImages(undefined, DR)).filter((image) => image.tags[TAG.copyOf]);
     expect(copies).toHaveLength(1);
     const [copy] = copies;
     expect(copy?.tags).toMatchObject({
-      [COPY_OF]: second?.outputs['backup-id'],
-      [SOURCE_REGION]: HOME,
-      [SOURCE]: instance,
+      [TAG.copyOf]: second?.outputs['backup-id'],
+      [TAG.sourceRegion]: HOME,
+      [TAG.source]: instance,
       Name: 'web',
     });
     expect(copy?.state).toBe('available');
@@ -232,7 +207,8 @@ describe('ec2-image copies', () => {
     const drSnapshots = await listSnapshots(undefined, DR);
     const copySnapshots = drSnapshots.filter((snapshot) => copy?.snapshotIds.includes(snapshot.id));
     expect(copySnapshots.length).toBeGreaterThan(0);
-    for (const snapshot of copySnapshots) expect(snapshot.tags[COPY_OF]).toBe(copy?.tags[COPY_OF]);
+    for (const snapshot of copySnapshots)
+      expect(snapshot.tags[TAG.copyOf]).toBe(copy?.tags[TAG.copyOf]);
     // The first copy went with its snapshots.
     const firstCopy = jsonOutput<{ id: string }[]>(first!, 'copies')[0]?.id;
     expect(jsonOutput(second!, 'deleted-ids')).toEqual([{ region: DR, id: firstCopy }]);
@@ -246,22 +222,18 @@ describe('ec2-image copies', () => {
 describe('rds-instance copies', () => {
   it('keeps one copy of the newest DB snapshot in the destination, under the same identifier', async () => {
     const db = await createDbInstance('orders', { region: HOME });
-    const inputs = {
-      'target-type': 'rds-instance',
-      'resource-id': db,
-      region: HOME,
+    const inputs = copyInputs('rds-instance', db, {
       'keep-within': '50d',
-      'copy-to-regions': DR,
       'copy-generations': '1',
-    };
+    });
     const [, second] = await runTimes(inputs, ['81', '82']);
     const newest = second?.outputs['backup-id'] ?? '';
-    const copies = (await listDbSnapshots(undefined, DR)).filter((s) => s.tags[COPY_OF]);
+    const copies = (await listDbSnapshots(undefined, DR)).filter((s) => s.tags[TAG.copyOf]);
     expect(copies.map((copy) => copy.id)).toEqual([newest]);
     expect(copies[0]?.tags).toMatchObject({
-      [COPY_OF]: newest,
-      [SOURCE_REGION]: HOME,
-      [SOURCE]: db,
+      [TAG.copyOf]: newest,
+      [TAG.sourceRegion]: HOME,
+      [TAG.source]: db,
     });
     expect(await dbSnapshotsOfSet(db, 'default', HOME)).toHaveLength(2);
   });
@@ -277,24 +249,16 @@ describe('rds-instance copies', () => {
         ),
       );
     }
-    const run = await runAction(
-      {
-        'target-type': 'rds-instance',
-        'resource-id': db,
-        region: HOME,
-        generations: '2',
-        'copy-to-regions': DR,
-      },
-      { runId: '85' },
-    );
+    const run = await runAction(copyInputs('rds-instance', db, { generations: '2' }), {
+      runId: '85',
+    });
 
-    expect(run.code).toBe(1);
-    expect(run.outputs.status).toBe('failed');
+    expectStatus(run, 'failed', 1);
     expect(await dbSnapshotsOfSet(db, 'default', HOME)).toHaveLength(1);
     expect(errorLines(run).join(' ')).toMatch(
       new RegExp(`would exceed the snapshot quota there: 100 of 100 used .*${DR}`),
     );
-    const copies = (await listDbSnapshots(undefined, DR)).filter((s) => s.tags[COPY_OF]);
+    const copies = (await listDbSnapshots(undefined, DR)).filter((s) => s.tags[TAG.copyOf]);
     expect(copies).toEqual([]);
   });
 
@@ -302,14 +266,11 @@ describe('rds-instance copies', () => {
     const db = await createDbInstance('secure', { region: HOME, encrypted: true });
     const plain = await createDbInstance('plain', { region: HOME });
     const run = await runAction(
+      copyInputs('rds-instance', `${db}, ${plain}`, { generations: '3' }),
       {
-        'target-type': 'rds-instance',
-        'resource-id': `${db}, ${plain}`,
+        runId: '91',
         region: HOME,
-        generations: '3',
-        'copy-to-regions': DR,
       },
-      { runId: '91', region: HOME },
     );
     expect(run.code).not.toBe(0);
     expect(run.outputs.status).toBe('partial');
@@ -317,21 +278,14 @@ describe('rds-instance copies', () => {
     expect(await dbSnapshotsOfSet(db, 'default', HOME)).toEqual([]);
     // The unencrypted one was backed up and copied; nothing of the encrypted one reached DR.
     expect(await dbSnapshotsOfSet(plain, 'default', HOME)).toHaveLength(1);
-    expect((await listDbSnapshots(undefined, DR)).map((s) => s.tags[SOURCE])).toEqual([plain]);
+    expect((await listDbSnapshots(undefined, DR)).map((s) => s.tags[TAG.source])).toEqual([plain]);
   });
 
   it('copies an encrypted instance’s snapshot with the destination’s key', async () => {
     const key = await createKmsKey(DR);
     const db = await createDbInstance('vault', { region: HOME, encrypted: true });
     const [run] = await runTimes(
-      {
-        'target-type': 'rds-instance',
-        'resource-id': db,
-        region: HOME,
-        generations: '3',
-        'copy-to-regions': DR,
-        'copy-kms-key-id': `${DR}=${key}`,
-      },
+      copyInputs('rds-instance', db, { generations: '3', 'copy-kms-key-id': `${DR}=${key}` }),
       ['101'],
     );
     expect(jsonOutput(run!, 'copies')).toEqual([
@@ -343,43 +297,32 @@ describe('rds-instance copies', () => {
     const db = await createDbInstance('vault', { region: HOME, encrypted: true });
     const missingKey = `arn:aws:kms:${DR}:123456789012:key/00000000-0000-0000-0000-000000000000`;
     const run = await runAction(
-      {
-        'target-type': 'rds-instance',
-        'resource-id': db,
-        region: HOME,
-        generations: '3',
-        'copy-to-regions': DR,
-        'copy-kms-key-id': missingKey,
-      },
+      copyInputs('rds-instance', db, { generations: '3', 'copy-kms-key-id': missingKey }),
       { runId: '111', region: HOME },
     );
     expect(run.code).not.toBe(0);
     expect(run.outputs.status).toBe('failed');
     expect(errorLines(run).join('\n')).toMatch(
-      /Could not copy DB snapshot .* to us-east-1: .*KMS/i,
+      new RegExp(`Could not copy DB snapshot .* to ${DR}: .*KMS`, 'i'),
     );
     expect(run.outputs['backup-id']).not.toBe('');
     expect(await dbSnapshotsOfSet(db, 'default', HOME)).toHaveLength(1);
-    expect((await listDbSnapshots(undefined, DR)).filter((s) => s.tags[COPY_OF])).toEqual([]);
+    expect((await listDbSnapshots(undefined, DR)).filter((s) => s.tags[TAG.copyOf])).toEqual([]);
   });
 });
 
 describe('rds-cluster copies', () => {
   it('keeps one copy of the newest cluster snapshot in the destination', async () => {
     const cluster = await createDbCluster('ledger', { region: HOME });
-    const inputs = {
-      'target-type': 'rds-cluster',
-      'resource-id': cluster,
-      region: HOME,
+    const inputs = copyInputs('rds-cluster', cluster, {
       generations: '2',
-      'copy-to-regions': DR,
       'copy-generations': '1',
-    };
+    });
     const [, second] = await runTimes(inputs, ['121', '122']);
     const newest = second?.outputs['backup-id'] ?? '';
-    const copies = (await listClusterSnapshots(undefined, DR)).filter((s) => s.tags[COPY_OF]);
+    const copies = (await listClusterSnapshots(undefined, DR)).filter((s) => s.tags[TAG.copyOf]);
     expect(copies.map((copy) => copy.id)).toEqual([newest]);
-    expect(copies[0]?.tags).toMatchObject({ [SOURCE_REGION]: HOME, [SOURCE]: cluster });
+    expect(copies[0]?.tags).toMatchObject({ [TAG.sourceRegion]: HOME, [TAG.source]: cluster });
     expect(await clusterSnapshotsOfSet(cluster, 'default', HOME)).toHaveLength(2);
   });
 });

@@ -4,29 +4,35 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
+  DR_REGION,
+  MISSING_VOLUME,
   REGION,
+  TAG,
+  backupIds,
   createManualSnapshot,
   createVolume,
   errorLines,
+  expectResourceTagsPick,
+  expectOneTaggedBackup,
+  expectOneError,
+  expectRerunReuses,
+  expectStatus,
+  expectSuccess,
   jsonOutput,
   listSnapshots,
-  recordingEndpoint,
   reset,
   runAction,
+  runIds,
+  runOffline,
   snapshotsOfSet,
+  sortedIds,
+  successfulRuns,
   tagSnapshot,
-  type ActionRun,
 } from './helpers.js';
 
-const MISSING_VOLUME = 'vol-0123456789abcdef0';
-const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
-
-/** Fails with the action's log, so a broken run explains itself. */
-function expectSuccess(run: ActionRun): void {
-  expect(
-    { code: run.code, status: run.outputs.status },
-    `action log:\n${run.stdout}\n${run.stderr}`,
-  ).toEqual({ code: 0, status: 'success' });
+/** Inputs of a run that backs up `volume`, five generations, changed by `extra`. */
+function volumeInputs(volume: string, extra: Record<string, string> = {}): Record<string, string> {
+  return { 'target-type': 'ebs-volume', 'resource-id': volume, generations: '5', ...extra };
 }
 
 /** Runs the action `count` times on one volume, each as a distinct workflow run; returns the ids. */
@@ -35,13 +41,7 @@ async function backUpTimes(
   inputs: Record<string, string>,
   firstRunId = 1000,
 ): Promise<string[]> {
-  const ids: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const run = await runAction(inputs, { runId: String(firstRunId + i) });
-    expectSuccess(run);
-    ids.push(run.outputs['backup-id'] ?? '');
-  }
-  return ids;
+  return backupIds(await successfulRuns(inputs, runIds(firstRunId, count)));
 }
 
 beforeEach(reset);
@@ -51,24 +51,13 @@ describe('retention by generations', () => {
     const volume = await createVolume(REGION, { Name: 'data' });
     const manual = await createManualSnapshot(volume);
     const weekly = await runAction(
-      {
-        'target-type': 'ebs-volume',
-        'resource-id': volume,
-        'backup-set': 'weekly',
-        generations: '1',
-      },
+      volumeInputs(volume, { 'backup-set': 'weekly', generations: '1' }),
       { runId: '500' },
     );
     expectSuccess(weekly);
 
-    const daily = { 'target-type': 'ebs-volume', 'resource-id': volume, generations: '5' };
-    const runs: ActionRun[] = [];
-    for (let i = 1; i <= 6; i++) {
-      const run = await runAction(daily, { runId: String(1000 + i) });
-      expectSuccess(run);
-      runs.push(run);
-    }
-    const created = runs.map((run) => run.outputs['backup-id']);
+    const runs = await successfulRuns(volumeInputs(volume), runIds(1001, 6));
+    const created = backupIds(runs);
     expect(new Set(created).size).toBe(6);
     expect(runs.slice(0, 5).map((run) => run.outputs['deleted-count'])).toEqual(Array(5).fill('0'));
 
@@ -78,7 +67,7 @@ describe('retention by generations', () => {
 
     const kept = await snapshotsOfSet(volume, 'default');
     expect(kept.map((snapshot) => snapshot.id)).toEqual(created.slice(1));
-    expect(kept.map((snapshot) => snapshot.tags['snapshot-rotation:run'])).toEqual([
+    expect(kept.map((snapshot) => snapshot.tags[TAG.run])).toEqual([
       '1002',
       '1003',
       '1004',
@@ -93,25 +82,21 @@ describe('retention by generations', () => {
 
   it('never deletes a snapshot of the set tagged snapshot-rotation:keep=true', async () => {
     const volume = await createVolume();
-    const inputs = { 'target-type': 'ebs-volume', 'resource-id': volume, generations: '5' };
+    const inputs = volumeInputs(volume);
     const [pinned, second, third] = await backUpTimes(3, inputs);
-    await tagSnapshot(pinned!, { 'snapshot-rotation:keep': 'true' });
+    await tagSnapshot(pinned!, { [TAG.keep]: 'true' });
 
     const run = await runAction({ ...inputs, generations: '1' }, { runId: '2000' });
     expectSuccess(run);
 
     const left = (await snapshotsOfSet(volume)).map((snapshot) => snapshot.id);
     expect(left).toEqual([pinned, run.outputs['backup-id']]);
-    expect(
-      jsonOutput<{ id: string }[]>(run, 'deleted-ids')
-        .map((entry) => entry.id)
-        .sort(),
-    ).toEqual([second, third].sort());
+    expect(sortedIds(run)).toEqual([second, third].sort());
   });
 
   it('refuses to delete more than max-deletions and names the number needed', async () => {
     const volume = await createVolume();
-    const inputs = { 'target-type': 'ebs-volume', 'resource-id': volume, generations: '5' };
+    const inputs = volumeInputs(volume);
     const old = await backUpTimes(2, inputs);
 
     const run = await runAction(
@@ -119,13 +104,11 @@ describe('retention by generations', () => {
       { runId: '2000' },
     );
 
-    expect(run.code).toBe(1);
-    expect(run.outputs.status).toBe('failed');
+    expectStatus(run, 'failed', 1);
     expect(run.outputs['deleted-count']).toBe('0');
-    const errors = errorLines(run);
-    expect(errors).toHaveLength(1);
-    expect(errors[0]).toContain('max-deletions');
-    expect(errors[0]).toMatch(/\b2\b/);
+    const error = expectOneError(run);
+    expect(error).toContain('max-deletions');
+    expect(error).toMatch(/\b2\b/);
     const left = (await snapshotsOfSet(volume)).map((snapshot) => snapshot.id);
     expect(left).toEqual(expect.arrayContaining(old));
   });
@@ -134,48 +117,19 @@ describe('retention by generations', () => {
 describe('the snapshot it makes', () => {
   it('carries the ownership tags, the volume’s own tags and the tags input from creation', async () => {
     const volume = await createVolume(REGION, { Name: 'data', Team: 'storage' });
-    const before = new Date();
-    const run = await runAction(
-      {
-        'target-type': 'ebs-volume',
-        'resource-id': volume,
-        generations: '5',
-        tags: 'Owner=platform\nCostCenter=42',
-      },
-      { runId: '424242' },
-    );
-    const after = new Date();
-    expectSuccess(run);
+    const inputs = volumeInputs(volume, { tags: 'Owner=platform\nCostCenter=42' });
 
-    const [snapshot, ...others] = await listSnapshots(volume);
-    expect(others).toEqual([]);
-    expect(snapshot?.id).toBe(run.outputs['backup-id']);
-    expect(jsonOutput(run, 'backup-ids')).toEqual([snapshot?.id]);
-    const tags = snapshot?.tags ?? {};
-    expect(tags).toMatchObject({
-      'snapshot-rotation:backup-set': 'default',
-      'snapshot-rotation:source': volume,
-      'snapshot-rotation:run': '424242',
-      Name: 'data',
-      Team: 'storage',
-      Owner: 'platform',
-      CostCenter: '42',
-    });
-    const createdAt = tags['snapshot-rotation:created-at'] ?? '';
-    expect(createdAt).toMatch(ISO_UTC);
-    expect(Date.parse(createdAt)).toBeGreaterThanOrEqual(before.getTime() - 1000);
-    expect(Date.parse(createdAt)).toBeLessThanOrEqual(after.getTime() + 1000);
+    const { backup } = await expectOneTaggedBackup(inputs, '424242', volume, listSnapshots);
+    // The volume's own tags, and those of the tags input.
+    expect(backup.tags).toMatchObject({ Name: 'data', Team: 'storage' });
+    expect(backup.tags).toMatchObject({ Owner: 'platform', CostCenter: '42' });
   });
 
   it('does not copy the volume’s tags when copy-tags is false', async () => {
     const volume = await createVolume(REGION, { Name: 'data' });
-    const run = await runAction({
-      'target-type': 'ebs-volume',
-      'resource-id': volume,
-      generations: '5',
-      'copy-tags': 'false',
-      tags: 'Owner=platform',
-    });
+    const run = await runAction(
+      volumeInputs(volume, { 'copy-tags': 'false', tags: 'Owner=platform' }),
+    );
     expectSuccess(run);
 
     const [snapshot] = await listSnapshots(volume);
@@ -187,21 +141,14 @@ describe('the snapshot it makes', () => {
 describe('idempotency', () => {
   it('reuses the snapshot of the same workflow run on a re-run', async () => {
     const volume = await createVolume();
-    const inputs = { 'target-type': 'ebs-volume', 'resource-id': volume, generations: '5' };
-    const first = await runAction(inputs, { runId: '31337' });
-    const again = await runAction(inputs, { runId: '31337' });
-    expectSuccess(first);
-    expectSuccess(again);
+    const reused = await expectRerunReuses(volumeInputs(volume), '31337');
 
-    expect(again.outputs['backup-id']).toBe(first.outputs['backup-id']);
-    expect((await listSnapshots(volume)).map((snapshot) => snapshot.id)).toEqual([
-      first.outputs['backup-id'],
-    ]);
+    expect((await listSnapshots(volume)).map((snapshot) => snapshot.id)).toEqual([reused]);
   });
 
   it('creates nothing within min-interval of the last snapshot and says why', async () => {
     const volume = await createVolume();
-    const inputs = { 'target-type': 'ebs-volume', 'resource-id': volume, generations: '5' };
+    const inputs = volumeInputs(volume);
     expectSuccess(await runAction(inputs, { runId: '1' }));
     const before = await listSnapshots(volume);
 
@@ -217,7 +164,7 @@ describe('idempotency', () => {
 describe('dry run', () => {
   it('changes nothing and reports what would be created and deleted', async () => {
     const volume = await createVolume(REGION, { Name: 'data' });
-    const inputs = { 'target-type': 'ebs-volume', 'resource-id': volume, generations: '5' };
+    const inputs = volumeInputs(volume);
     const existing = await backUpTimes(3, inputs);
     const before = await listSnapshots();
 
@@ -260,31 +207,18 @@ describe('invalid inputs', () => {
     async (_label, input, change) => {
       const volume = await createVolume();
       const inputs: Record<string, string> = {};
-      for (const [name, value] of Object.entries({
-        'target-type': 'ebs-volume',
-        'resource-id': volume,
-        generations: '5',
-        ...change,
-      })) {
+      for (const [name, value] of Object.entries({ ...volumeInputs(volume), ...change })) {
         if (value !== undefined) inputs[name] = value;
       }
 
       const run = await runAction(inputs);
-      expect(run.code).toBe(1);
-      const errors = errorLines(run);
-      expect(errors, run.stdout).toHaveLength(1);
-      expect(errors[0]).toContain(input);
+      expect(expectOneError(run)).toContain(input);
       expect(await listSnapshots()).toEqual([]);
 
       // The same run against an endpoint that records requests: not a single AWS call.
-      const recorder = await recordingEndpoint();
-      try {
-        const offline = await runAction(inputs, { env: { AWS_ENDPOINT_URL: recorder.endpoint } });
-        expect(offline.code).toBe(1);
-        expect(recorder.requests).toEqual([]);
-      } finally {
-        await recorder.close();
-      }
+      const offline = await runOffline(inputs);
+      expect(offline.run.code).toBe(1);
+      expect(offline.requests).toEqual([]);
     },
   );
 });
@@ -296,11 +230,7 @@ describe('several targets', () => {
   ])('backs up every volume of resource-id separated by %s', async (_label, separator) => {
     const first = await createVolume();
     const second = await createVolume();
-    const run = await runAction({
-      'target-type': 'ebs-volume',
-      'resource-id': [first, second].join(separator),
-      generations: '5',
-    });
+    const run = await runAction(volumeInputs([first, second].join(separator)));
     expectSuccess(run);
 
     const [a, b] = [await listSnapshots(first), await listSnapshots(second)];
@@ -313,14 +243,9 @@ describe('several targets', () => {
 
   it('backs up the volumes that exist and ends partial when one is missing', async () => {
     const good = await createVolume();
-    const run = await runAction({
-      'target-type': 'ebs-volume',
-      'resource-id': `${good}\n${MISSING_VOLUME}`,
-      generations: '5',
-    });
+    const run = await runAction(volumeInputs(`${good}\n${MISSING_VOLUME}`));
 
-    expect(run.code).toBe(1);
-    expect(run.outputs.status).toBe('partial');
+    expectStatus(run, 'partial', 1);
     const snapshots = await listSnapshots(good);
     expect(snapshots).toHaveLength(1);
     expect(jsonOutput(run, 'backup-ids')).toEqual([snapshots[0]?.id]);
@@ -330,48 +255,31 @@ describe('several targets', () => {
   });
 
   it('backs up only the volumes carrying resource-tags and lists them in targets', async () => {
-    const tagged = [
-      await createVolume(REGION, { Team: 'data' }),
-      await createVolume(REGION, { Team: 'data', Name: 'warehouse' }),
-    ];
-    const others = [await createVolume(REGION, { Team: 'web' }), await createVolume()];
-    const run = await runAction({
-      'target-type': 'ebs-volume',
-      'resource-tags': 'Team=data',
-      generations: '5',
-    });
-    expectSuccess(run);
-
-    expect(jsonOutput<string[]>(run, 'targets').sort()).toEqual([...tagged].sort());
-    for (const volume of tagged) expect(await listSnapshots(volume)).toHaveLength(1);
-    for (const volume of others) expect(await listSnapshots(volume)).toEqual([]);
+    await expectResourceTagsPick(
+      'ebs-volume',
+      (tags) => createVolume(REGION, tags),
+      (volume) => listSnapshots(volume),
+    );
   });
 });
 
 describe('region', () => {
   it('backs up in the region named by the region input, not the runner’s AWS_REGION', async () => {
-    const volume = await createVolume('eu-west-1');
-    const run = await runAction(
-      { 'target-type': 'ebs-volume', 'resource-id': volume, region: 'eu-west-1', generations: '5' },
-      { region: 'us-east-1' },
-    );
+    const volume = await createVolume(DR_REGION);
+    const run = await runAction(volumeInputs(volume, { region: DR_REGION }), { region: REGION });
     expectSuccess(run);
 
-    expect(await listSnapshots(volume, 'eu-west-1')).toHaveLength(1);
+    expect(await listSnapshots(volume, DR_REGION)).toHaveLength(1);
     expect(jsonOutput(run, 'deleted-ids')).toEqual([]);
   });
 
   it('fails naming the region input when neither it nor AWS_REGION is set', async () => {
     const volume = await createVolume();
-    const run = await runAction(
-      { 'target-type': 'ebs-volume', 'resource-id': volume, generations: '5' },
-      { env: { AWS_REGION: undefined, AWS_DEFAULT_REGION: undefined } },
-    );
+    const run = await runAction(volumeInputs(volume), {
+      env: { AWS_REGION: undefined, AWS_DEFAULT_REGION: undefined },
+    });
 
-    expect(run.code).toBe(1);
-    const errors = errorLines(run);
-    expect(errors).toHaveLength(1);
-    expect(errors[0]).toContain('region');
+    expect(expectOneError(run)).toContain('region');
     expect(await listSnapshots()).toEqual([]);
   });
 });
@@ -383,24 +291,22 @@ describe('backups the action did not make, carrying the set’s tags', () => {
   it('never counts or deletes a snapshot of another volume that carries this volume’s tags', async () => {
     const volume = await createVolume();
     const other = await createVolume();
-    const inputs = { 'target-type': 'ebs-volume', 'resource-id': volume, generations: '1' };
-    const first = await runAction(inputs, { runId: '8101' });
-    expectSuccess(first);
+    const inputs = volumeInputs(volume, { generations: '1' });
+    const [first] = await successfulRuns(inputs, ['8101']);
     // Tagged by hand like the set's, with an old age: the action would delete it first if it took
     // it for its own.
     const mislabelled = await createManualSnapshot(other, REGION, {
-      'snapshot-rotation:backup-set': 'default',
-      'snapshot-rotation:source': volume,
-      'snapshot-rotation:created-at': '2020-01-01T00:00:00.000Z',
+      [TAG.set]: 'default',
+      [TAG.source]: volume,
+      [TAG.createdAt]: '2020-01-01T00:00:00.000Z',
     });
 
-    const second = await runAction(inputs, { runId: '8102' });
-    expectSuccess(second);
+    const [second] = await successfulRuns(inputs, ['8102']);
 
     expect((await listSnapshots()).map((snapshot) => snapshot.id)).toContain(mislabelled);
     // Retention saw only the action's own two snapshots, and kept the newest.
-    expect(jsonOutput(second, 'deleted-ids')).toEqual([
-      { region: REGION, id: first.outputs['backup-id'] },
+    expect(jsonOutput(second!, 'deleted-ids')).toEqual([
+      { region: REGION, id: first!.outputs['backup-id'] },
     ]);
   });
 });

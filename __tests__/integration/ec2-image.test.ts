@@ -7,34 +7,35 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
+  MISSING_INSTANCE,
+  MISSING_VOLUME,
   REGION,
+  TAG,
+  backupIds,
   createInstance,
   createManualImage,
-  errorLines,
+  expectResourceTagsPick,
+  expectOneTaggedBackup,
+  expectOneError,
+  expectRerunReuses,
+  expectStatus,
+  expectSuccess,
   imageById,
   imagesOfSet,
   jsonOutput,
   listImages,
   listSnapshots,
-  recordingEndpoint,
   reset,
   runAction,
+  runIds,
+  runOffline,
+  successfulRuns,
   type ActionRun,
   type ImageInfo,
 } from './helpers.js';
 
-const MISSING_INSTANCE = 'i-0123456789abcdef0';
-const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 /** AWS's rule for AMI names: 3–128 of letters, digits, ( ) [ ] space . / - ' @ _ */
 const AMI_NAME = /^[A-Za-z0-9()[\] ./\-'@_]{3,128}$/;
-
-/** Fails with the action's log, so a broken run explains itself. */
-function expectSuccess(run: ActionRun): void {
-  expect(
-    { code: run.code, status: run.outputs.status },
-    `action log:\n${run.stdout}\n${run.stderr}`,
-  ).toEqual({ code: 0, status: 'success' });
-}
 
 function imageInputs(instanceId: string, extra: Record<string, string> = {}) {
   return { 'target-type': 'ec2-image', 'resource-id': instanceId, generations: '5', ...extra };
@@ -54,8 +55,8 @@ describe('retention by generations', () => {
 
     const runs: ActionRun[] = [];
     const images: ImageInfo[] = [];
-    for (let i = 1; i <= 4; i++) {
-      const run = await runAction(inputs, { runId: String(7000 + i) });
+    for (const runId of runIds(7001, 4)) {
+      const run = await runAction(inputs, { runId });
       expectSuccess(run);
       runs.push(run);
       // Read the new AMI right away: a later run may deregister it.
@@ -73,7 +74,7 @@ describe('retention by generations', () => {
 
     const kept = await imagesOfSet(instance);
     expect(kept.map((image) => image.id)).toEqual([created[2], created[3]]);
-    expect(kept.map((image) => image.tags['snapshot-rotation:run'])).toEqual(['7003', '7004']);
+    expect(kept.map((image) => image.tags[TAG.run])).toEqual(['7003', '7004']);
 
     const left = await snapshotIds();
     for (const pruned of images.slice(0, 2)) {
@@ -90,13 +91,7 @@ describe('retention by generations', () => {
     const manualSnapshots = (await imageById(manual)).snapshotIds;
     expect(manualSnapshots.length).toBeGreaterThan(0);
 
-    const inputs = imageInputs(instance, { generations: '1' });
-    const runs: ActionRun[] = [];
-    for (let i = 1; i <= 3; i++) {
-      const run = await runAction(inputs, { runId: String(8000 + i) });
-      expectSuccess(run);
-      runs.push(run);
-    }
+    const runs = await successfulRuns(imageInputs(instance, { generations: '1' }), runIds(8001, 3));
     for (const run of runs) {
       expect(
         jsonOutput<{ id: string }[]>(run, 'deleted-ids').map((entry) => entry.id),
@@ -115,41 +110,24 @@ describe('retention by generations', () => {
 describe('the AMI it makes', () => {
   it('carries the ownership tags, the instance’s tags and the tags input, on the image and its snapshots', async () => {
     const instance = await createInstance(REGION, { Name: 'web', Team: 'platform' });
-    const before = new Date();
-    const run = await runAction(imageInputs(instance, { tags: 'Owner=ops\nCostCenter=42' }), {
-      runId: '424242',
-    });
-    const after = new Date();
-    expectSuccess(run);
+    const inputs = imageInputs(instance, { tags: 'Owner=ops\nCostCenter=42' });
 
-    const [image, ...others] = await listImages(instance);
-    expect(others).toEqual([]);
-    expect(image?.id).toBe(run.outputs['backup-id']);
-    expect(jsonOutput(run, 'backup-ids')).toEqual([image?.id]);
-    expect(image?.state).toBe('available');
-    expect(image?.name).toMatch(AMI_NAME);
-    expect(image?.name).toContain(instance);
-
-    const tags = image?.tags ?? {};
-    expect(tags).toMatchObject({
-      'snapshot-rotation:backup-set': 'default',
-      'snapshot-rotation:source': instance,
-      'snapshot-rotation:run': '424242',
+    const { backup: image } = await expectOneTaggedBackup(inputs, '424242', instance, listImages);
+    expect(image.state).toBe('available');
+    expect(image.name).toMatch(AMI_NAME);
+    expect(image.name).toContain(instance);
+    expect(image.tags).toMatchObject({
       Name: 'web',
       Team: 'platform',
       Owner: 'ops',
       CostCenter: '42',
     });
-    const createdAt = tags['snapshot-rotation:created-at'] ?? '';
-    expect(createdAt).toMatch(ISO_UTC);
-    expect(Date.parse(createdAt)).toBeGreaterThanOrEqual(before.getTime() - 1000);
-    expect(Date.parse(createdAt)).toBeLessThanOrEqual(after.getTime() + 1000);
 
     const backing = (await listSnapshots()).filter((snapshot) =>
-      image?.snapshotIds.includes(snapshot.id),
+      image.snapshotIds.includes(snapshot.id),
     );
     expect(backing.length).toBeGreaterThan(0);
-    expect(backing).toHaveLength(image?.snapshotIds.length ?? -1);
+    expect(backing).toHaveLength(image.snapshotIds.length);
     for (const snapshot of backing) {
       expect(snapshot.tags).toMatchObject({
         'snapshot-rotation:backup-set': 'default',
@@ -160,8 +138,7 @@ describe('the AMI it makes', () => {
 
   it('gives each run’s AMI a distinct valid name', async () => {
     const instance = await createInstance();
-    const inputs = imageInputs(instance, { 'backup-set': 'nightly' });
-    for (let i = 1; i <= 3; i++) expectSuccess(await runAction(inputs, { runId: String(100 + i) }));
+    await successfulRuns(imageInputs(instance, { 'backup-set': 'nightly' }), runIds(101, 3));
 
     const names = (await imagesOfSet(instance, 'nightly')).map((image) => image.name);
     expect(names).toHaveLength(3);
@@ -173,17 +150,10 @@ describe('the AMI it makes', () => {
 describe('idempotency', () => {
   it('reuses the AMI of the same workflow run on a re-run', async () => {
     const instance = await createInstance();
-    const inputs = imageInputs(instance);
-    const first = await runAction(inputs, { runId: '31337' });
-    const again = await runAction(inputs, { runId: '31337' });
-    expectSuccess(first);
-    expectSuccess(again);
+    const reused = await expectRerunReuses(imageInputs(instance), '31337');
 
-    expect(first.outputs['backup-id']).toMatch(/^ami-/);
-    expect(again.outputs['backup-id']).toBe(first.outputs['backup-id']);
-    expect((await listImages(instance)).map((image) => image.id)).toEqual([
-      first.outputs['backup-id'],
-    ]);
+    expect(reused).toMatch(/^ami-/);
+    expect((await listImages(instance)).map((image) => image.id)).toEqual([reused]);
   });
 
   it('creates no AMI within min-interval of the last one and says why', async () => {
@@ -208,12 +178,7 @@ describe('dry run', () => {
   it('creates and deregisters nothing and reports what would be deleted', async () => {
     const instance = await createInstance();
     const inputs = imageInputs(instance);
-    const existing: string[] = [];
-    for (let i = 1; i <= 3; i++) {
-      const run = await runAction(inputs, { runId: String(900 + i) });
-      expectSuccess(run);
-      existing.push(run.outputs['backup-id'] ?? '');
-    }
+    const existing = backupIds(await successfulRuns(inputs, runIds(901, 3)));
     const images = await listImages();
     const snapshots = await listSnapshots();
 
@@ -239,7 +204,7 @@ describe('invalid inputs', () => {
   const cases: Case[] = [
     ['no-reboot maybe', 'no-reboot', { 'no-reboot': 'maybe' }],
     ['an instance id for ebs-volume', 'resource-id', { 'target-type': 'ebs-volume' }],
-    ['a volume id for ec2-image', 'resource-id', { 'resource-id': 'vol-0123456789abcdef0' }],
+    ['a volume id for ec2-image', 'resource-id', { 'resource-id': MISSING_VOLUME }],
     ['an instance id of 10 hex digits', 'resource-id', { 'resource-id': 'i-0123456789' }],
   ];
 
@@ -249,34 +214,22 @@ describe('invalid inputs', () => {
       const instance = await createInstance();
       const inputs = { ...imageInputs(instance), ...change };
 
-      const run = await runAction(inputs);
-      expect(run.code).toBe(1);
-      const errors = errorLines(run);
-      expect(errors, run.stdout).toHaveLength(1);
-      expect(errors[0]).toContain(input);
+      expect(expectOneError(await runAction(inputs))).toContain(input);
       expect(await listImages()).toEqual([]);
       expect(await listSnapshots()).toEqual([]);
 
       // The same run against an endpoint that records requests: not a single AWS call.
-      const recorder = await recordingEndpoint();
-      try {
-        const offline = await runAction(inputs, { env: { AWS_ENDPOINT_URL: recorder.endpoint } });
-        expect(offline.code).toBe(1);
-        expect(recorder.requests).toEqual([]);
-      } finally {
-        await recorder.close();
-      }
+      const offline = await runOffline(inputs);
+      expect(offline.run.code).toBe(1);
+      expect(offline.requests).toEqual([]);
     },
   );
 
   it('accepts the short instance id form i- + 8 hex digits as resource-id', async () => {
     // Valid input gets as far as EC2, which does not know the instance: not an input error.
-    const run = await runAction(imageInputs('i-0123abcd'));
-    expect(run.code).toBe(1);
-    const errors = errorLines(run);
-    expect(errors).toHaveLength(1);
-    expect(errors[0]).toContain('i-0123abcd was not found');
-    expect(errors[0]).not.toContain("Input 'resource-id'");
+    const error = expectOneError(await runAction(imageInputs('i-0123abcd')));
+    expect(error).toContain('i-0123abcd was not found');
+    expect(error).not.toContain("Input 'resource-id'");
   });
 });
 
@@ -284,32 +237,19 @@ describe('targets', () => {
   it('fails the run naming an instance that does not exist, and creates nothing', async () => {
     const run = await runAction(imageInputs(MISSING_INSTANCE));
 
-    expect(run.code).toBe(1);
-    expect(run.outputs.status).toBe('failed');
-    const errors = errorLines(run);
-    expect(errors).toHaveLength(1);
-    expect(errors[0]).toContain(MISSING_INSTANCE);
+    expectStatus(run, 'failed', 1);
+    expect(expectOneError(run)).toContain(MISSING_INSTANCE);
     expect(run.outputs['backup-id'] ?? '').toBe('');
     expect(await listImages()).toEqual([]);
     expect(await listSnapshots()).toEqual([]);
   });
 
   it('backs up only the instances carrying resource-tags and lists them in targets', async () => {
-    const tagged = [
-      await createInstance(REGION, { Team: 'data' }),
-      await createInstance(REGION, { Team: 'data', Name: 'warehouse' }),
-    ];
-    const others = [await createInstance(REGION, { Team: 'web' }), await createInstance()];
-    const run = await runAction({
-      'target-type': 'ec2-image',
-      'resource-tags': 'Team=data',
-      generations: '5',
-    });
-    expectSuccess(run);
-
-    expect(jsonOutput<string[]>(run, 'targets').sort()).toEqual([...tagged].sort());
-    for (const instance of tagged) expect(await listImages(instance)).toHaveLength(1);
-    for (const instance of others) expect(await listImages(instance)).toEqual([]);
+    const run = await expectResourceTagsPick(
+      'ec2-image',
+      (tags) => createInstance(REGION, tags),
+      (instance) => listImages(instance),
+    );
     expect(jsonOutput<string[]>(run, 'backup-ids').sort()).toEqual(
       (await listImages()).map((image) => image.id).sort(),
     );

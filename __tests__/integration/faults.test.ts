@@ -4,11 +4,10 @@
  * Every scenario ends by checking what moto holds: nothing that should be kept is ever deleted, and
  * repeated runs converge on the exact expected state.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AWS_SEMANTICS, type FidelityOptions } from '../../scripts/aws-fidelity.mjs';
 import {
   faults,
-  startCountingProxy,
   type Answer,
   type BeforeHook,
   type AfterHook,
@@ -16,46 +15,36 @@ import {
   type CountingProxy,
 } from '../../scripts/counting-proxy.mjs';
 import {
+  TAG,
+  backupIds,
   createDbInstance,
   createInstance,
   imagesOfSet,
   createManualSnapshot,
   createVolume,
   dbSnapshotsOfSet,
-  expectGreen,
+  expectSuccess,
   jsonOutput,
   listSnapshots,
-  motoEndpoint,
-  reset,
+  proxyPerTest,
   runAction,
+  runIds,
   runLog,
   snapshotsOfSet,
+  successfulRuns,
   tagSnapshot,
   type ActionRun,
   type RunActionOptions,
 } from './helpers.js';
 
-const KEEP = { 'snapshot-rotation:keep': 'true' };
+const KEEP = { [TAG.keep]: 'true' };
 const MUTATING = /^(Create|Delete|Copy|Deregister|Modify)/;
-
-let proxy: CountingProxy | undefined;
-
-beforeEach(reset);
-afterEach(async () => {
-  await proxy?.stop();
-  proxy = undefined;
-});
 
 /**
  * A proxy in front of moto with these hooks, behaving as AWS documents (AWS_SEMANTICS unless
- * `fidelity` says otherwise); stopped after the test.
+ * `fidelity` says otherwise); stopped after the test (moto is reset before each).
  */
-async function through(
-  hooks: { before?: BeforeHook; after?: AfterHook; fidelity?: FidelityOptions } = {},
-) {
-  proxy = await startCountingProxy(motoEndpoint(), { fidelity: AWS_SEMANTICS, ...hooks });
-  return proxy;
-}
+const through = proxyPerTest();
 
 /** Ids of a volume's snapshots of the set, oldest first. */
 async function setIds(volume: string, set = 'default'): Promise<string[]> {
@@ -83,7 +72,7 @@ describe('a throttling storm', () => {
           endpoint: storm.endpoint,
           runId: String(7100 + run),
         });
-        expectGreen(result);
+        expectSuccess(result);
         const ids = jsonOutput<string[]>(result, 'backup-ids');
         volumes.forEach((volume, index) => made.get(volume)!.push(ids[index]!));
         if (run === 1) {
@@ -107,15 +96,13 @@ describe('a throttling storm', () => {
   it('keeps RDS generations exact with 15% of the RDS calls answered Throttling or InternalFailure', async () => {
     const instance = await createDbInstance('orders-db');
     const storm = await through({ before: faults({ rate: 0.15, seed: 11, services: ['rds'] }) });
-    const made: string[] = [];
-    for (let run = 1; run <= 4; run++) {
-      const result = await runAction(
+    const made = backupIds(
+      await successfulRuns(
         { 'target-type': 'rds-instance', 'resource-id': instance, generations: '2' },
-        { endpoint: storm.endpoint, runId: String(7200 + run) },
-      );
-      expectGreen(result);
-      made.push(result.outputs['backup-id'] ?? '');
-    }
+        runIds(7201, 4),
+        { endpoint: storm.endpoint },
+      ),
+    );
     expect(storm.calls.filter((call) => call.fault).length).toBeGreaterThan(0);
     expect((await dbSnapshotsOfSet(instance)).map((s) => s.id).sort()).toEqual(
       made.slice(-2).sort(),
@@ -132,9 +119,7 @@ describe('hard failures', () => {
       generations: '2',
     };
     // A clean start: two backups of each volume, the first of volume 0 protected.
-    for (let run = 1; run <= 2; run++) {
-      expectGreen(await runAction(inputs, { runId: String(7300 + run) }));
-    }
+    await successfulRuns(inputs, runIds(7301, 2));
     const protectedId = (await setIds(volumes[0]!))[0]!;
     await tagSnapshot(protectedId, KEEP);
 
@@ -177,7 +162,7 @@ describe('hard failures', () => {
 
     // The storm is over: one clean run leaves exactly two generations (plus the protected one).
     const clean = await runAction(inputs, { runId: '7399' });
-    expectGreen(clean);
+    expectSuccess(clean);
     const last = jsonOutput<string[]>(clean, 'backup-ids');
     for (const [index, volume] of volumes.entries()) {
       const ids = await setIds(volume);
@@ -219,7 +204,6 @@ async function crashRun(
   const run = await runAction(inputs, options);
   expect(run.code, runLog(run)).toBeNull();
   await crash.stop();
-  proxy = undefined;
   return run;
 }
 
@@ -233,10 +217,7 @@ describe('crash and re-run with the same run id', () => {
   /** A volume with `count` backups of the set, made by earlier (uncrashed) runs. */
   async function volumeWithBackups(count: number): Promise<{ volume: string; ids: string[] }> {
     const volume = await createVolume();
-    for (let run = 1; run <= count; run++) {
-      const setup = { ...inputs(volume), generations: String(count) };
-      expectGreen(await runAction(setup, { runId: String(7400 + run) }));
-    }
+    await successfulRuns({ ...inputs(volume), generations: String(count) }, runIds(7401, count));
     return { volume, ids: await setIds(volume) };
   }
 
@@ -252,7 +233,7 @@ describe('crash and re-run with the same run id', () => {
     expect(afterCrash).toHaveLength(3); // the new one made, nothing pruned yet
 
     const rerun = await runAction(inputs(volume), { runId: '7450' });
-    expectGreen(rerun);
+    expectSuccess(rerun);
     expect(rerun.outputs['backup-id']).toBe(afterCrash[2]);
     expect(rerun.summary).toMatch(/reused/);
     expect(await setIds(volume)).toEqual([ids[1], afterCrash[2]]);
@@ -261,13 +242,11 @@ describe('crash and re-run with the same run id', () => {
   it('killed after AWS made the snapshot but before the action heard it: no duplicate on re-run', async () => {
     const { volume, ids } = await volumeWithBackups(1);
     await crashRun(inputs(volume), '7460', (call) => call.action === 'CreateSnapshot', true);
-    const made = (await snapshotsOfSet(volume)).filter(
-      (s) => s.tags['snapshot-rotation:run'] === '7460',
-    );
+    const made = (await snapshotsOfSet(volume)).filter((s) => s.tags[TAG.run] === '7460');
     expect(made).toHaveLength(1);
 
     const rerun = await runAction(inputs(volume), { runId: '7460' });
-    expectGreen(rerun);
+    expectSuccess(rerun);
     expect(rerun.outputs['backup-id']).toBe(made[0]!.id);
     expect(await setIds(volume)).toEqual([ids[0], made[0]!.id]);
   });
@@ -284,7 +263,7 @@ describe('crash and re-run with the same run id', () => {
     expect(afterCrash).toHaveLength(5); // 5 + the new one − the one deleted
 
     const rerun = await runAction(inputs(volume), { runId: '7470' });
-    expectGreen(rerun);
+    expectSuccess(rerun);
     expect(await setIds(volume)).toEqual([ids[4], afterCrash.at(-1)]);
   });
 });
@@ -293,9 +272,7 @@ describe('crash in the middle of pruning an image', () => {
   it('killed after deregistering an image whose snapshots AWS did not delete: the re-run deletes them', async () => {
     const instance = await createInstance();
     const inputs = { 'target-type': 'ec2-image', 'resource-id': instance, generations: '2' };
-    for (let run = 1; run <= 2; run++) {
-      expectGreen(await runAction(inputs, { runId: String(7500 + run) }));
-    }
+    await successfulRuns(inputs, runIds(7501, 2));
     const [oldest, second] = await imagesOfSet(instance);
     expect(oldest!.snapshotIds.length).toBeGreaterThan(0);
 
@@ -312,7 +289,7 @@ describe('crash in the middle of pruning an image', () => {
     for (const id of oldest!.snapshotIds) expect(all).toContain(id);
 
     const rerun = await runAction(inputs, { runId: '7510' });
-    expectGreen(rerun);
+    expectSuccess(rerun);
     const deleted = jsonOutput<{ id: string }[]>(rerun, 'deleted-ids').map((entry) => entry.id);
     expect(deleted.sort()).toEqual([...oldest!.snapshotIds].sort());
     expect(rerun.summary).toMatch(/no longer registered/);
@@ -340,7 +317,7 @@ describe('cancellation (SIGTERM, as the runner cancels)', () => {
     inputs: Record<string, string>,
     hooks: { before?: BeforeHook; after?: AfterHook },
     trigger: (call: Call) => boolean,
-  ): Promise<{ run: ActionRun; exitMs: number; changesAfter: string[] }> {
+  ): Promise<{ run: ActionRun; exitMs: number; changesAfter: string[]; watch: CountingProxy }> {
     const controller = new AbortController();
     let cancelledAt = 0;
     let callsAtCancel = 0;
@@ -369,7 +346,7 @@ describe('cancellation (SIGTERM, as the runner cancels)', () => {
       .slice(callsAtCancel)
       .filter((call) => MUTATING.test(call.action))
       .map((call) => call.action);
-    return { run, exitMs, changesAfter };
+    return { run, exitMs, changesAfter, watch };
   }
 
   it('mid-wait: exits within 5 s, makes no new change, writes outputs and the summary, fails', async () => {
@@ -397,7 +374,7 @@ describe('cancellation (SIGTERM, as the runner cancels)', () => {
       if (call.action === 'DescribeSnapshots') await new Promise((r) => setTimeout(r, 30_000));
       return undefined;
     };
-    const { run, exitMs, changesAfter } = await cancelWhen(
+    const { run, exitMs, changesAfter, watch } = await cancelWhen(
       { 'target-type': 'ebs-volume', 'resource-id': volume, generations: '1' },
       { before: slow },
       (call) => call.action === 'DescribeSnapshots',
@@ -406,7 +383,7 @@ describe('cancellation (SIGTERM, as the runner cancels)', () => {
     expect(exitMs, runLog(run)).toBeLessThan(5000);
     expect(run.code).toBe(1);
     expect(changesAfter).toEqual([]);
-    expect(proxy?.calls.filter((call) => MUTATING.test(call.action))).toEqual([]);
+    expect(watch.calls.filter((call) => MUTATING.test(call.action))).toEqual([]);
     expect(run.outputs.status).toBe('failed');
     expect(run.summary).toMatch(/cancel/i);
     expect(await listSnapshots()).toEqual([]);

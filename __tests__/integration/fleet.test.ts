@@ -7,14 +7,15 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startCountingProxy, type CountingProxy } from '../../scripts/counting-proxy.mjs';
 import {
+  MISSING_VOLUME,
   REGION,
   createVolume,
+  expectStatus,
   jsonOutput,
   listSnapshots,
   motoEndpoint,
   reset,
   runAction,
-  type ActionRun,
 } from './helpers.js';
 
 const FLEET = 200;
@@ -32,13 +33,6 @@ beforeEach(async () => {
   await reset();
   proxy.reset();
 });
-
-function expectStatus(run: ActionRun, status: string, code: number): void {
-  expect(
-    { code: run.code, status: run.outputs.status },
-    `action log:\n${run.stdout}\n${run.stderr}`,
-  ).toEqual({ code, status });
-}
 
 /** Describe calls of the run, by action: the listings and lookups, never per target. */
 function describes(): Record<string, number> {
@@ -122,7 +116,7 @@ describe('resource ids and tags together', () => {
   it('backs up every good volume when one id is missing, ends partial and fails the step', async () => {
     const byId = await volumes(3, {});
     const byTags = await volumes(4, { backup: 'nightly' });
-    const missing = 'vol-0123456789abcdef0';
+    const missing = MISSING_VOLUME;
 
     const run = await runAction(
       {

@@ -14,7 +14,6 @@ import {
   DescribeSnapshotsCommand,
   EC2Client,
   RunInstancesCommand,
-  type Tag,
 } from '@aws-sdk/client-ec2';
 import {
   AddTagsToResourceCommand,
@@ -25,7 +24,6 @@ import {
   DescribeDBClusterSnapshotsCommand,
   DescribeDBSnapshotsCommand,
   RDSClient,
-  type Tag as RdsTag,
 } from '@aws-sdk/client-rds';
 import { afterEach, beforeEach, expect, inject } from 'vitest';
 import { AWS_SEMANTICS, type FidelityOptions } from '../../scripts/aws-fidelity.mjs';
@@ -40,7 +38,40 @@ import { resetMoto } from '../../scripts/moto.mjs';
 
 export type { ActionRun };
 
+/**
+ * The runner's AWS_REGION (runAction's default), and where the helpers make and read state unless
+ * told.
+ */
 export const REGION = 'us-east-1';
+/** A second region: where copies of REGION's backups go, or a region other than the runner's. */
+export const DR_REGION = 'eu-west-1';
+/** A region apart from both, where backups are made to be copied into REGION (copies, calendar). */
+export const AWAY_REGION = 'ap-northeast-1';
+
+/** The backup set of a run whose inputs name none (action.yml's default). */
+export const DEFAULT_SET = 'default';
+
+/** The tags the action puts on its backups and their copies. */
+export const TAG = {
+  set: 'snapshot-rotation:backup-set',
+  source: 'snapshot-rotation:source',
+  createdAt: 'snapshot-rotation:created-at',
+  run: 'snapshot-rotation:run',
+  keep: 'snapshot-rotation:keep',
+  copyOf: 'snapshot-rotation:copy-of',
+  sourceRegion: 'snapshot-rotation:source-region',
+} as const;
+
+/** A well-formed volume id that moto does not hold. */
+export const MISSING_VOLUME = 'vol-0123456789abcdef0';
+/** A well-formed instance id that moto does not hold. */
+export const MISSING_INSTANCE = 'i-0123456789abcdef0';
+
+/** A day in milliseconds, for ages of backups. */
+export const DAY_MS = 86_400_000;
+
+/** moto's fake credentials: the helpers' clients use them, as every run of the action does. */
+export const MOTO_CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 
 /**
  * This worker's pair of moto and proxy: VITEST_POOL_ID is 1…maxWorkers, and no two test files that
@@ -102,21 +133,227 @@ export function runAction(
   return runActionProcess({ ...options, inputs, endpoint: options.endpoint ?? awsEndpoint() });
 }
 
-const clients = new Map<string, EC2Client>();
+// ---------------------------------------------------------------------------------------------
+// Runs of the action, and what a test asserts of them.
 
-/** An EC2 client of moto in `region`, with fake credentials. */
-export function ec2Client(region: string = REGION): EC2Client {
-  let client = clients.get(region);
-  if (!client) {
-    client = new EC2Client({
-      region,
-      endpoint: motoEndpoint(),
-      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-    });
-    clients.set(region, client);
-  }
-  return client;
+/** Inputs of a run that backs up `resourceId` as `targetType`, with `extra` inputs. */
+export function inputsFor(
+  targetType: string,
+  resourceId: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return { 'target-type': targetType, 'resource-id': resourceId, ...extra };
 }
+
+/** `count` run ids from `first` on: `runIds(1001, 3)` is `['1001', '1002', '1003']`. */
+export function runIds(first: number, count: number): string[] {
+  return Array.from({ length: count }, (_, i) => String(first + i));
+}
+
+/** Runs the action once per run id, in order, each expected to succeed; returns the runs. */
+export async function successfulRuns(
+  inputs: Record<string, string>,
+  ids: string[],
+  options: RunActionOptions = {},
+): Promise<ActionRun[]> {
+  const runs: ActionRun[] = [];
+  for (const runId of ids) {
+    const run = await runAction(inputs, { ...options, runId });
+    expectSuccess(run);
+    runs.push(run);
+  }
+  return runs;
+}
+
+/** The ids of these backups (or other records), in order. */
+export function idsOf(items: { id: string }[]): string[] {
+  return items.map((item) => item.id);
+}
+
+/** The backup each run made (its `backup-id`, '' for none), in order. */
+export function backupIds(runs: ActionRun[]): string[] {
+  return runs.map((run) => run.outputs['backup-id'] ?? '');
+}
+
+const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+
+/**
+ * Runs the action as workflow run `runId`, expecting success, and asserts that it made one backup
+ * of `source` (as `list` lists a source's backups afterwards), reported as `backup-id` and
+ * `backup-ids`, with the action's tags: the default set, the source, the run, and a `created-at`
+ * in ISO 8601 UTC within a second of the run. Returns the run and that backup.
+ */
+export async function expectOneTaggedBackup<T extends { id: string; tags: Record<string, string> }>(
+  inputs: Record<string, string>,
+  runId: string,
+  source: string,
+  list: (source: string) => Promise<T[]>,
+): Promise<{ run: ActionRun; backup: T }> {
+  const before = new Date();
+  const run = await runAction(inputs, { runId });
+  const after = new Date();
+  expectSuccess(run);
+
+  const [backup, ...others] = await list(source);
+  expect(others).toEqual([]);
+  expect(backup?.id).toBe(run.outputs['backup-id']);
+  expect(jsonOutput(run, 'backup-ids')).toEqual([backup?.id]);
+  const tags = backup?.tags ?? {};
+  expect(tags).toMatchObject({ [TAG.set]: DEFAULT_SET, [TAG.source]: source, [TAG.run]: runId });
+  const createdAt = tags[TAG.createdAt] ?? '';
+  expect(createdAt).toMatch(ISO_UTC);
+  expect(Date.parse(createdAt)).toBeGreaterThanOrEqual(before.getTime() - 1000);
+  expect(Date.parse(createdAt)).toBeLessThanOrEqual(after.getTime() + 1000);
+  return { run, backup: backup! };
+}
+
+/**
+ * Runs the action twice as one workflow run (the same run id), both successful, and asserts that
+ * the second reused the first's backup; returns its id.
+ */
+export async function expectRerunReuses(
+  inputs: Record<string, string>,
+  runId: string,
+): Promise<string> {
+  const first = await runAction(inputs, { runId });
+  const again = await runAction(inputs, { runId });
+  expectSuccess(first);
+  expectSuccess(again);
+  expect(again.outputs['backup-id']).toBe(first.outputs['backup-id']);
+  return first.outputs['backup-id'] ?? '';
+}
+
+/**
+ * Runs the action against a local endpoint that records every request and answers 500 (not moto):
+ * the run and the requests it made, to prove that a run makes no AWS call at all.
+ */
+export async function runOffline(
+  inputs: Record<string, string>,
+  options: Omit<RunActionOptions, 'endpoint'> = {},
+): Promise<{ run: ActionRun; requests: string[] }> {
+  const requests: string[] = [];
+  const server = createServer((request, response) => {
+    requests.push(`${request.method ?? ''} ${request.url ?? ''}`);
+    request.resume();
+    response.writeHead(500).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return { run: await runAction(inputs, { ...options, endpoint }), requests };
+  } finally {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
+/** A run's exit code, status and log, for assertion messages. */
+export function runLog(run: ActionRun): string {
+  return `exit ${run.code}, status ${run.outputs.status}\n${run.stdout}\n${run.stderr}`;
+}
+
+/** Asserts a run's exit code and status (the log when they are not these). */
+export function expectStatus(run: ActionRun, status: string, code: number): void {
+  expect({ code: run.code, status: run.outputs.status }, runLog(run)).toEqual({ code, status });
+}
+
+/** Asserts a successful run: exit code 0 and status `success` (the log when not). */
+export function expectSuccess(run: ActionRun): void {
+  expectStatus(run, 'success', 0);
+}
+
+/** Lines of the action's log that are workflow error commands. */
+export function errorLines(run: ActionRun): string[] {
+  return run.stdout.split(/\r?\n/).filter((line) => line.startsWith('::error'));
+}
+
+/** Asserts exit code 1 and exactly one `::error::` line in the log; returns that line. */
+export function expectOneError(run: ActionRun): string {
+  expect(run.code, runLog(run)).toBe(1);
+  const errors = errorLines(run);
+  expect(errors, run.stdout).toHaveLength(1);
+  return errors[0] ?? '';
+}
+
+/** Parses a JSON output, failing with the run's log when it is absent or not JSON. */
+export function jsonOutput<T = unknown>(run: ActionRun, name: string): T {
+  const value = run.outputs[name];
+  if (value === undefined) {
+    throw new Error(`Output '${name}' was not set. Log:\n${run.stdout}\n${run.stderr}`);
+  }
+  return JSON.parse(value) as T;
+}
+
+/** The ids of a run's JSON output of `{ id }` entries (`deleted-ids` unless told), sorted. */
+export function sortedIds(run: ActionRun, output = 'deleted-ids'): string[] {
+  return jsonOutput<{ id: string }[]>(run, output)
+    .map((entry) => entry.id)
+    .sort();
+}
+
+/**
+ * Asserts a successful run whose `targets` are `expected` (in any order), each with one backup as
+ * `backupsOf` lists them.
+ */
+export async function expectBackedUp(
+  run: ActionRun,
+  expected: string[],
+  backupsOf: (source: string) => Promise<unknown[]>,
+): Promise<void> {
+  expectSuccess(run);
+  expect(jsonOutput<string[]>(run, 'targets').sort()).toEqual([...expected].sort());
+  for (const source of expected) expect(await backupsOf(source)).toHaveLength(1);
+}
+
+/**
+ * `resource-tags` for an EC2 target type: makes (with `make`) two sources tagged Team=data, one of
+ * them named too, and two that are not (Team=web, and no tags); one run with `resource-tags:
+ * Team=data` must back up the two tagged ones, list them in `targets`, and leave the others
+ * without a backup (as `backupsOf` lists a source's backups). Returns the run.
+ */
+export async function expectResourceTagsPick(
+  targetType: string,
+  make: (tags?: Record<string, string>) => Promise<string>,
+  backupsOf: (source: string) => Promise<unknown[]>,
+): Promise<ActionRun> {
+  const tagged = [await make({ Team: 'data' }), await make({ Team: 'data', Name: 'warehouse' })];
+  const others = [await make({ Team: 'web' }), await make()];
+  const run = await runAction({
+    'target-type': targetType,
+    'resource-tags': 'Team=data',
+    generations: '5',
+  });
+  await expectBackedUp(run, tagged, backupsOf);
+  for (const source of others) expect(await backupsOf(source)).toEqual([]);
+  return run;
+}
+
+export interface OwnProxyOptions {
+  fidelity?: FidelityOptions;
+  before?: BeforeHook;
+  after?: AfterHook;
+}
+
+/**
+ * For a test file whose tests each put a proxy of their own in front of moto: resets moto before
+ * each test and stops the test's proxy after it. The returned function starts that proxy, behaving
+ * as AWS documents (AWS_SEMANTICS unless `fidelity` says otherwise), with the given hooks.
+ */
+export function proxyPerTest(): (options?: OwnProxyOptions) => Promise<CountingProxy> {
+  let proxy: CountingProxy | undefined;
+  beforeEach(reset);
+  afterEach(async () => {
+    await proxy?.stop();
+    proxy = undefined;
+  });
+  return async (options = {}) => {
+    await proxy?.stop();
+    proxy = await startCountingProxy(motoEndpoint(), { fidelity: AWS_SEMANTICS, ...options });
+    return proxy;
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// State in moto, made and read through the SDK as a person or another tool would.
 
 /**
  * Wipes all of moto's state, through the AWS_SEMANTICS proxy so that it forgets what it knew too;
@@ -126,18 +363,83 @@ export function reset(): Promise<void> {
   return resetMoto(awsEndpoint());
 }
 
+/** The client of this worker's moto in `region`, made once per region with moto's credentials. */
+function motoClient<T>(
+  clients: Map<string, T>,
+  region: string,
+  make: (config: { region: string; endpoint: string; credentials: typeof MOTO_CREDENTIALS }) => T,
+): T {
+  let client = clients.get(region);
+  if (!client) {
+    client = make({ region, endpoint: motoEndpoint(), credentials: MOTO_CREDENTIALS });
+    clients.set(region, client);
+  }
+  return client;
+}
+
+const ec2Clients = new Map<string, EC2Client>();
+const rdsClients = new Map<string, RDSClient>();
+
+/** An EC2 client of moto in `region`. */
+export function ec2Client(region: string = REGION): EC2Client {
+  return motoClient(ec2Clients, region, (config) => new EC2Client(config));
+}
+
+/** An RDS client of moto in `region`. */
+export function rdsClient(region: string = REGION): RDSClient {
+  return motoClient(rdsClients, region, (config) => new RDSClient(config));
+}
+
+/** What moto answered a create with: the new resource's id, failing when it gave none. */
+function made(id: string | undefined, what: string): string {
+  if (!id) throw new Error(`moto returned no ${what}`);
+  return id;
+}
+
+/** A tag as the SDKs take it (EC2 and RDS alike). */
+interface SdkTag {
+  Key: string;
+  Value: string;
+}
+
+/** Tags as the SDKs take them. */
+function tagList(tags: Record<string, string>): SdkTag[] {
+  return Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+}
+
+/** Tags as the SDKs answer them, by key. */
+function tagRecord(tags: { Key?: string; Value?: string }[] | undefined): Record<string, string> {
+  return Object.fromEntries((tags ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? '']));
+}
+
 type TaggedResourceType = 'volume' | 'snapshot' | 'instance' | 'image';
 
 function tagSpecifications(
   resourceType: TaggedResourceType,
   tags: Record<string, string>,
-): { TagSpecifications?: { ResourceType: TaggedResourceType; Tags: Tag[] }[] } {
-  const list = Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+): { TagSpecifications?: { ResourceType: TaggedResourceType; Tags: SdkTag[] }[] } {
+  const list = tagList(tags);
   return list.length > 0 ? { TagSpecifications: [{ ResourceType: resourceType, Tags: list }] } : {};
 }
 
-function tagRecord(tags: Tag[] | undefined): Record<string, string> {
-  return Object.fromEntries((tags ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? '']));
+/** Oldest first by the `created-at` tag, else by `madeAt` (moto's creation time), then by id. */
+function oldestFirst<T extends { id: string; tags: Record<string, string> }>(
+  items: T[],
+  madeAt: (item: T) => string,
+): T[] {
+  const key = (item: T): string => item.tags[TAG.createdAt] ?? madeAt(item);
+  return items.sort((a, b) => key(a).localeCompare(key(b)) || a.id.localeCompare(b.id));
+}
+
+/**
+ * A lister of one backup set's backups of one source (the default set and REGION unless told),
+ * oldest first, from `list`, which lists all the backups of a source.
+ */
+function setLister<T extends { tags: Record<string, string> }>(
+  list: (source: string, region: string) => Promise<T[]>,
+): (source: string, set?: string, region?: string) => Promise<T[]> {
+  return async (source, set = DEFAULT_SET, region = REGION) =>
+    (await list(source, region)).filter((backup) => backup.tags[TAG.set] === set);
 }
 
 /** Makes a 1 GiB volume in `${region}a` and returns its id. */
@@ -152,25 +454,27 @@ export async function createVolume(
       ...tagSpecifications('volume', tags),
     }),
   );
-  if (!volume.VolumeId) throw new Error('moto returned no VolumeId');
-  return volume.VolumeId;
+  return made(volume.VolumeId, 'VolumeId');
 }
 
-/** Makes a snapshot by hand, as a person or another tool would; returns its id. */
+/**
+ * Makes a snapshot by hand, as a person or another tool would (or, with the set's tags, an earlier
+ * run of the action); returns its id.
+ */
 export async function createManualSnapshot(
   volumeId: string,
   region: string = REGION,
   tags: Record<string, string> = {},
+  description = 'made by hand',
 ): Promise<string> {
   const snapshot = await ec2Client(region).send(
     new CreateSnapshotCommand({
       VolumeId: volumeId,
-      Description: 'made by hand',
+      Description: description,
       ...tagSpecifications('snapshot', tags),
     }),
   );
-  if (!snapshot.SnapshotId) throw new Error('moto returned no SnapshotId');
-  return snapshot.SnapshotId;
+  return made(snapshot.SnapshotId, 'SnapshotId');
 }
 
 /** Adds tags to an existing snapshot (e.g. `snapshot-rotation:keep=true`, as a person would). */
@@ -180,10 +484,7 @@ export async function tagSnapshot(
   region: string = REGION,
 ): Promise<void> {
   await ec2Client(region).send(
-    new CreateTagsCommand({
-      Resources: [snapshotId],
-      Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
-    }),
+    new CreateTagsCommand({ Resources: [snapshotId], Tags: tagList(tags) }),
   );
 }
 
@@ -215,21 +516,11 @@ export async function listSnapshots(
     startTime: snapshot.StartTime,
     tags: tagRecord(snapshot.Tags),
   }));
-  const key = (snapshot: SnapshotInfo): string =>
-    snapshot.tags['snapshot-rotation:created-at'] ?? snapshot.startTime?.toISOString() ?? '';
-  return snapshots.sort((a, b) => key(a).localeCompare(key(b)) || a.id.localeCompare(b.id));
+  return oldestFirst(snapshots, (snapshot) => snapshot.startTime?.toISOString() ?? '');
 }
 
 /** The snapshots of one backup set of one volume, oldest first. */
-export async function snapshotsOfSet(
-  volumeId: string,
-  set = 'default',
-  region: string = REGION,
-): Promise<SnapshotInfo[]> {
-  return (await listSnapshots(volumeId, region)).filter(
-    (snapshot) => snapshot.tags['snapshot-rotation:backup-set'] === set,
-  );
-}
+export const snapshotsOfSet = setLister(listSnapshots);
 
 /**
  * The image id that test instances are launched from. moto (with MOTO_EC2_LOAD_DEFAULT_AMIS=false)
@@ -252,9 +543,7 @@ export async function createInstance(
       ...tagSpecifications('instance', tags),
     }),
   );
-  const instanceId = reservation.Instances?.[0]?.InstanceId;
-  if (!instanceId) throw new Error('moto returned no InstanceId');
-  return instanceId;
+  return made(reservation.Instances?.[0]?.InstanceId, 'InstanceId');
 }
 
 /**
@@ -275,8 +564,7 @@ export async function createManualImage(
       ...tagSpecifications('image', tags),
     }),
   );
-  if (!image.ImageId) throw new Error('moto returned no ImageId');
-  return image.ImageId;
+  return made(image.ImageId, 'ImageId');
 }
 
 export interface ImageInfo {
@@ -313,23 +601,14 @@ export async function listImages(
       mapping.Ebs?.SnapshotId ? [mapping.Ebs.SnapshotId] : [],
     ),
   }));
-  const key = (image: ImageInfo): string =>
-    image.tags['snapshot-rotation:created-at'] ?? image.creationDate;
-  return images
-    .filter((image) => instanceId === undefined || image.sourceInstanceId === instanceId)
-    .sort((a, b) => key(a).localeCompare(key(b)) || a.id.localeCompare(b.id));
+  return oldestFirst(
+    images.filter((image) => instanceId === undefined || image.sourceInstanceId === instanceId),
+    (image) => image.creationDate,
+  );
 }
 
 /** The images of one backup set of one instance, oldest first. */
-export async function imagesOfSet(
-  instanceId: string,
-  set = 'default',
-  region: string = REGION,
-): Promise<ImageInfo[]> {
-  return (await listImages(instanceId, region)).filter(
-    (image) => image.tags['snapshot-rotation:backup-set'] === set,
-  );
-}
+export const imagesOfSet = setLister(listImages);
 
 /** The one image with this id, failing when moto does not hold it. */
 export async function imageById(imageId: string, region: string = REGION): Promise<ImageInfo> {
@@ -338,113 +617,10 @@ export async function imageById(imageId: string, region: string = REGION): Promi
   return image;
 }
 
-export interface OwnProxyOptions {
-  fidelity?: FidelityOptions;
-  before?: BeforeHook;
-  after?: AfterHook;
-}
-
-/**
- * For a test file whose tests each put a proxy of their own in front of moto: resets moto before
- * each test and stops the test's proxy after it. The returned function starts that proxy, behaving
- * as AWS documents (AWS_SEMANTICS unless `fidelity` says otherwise), with the given hooks.
- */
-export function proxyPerTest(): (options?: OwnProxyOptions) => Promise<CountingProxy> {
-  let proxy: CountingProxy | undefined;
-  beforeEach(reset);
-  afterEach(async () => {
-    await proxy?.stop();
-    proxy = undefined;
-  });
-  return async (options = {}) => {
-    await proxy?.stop();
-    proxy = await startCountingProxy(motoEndpoint(), { fidelity: AWS_SEMANTICS, ...options });
-    return proxy;
-  };
-}
-
-/** A run's exit code, status and log, for assertion messages. */
-export function runLog(run: ActionRun): string {
-  return `exit ${run.code}, status ${run.outputs.status}\n${run.stdout}\n${run.stderr}`;
-}
-
-/** Asserts a green run: exit code 0 and status `success` (the log when not). */
-export function expectGreen(run: ActionRun): void {
-  expect({ code: run.code, status: run.outputs.status }, runLog(run)).toEqual({
-    code: 0,
-    status: 'success',
-  });
-}
-
-/** Lines of the action's log that are workflow error commands. */
-export function errorLines(run: ActionRun): string[] {
-  return run.stdout.split(/\r?\n/).filter((line) => line.startsWith('::error'));
-}
-
-/** Parses a JSON output, failing with the run's log when it is absent or not JSON. */
-export function jsonOutput<T = unknown>(run: ActionRun, name: string): T {
-  const value = run.outputs[name];
-  if (value === undefined) {
-    throw new Error(`Output '${name}' was not set. Log:\n${run.stdout}\n${run.stderr}`);
-  }
-  return JSON.parse(value) as T;
-}
-
-export interface RecordingEndpoint {
-  endpoint: string;
-  /** `METHOD url` of every request received. */
-  requests: string[];
-  close: () => Promise<void>;
-}
-
-/**
- * A local HTTP endpoint that records every request and answers 500: point AWS_ENDPOINT_URL at it
- * to prove that a run makes no AWS call at all.
- */
-export async function recordingEndpoint(): Promise<RecordingEndpoint> {
-  const requests: string[] = [];
-  const server = createServer((request, response) => {
-    requests.push(`${request.method ?? ''} ${request.url ?? ''}`);
-    request.resume();
-    response.writeHead(500).end();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address() as AddressInfo;
-  return {
-    endpoint: `http://127.0.0.1:${address.port}`,
-    requests,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
 // ---------------------------------------------------------------------------------------------
 // RDS. moto 5.2.5 makes DB instances, clusters and snapshots `available` at once, lower-cases
 // identifiers, gives every new instance and cluster one automated snapshot (`rds:<id>-<time>`),
 // returns every describe in one page, and does not implement DescribeAccountAttributes (HTTP 500).
-
-const rdsClients = new Map<string, RDSClient>();
-
-/** An RDS client of moto in `region`, with fake credentials. */
-export function rdsClient(region: string = REGION): RDSClient {
-  let client = rdsClients.get(region);
-  if (!client) {
-    client = new RDSClient({
-      region,
-      endpoint: motoEndpoint(),
-      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-    });
-    rdsClients.set(region, client);
-  }
-  return client;
-}
-
-function rdsTags(tags: Record<string, string>): RdsTag[] {
-  return Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
-}
-
-function rdsTagRecord(tags: RdsTag[] | undefined): Record<string, string> {
-  return Object.fromEntries((tags ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? '']));
-}
 
 export interface DbInstanceOptions {
   tags?: Record<string, string>;
@@ -457,6 +633,9 @@ export interface DbInstanceOptions {
   engine?: string;
 }
 
+/** The master user of every DB instance and cluster the tests make. */
+const MASTER_USER = { MasterUsername: 'admin1', MasterUserPassword: 'not-a-secret-1' };
+
 /** Makes a DB instance (available at once in moto) and returns its identifier. */
 export async function createDbInstance(
   id: string,
@@ -466,21 +645,14 @@ export async function createDbInstance(
     new CreateDBInstanceCommand({
       DBInstanceIdentifier: id,
       DBInstanceClass: clusterId ? 'db.r6g.large' : 'db.t3.micro',
-      Tags: rdsTags(tags),
+      Tags: tagList(tags),
       ...(encrypted ? { StorageEncrypted: true } : {}),
       ...(clusterId
         ? { DBClusterIdentifier: clusterId, Engine: engine ?? 'aurora-postgresql' }
-        : {
-            Engine: engine ?? 'postgres',
-            AllocatedStorage: 20,
-            MasterUsername: 'admin1',
-            MasterUserPassword: 'not-a-secret-1',
-          }),
+        : { Engine: engine ?? 'postgres', AllocatedStorage: 20, ...MASTER_USER }),
     }),
   );
-  const made = answer.DBInstance?.DBInstanceIdentifier;
-  if (!made) throw new Error('moto returned no DBInstanceIdentifier');
-  return made;
+  return made(answer.DBInstance?.DBInstanceIdentifier, 'DBInstanceIdentifier');
 }
 
 export interface DbClusterOptions {
@@ -499,14 +671,11 @@ export async function createDbCluster(
     new CreateDBClusterCommand({
       DBClusterIdentifier: id,
       Engine: engine,
-      MasterUsername: 'admin1',
-      MasterUserPassword: 'not-a-secret-1',
-      Tags: rdsTags(tags),
+      ...MASTER_USER,
+      Tags: tagList(tags),
     }),
   );
-  const made = answer.DBCluster?.DBClusterIdentifier;
-  if (!made) throw new Error('moto returned no DBClusterIdentifier');
-  return made;
+  return made(answer.DBCluster?.DBClusterIdentifier, 'DBClusterIdentifier');
 }
 
 /** A DB snapshot or a DB cluster snapshot as the tests see it. */
@@ -522,10 +691,38 @@ export interface RdsSnapshotInfo {
   tags: Record<string, string>;
 }
 
-function sortedByAge(snapshots: RdsSnapshotInfo[]): RdsSnapshotInfo[] {
-  const key = (snapshot: RdsSnapshotInfo): string =>
-    snapshot.tags['snapshot-rotation:created-at'] ?? snapshot.createTime?.toISOString() ?? '';
-  return snapshots.sort((a, b) => key(a).localeCompare(key(b)) || a.id.localeCompare(b.id));
+/** What a DB snapshot and a DB cluster snapshot have alike, under the same names. */
+interface RdsSnapshotFields {
+  SnapshotType?: string;
+  Status?: string;
+  SnapshotCreateTime?: Date;
+  TagList?: { Key?: string; Value?: string }[];
+}
+
+/** A DB (cluster) snapshot as the tests see it, from its common fields and its own id fields. */
+function rdsSnapshotInfo(
+  snapshot: RdsSnapshotFields,
+  [id, arn, sourceId]: (string | undefined)[],
+): RdsSnapshotInfo {
+  return {
+    id: id ?? '',
+    arn: arn ?? '',
+    sourceId: sourceId ?? '',
+    type: snapshot.SnapshotType ?? '',
+    status: snapshot.Status ?? '',
+    createTime: snapshot.SnapshotCreateTime,
+    tags: tagRecord(snapshot.TagList),
+  };
+}
+
+/** Oldest first by the `created-at` tag, then by creation time, then by id. */
+function rdsOldestFirst(snapshots: RdsSnapshotInfo[]): RdsSnapshotInfo[] {
+  return oldestFirst(snapshots, (snapshot) => snapshot.createTime?.toISOString() ?? '');
+}
+
+/** The manual ones of RDS snapshots (not moto's automated ones). */
+export function manualOnly(snapshots: RdsSnapshotInfo[]): RdsSnapshotInfo[] {
+  return snapshots.filter((snapshot) => snapshot.type === 'manual');
 }
 
 /**
@@ -540,16 +737,14 @@ export async function listDbSnapshots(
   const answer = await rdsClient(region).send(
     new DescribeDBSnapshotsCommand(instanceId ? { DBInstanceIdentifier: instanceId } : {}),
   );
-  return sortedByAge(
-    (answer.DBSnapshots ?? []).map((snapshot) => ({
-      id: snapshot.DBSnapshotIdentifier ?? '',
-      arn: snapshot.DBSnapshotArn ?? '',
-      sourceId: snapshot.DBInstanceIdentifier ?? '',
-      type: snapshot.SnapshotType ?? '',
-      status: snapshot.Status ?? '',
-      createTime: snapshot.SnapshotCreateTime,
-      tags: rdsTagRecord(snapshot.TagList),
-    })),
+  return rdsOldestFirst(
+    (answer.DBSnapshots ?? []).map((snapshot) =>
+      rdsSnapshotInfo(snapshot, [
+        snapshot.DBSnapshotIdentifier,
+        snapshot.DBSnapshotArn,
+        snapshot.DBInstanceIdentifier,
+      ]),
+    ),
   );
 }
 
@@ -561,42 +756,26 @@ export async function listClusterSnapshots(
   const answer = await rdsClient(region).send(
     new DescribeDBClusterSnapshotsCommand(clusterId ? { DBClusterIdentifier: clusterId } : {}),
   );
-  return sortedByAge(
-    (answer.DBClusterSnapshots ?? []).map((snapshot) => ({
-      id: snapshot.DBClusterSnapshotIdentifier ?? '',
-      arn: snapshot.DBClusterSnapshotArn ?? '',
-      sourceId: snapshot.DBClusterIdentifier ?? '',
-      type: snapshot.SnapshotType ?? '',
-      status: snapshot.Status ?? '',
-      createTime: snapshot.SnapshotCreateTime,
-      tags: rdsTagRecord(snapshot.TagList),
-    })),
+  return rdsOldestFirst(
+    (answer.DBClusterSnapshots ?? []).map((snapshot) =>
+      rdsSnapshotInfo(snapshot, [
+        snapshot.DBClusterSnapshotIdentifier,
+        snapshot.DBClusterSnapshotArn,
+        snapshot.DBClusterIdentifier,
+      ]),
+    ),
   );
 }
 
 /** The manual DB snapshots of one backup set of one instance, oldest first. */
-export async function dbSnapshotsOfSet(
-  instanceId: string,
-  set = 'default',
-  region: string = REGION,
-): Promise<RdsSnapshotInfo[]> {
-  return (await listDbSnapshots(instanceId, region)).filter(
-    (snapshot) =>
-      snapshot.type === 'manual' && snapshot.tags['snapshot-rotation:backup-set'] === set,
-  );
-}
+export const dbSnapshotsOfSet = setLister(async (instanceId, region) =>
+  manualOnly(await listDbSnapshots(instanceId, region)),
+);
 
 /** The manual DB cluster snapshots of one backup set of one cluster, oldest first. */
-export async function clusterSnapshotsOfSet(
-  clusterId: string,
-  set = 'default',
-  region: string = REGION,
-): Promise<RdsSnapshotInfo[]> {
-  return (await listClusterSnapshots(clusterId, region)).filter(
-    (snapshot) =>
-      snapshot.type === 'manual' && snapshot.tags['snapshot-rotation:backup-set'] === set,
-  );
-}
+export const clusterSnapshotsOfSet = setLister(async (clusterId, region) =>
+  manualOnly(await listClusterSnapshots(clusterId, region)),
+);
 
 /**
  * Makes a manual DB snapshot by hand (CreateDBSnapshot with exactly these tags, none when empty),
@@ -612,15 +791,13 @@ export async function createManualDbSnapshot(
     new CreateDBSnapshotCommand({
       DBInstanceIdentifier: instanceId,
       DBSnapshotIdentifier: snapshotId,
-      Tags: rdsTags(tags),
+      Tags: tagList(tags),
     }),
   );
-  const made = answer.DBSnapshot?.DBSnapshotIdentifier;
-  if (!made) throw new Error('moto returned no DBSnapshotIdentifier');
-  return made;
+  return made(answer.DBSnapshot?.DBSnapshotIdentifier, 'DBSnapshotIdentifier');
 }
 
-/** Makes a manual DB cluster snapshot by hand; returns its identifier. */
+/** Makes a manual DB cluster snapshot by hand, as `createManualDbSnapshot` a DB snapshot. */
 export async function createManualClusterSnapshot(
   clusterId: string,
   snapshotId: string,
@@ -631,12 +808,10 @@ export async function createManualClusterSnapshot(
     new CreateDBClusterSnapshotCommand({
       DBClusterIdentifier: clusterId,
       DBClusterSnapshotIdentifier: snapshotId,
-      Tags: rdsTags(tags),
+      Tags: tagList(tags),
     }),
   );
-  const made = answer.DBClusterSnapshot?.DBClusterSnapshotIdentifier;
-  if (!made) throw new Error('moto returned no DBClusterSnapshotIdentifier');
-  return made;
+  return made(answer.DBClusterSnapshot?.DBClusterSnapshotIdentifier, 'DBClusterSnapshotIdentifier');
 }
 
 /**
@@ -650,7 +825,7 @@ export async function tagRdsResource(
   region: string = REGION,
 ): Promise<void> {
   await rdsClient(region).send(
-    new AddTagsToResourceCommand({ ResourceName: arn, Tags: rdsTags(tags) }),
+    new AddTagsToResourceCommand({ ResourceName: arn, Tags: tagList(tags) }),
   );
 }
 

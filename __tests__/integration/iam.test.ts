@@ -32,12 +32,19 @@ import {
   DescribeVolumesCommand,
   EC2Client,
 } from '@aws-sdk/client-ec2';
-import { runAction, type ActionRun } from '../../scripts/action-runner.mjs';
 import { resetMoto, startMoto, type Moto } from '../../scripts/moto.mjs';
 import { readmePolicies, readmePolicyOf, type Policy } from '../readme-iam.js';
-
-const REGION = 'us-east-1';
-const SET = 'default';
+import {
+  DAY_MS,
+  DEFAULT_SET,
+  MOTO_CREDENTIALS,
+  REGION,
+  TAG,
+  expectSuccess,
+  runAction,
+  runLog,
+  type ActionRun,
+} from './helpers.js';
 
 let moto: Moto;
 
@@ -130,7 +137,7 @@ function without(policy: Policy, action: string): Policy {
 }
 
 /** An EC2 client of the enforcing moto: the setup's (any key while authentication is off). */
-function ec2(credentials: AccessKey = { accessKeyId: 'testing', secretAccessKey: 'testing' }) {
+function ec2(credentials: AccessKey = MOTO_CREDENTIALS) {
   return new EC2Client({ region: REGION, endpoint: moto.endpoint, credentials });
 }
 
@@ -159,12 +166,9 @@ async function scene(): Promise<Scene> {
           {
             ResourceType: 'snapshot',
             Tags: [
-              { Key: 'snapshot-rotation:backup-set', Value: SET },
-              { Key: 'snapshot-rotation:source', Value: volume },
-              {
-                Key: 'snapshot-rotation:created-at',
-                Value: new Date(Date.now() - 2 * 86_400_000).toISOString(),
-              },
+              { Key: TAG.set, Value: DEFAULT_SET },
+              { Key: TAG.source, Value: volume },
+              { Key: TAG.createdAt, Value: new Date(Date.now() - 2 * DAY_MS).toISOString() },
             ],
           },
         ],
@@ -184,16 +188,27 @@ async function snapshotsOf(volume: string): Promise<string[]> {
   });
 }
 
-/** Runs the bundled action as the user against the enforcing moto. */
-function runAs(key: AccessKey, volume: string): Promise<ActionRun> {
-  return runAction({
-    endpoint: moto.endpoint,
-    inputs: { 'target-type': 'ebs-volume', 'resource-id': volume, generations: '1' },
-    env: { AWS_ACCESS_KEY_ID: key.accessKeyId, AWS_SECRET_ACCESS_KEY: key.secretAccessKey },
-  });
+/**
+ * Makes (without auth) a user whose only permissions are `policy` and a scene, then runs the
+ * bundled action as that user against the enforcing moto.
+ */
+async function runAsUserWith(policy: Policy): Promise<Scene & { run: ActionRun }> {
+  const { key, ...made } = await asAdmin(async () => ({
+    key: await userWith(policy),
+    ...(await scene()),
+  }));
+  const run = await runAction(
+    { 'target-type': 'ebs-volume', 'resource-id': made.volume, generations: '1' },
+    {
+      endpoint: moto.endpoint,
+      env: { AWS_ACCESS_KEY_ID: key.accessKeyId, AWS_SECRET_ACCESS_KEY: key.secretAccessKey },
+    },
+  );
+  return { ...made, run };
 }
 
-const log = (run: ActionRun): string => `action log:\n${run.stdout}\n${run.stderr}`;
+/** The README's policy for ebs-volume, as moto evaluates it. */
+const ebsPolicy = (): Policy => asMotoEvaluatesIt(readmePolicyOf('ebs-volume'));
 
 beforeAll(async () => {
   moto = await startMoto({
@@ -244,18 +259,9 @@ describe("the README's IAM policies under moto's IAM", () => {
   });
 
   it('with the ebs-volume policy, the action snapshots the volume and prunes the set', async () => {
-    const policy = asMotoEvaluatesIt(readmePolicyOf('ebs-volume'));
-    const { key, volume, manual, earlier } = await asAdmin(async () => ({
-      key: await userWith(policy),
-      ...(await scene()),
-    }));
+    const { run, volume, manual, earlier } = await runAsUserWith(ebsPolicy());
 
-    const run = await runAs(key, volume);
-
-    expect({ code: run.code, status: run.outputs.status }, log(run)).toEqual({
-      code: 0,
-      status: 'success',
-    });
+    expectSuccess(run);
     const made = run.outputs['backup-id'] ?? '';
     expect(made).toMatch(/^snap-/);
     expect(JSON.parse(run.outputs['deleted-ids'] ?? '[]')).toEqual([
@@ -265,15 +271,11 @@ describe("the README's IAM policies under moto's IAM", () => {
   });
 
   it('without ec2:CreateSnapshot, the run fails naming it and deletes nothing', async () => {
-    const policy = without(asMotoEvaluatesIt(readmePolicyOf('ebs-volume')), 'ec2:CreateSnapshot');
-    const { key, volume, manual, earlier } = await asAdmin(async () => ({
-      key: await userWith(policy),
-      ...(await scene()),
-    }));
+    const { run, volume, manual, earlier } = await runAsUserWith(
+      without(ebsPolicy(), 'ec2:CreateSnapshot'),
+    );
 
-    const run = await runAs(key, volume);
-
-    expect(run.code, log(run)).not.toBe(0);
+    expect(run.code, runLog(run)).not.toBe(0);
     expect(run.outputs.status).toBe('failed');
     expect(run.stdout).toContain(
       `Could not snapshot ${volume}: AWS denied ec2:CreateSnapshot (AccessDenied)`,
@@ -286,15 +288,11 @@ describe("the README's IAM policies under moto's IAM", () => {
   });
 
   it('without ec2:DeleteSnapshot, the run backs up, fails naming it and keeps the old backup', async () => {
-    const policy = without(asMotoEvaluatesIt(readmePolicyOf('ebs-volume')), 'ec2:DeleteSnapshot');
-    const { key, volume, manual, earlier } = await asAdmin(async () => ({
-      key: await userWith(policy),
-      ...(await scene()),
-    }));
+    const { run, volume, manual, earlier } = await runAsUserWith(
+      without(ebsPolicy(), 'ec2:DeleteSnapshot'),
+    );
 
-    const run = await runAs(key, volume);
-
-    expect(run.code, log(run)).not.toBe(0);
+    expect(run.code, runLog(run)).not.toBe(0);
     expect(run.outputs.status).not.toBe('success');
     expect(run.stdout).toContain(
       `Could not delete snapshot ${earlier}: AWS denied ec2:DeleteSnapshot (AccessDenied)`,
@@ -307,7 +305,7 @@ describe("the README's IAM policies under moto's IAM", () => {
       targets?: { backup?: { id?: string }; deleted?: { id: string; result?: string }[] }[];
     };
     const made = report.targets?.[0]?.backup?.id ?? '';
-    expect(made, log(run)).toMatch(/^snap-/);
+    expect(made, runLog(run)).toMatch(/^snap-/);
     expect(report.targets?.[0]?.deleted).toMatchObject([{ id: earlier, result: 'failed' }]);
     expect(JSON.parse(run.outputs['deleted-ids'] ?? '[]')).toEqual([]);
     expect(await snapshotsOf(volume)).toEqual([earlier, made, manual].sort());

@@ -9,10 +9,15 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { ACTION_YML, actionDefaults } from '../../scripts/action-runner.mjs';
 import { readConfig, TIME_SCALE_VARIABLE } from '../../src/inputs.js';
-import { errorLines, recordingEndpoint, runAction } from './helpers.js';
+import {
+  MISSING_INSTANCE as INSTANCE,
+  MISSING_VOLUME as VOL,
+  REGION,
+  errorLines,
+  runLog,
+  runOffline,
+} from './helpers.js';
 
-const VOL = 'vol-0123456789abcdef0';
-const INSTANCE = 'i-0123456789abcdef0';
 const KEY = '1234abcd-12ab-34cd-56ef-1234567890ab';
 const arnIn = (region: string): string => `arn:aws:kms:${region}:123456789012:key/${KEY}`;
 const lines = (count: number, line: (i: number) => string): string =>
@@ -34,6 +39,19 @@ type Row = [label: string, change: Inputs, env?: Record<string, string | undefin
 /** The cases of one input. */
 const about = (input: string, rows: Row[]): Case[] =>
   rows.map(([label, change, env]) => ({ input, label, change, ...(env ? { env } : {}) }));
+
+/**
+ * The cases of one input that only give it a bad value, labelled by the value itself or, where a
+ * row is `[label, value]`, by its label.
+ */
+const values = (input: string, rows: (string | [label: string, value: string])[]): Case[] =>
+  about(
+    input,
+    rows.map((row) => {
+      const [label, value] = typeof row === 'string' ? [row, row] : row;
+      return [label, { [input]: value }];
+    }),
+  );
 
 /** A valid run that these cases break one way each: one volume, five generations, us-east-1. */
 const BASE = { 'target-type': 'ebs-volume', 'resource-id': VOL, generations: '5' };
@@ -93,51 +111,39 @@ const cases: Case[] = [
       { 'resource-tags': lines(51, (i) => `k${i}=v`) },
     ],
   ]),
+  ...values('region', [
+    ['without its number', 'us-east'],
+    ['in upper case', 'EU-WEST-1'],
+    'mars-1',
+    ['an availability zone as region', 'us-east-1a'],
+    ['of no AWS partition', 'zz-east-1'],
+    ['two regions as region', 'us-east-1,us-west-2'],
+  ]),
   ...about('region', [
-    ['without its number', { region: 'us-east' }],
-    ['in upper case', { region: 'EU-WEST-1' }],
-    ['mars-1', { region: 'mars-1' }],
-    ['an availability zone as region', { region: 'us-east-1a' }],
-    ['of no AWS partition', { region: 'zz-east-1' }],
-    ['two regions as region', { region: 'us-east-1,us-west-2' }],
     ['no region and no AWS_REGION', {}, { AWS_REGION: undefined }],
     ['a garbage AWS_REGION', {}, { AWS_REGION: 'garbage' }],
   ]),
-  ...about('backup-set', [
-    ['with a space', { 'backup-set': 'daily backups' }],
-    ['starting with -', { 'backup-set': '-daily' }],
-    ['of 65 characters', { 'backup-set': 'd'.repeat(65) }],
-    ['with /', { 'backup-set': 'daily/weekly' }],
-    ['with a non-ASCII letter', { 'backup-set': 'täglich' }],
-    ['on two lines', { 'backup-set': 'daily\nweekly' }],
+  ...values('backup-set', [
+    ['with a space', 'daily backups'],
+    ['starting with -', '-daily'],
+    ['of 65 characters', 'd'.repeat(65)],
+    ['with /', 'daily/weekly'],
+    ['with a non-ASCII letter', 'täglich'],
+    ['on two lines', 'daily\nweekly'],
   ]),
-  ...about('generations', [
-    ['0', { generations: '0' }],
-    ['-1', { generations: '-1' }],
-    ['2.5', { generations: '2.5' }],
-    ['1001', { generations: '1001' }],
-    ['huge', { generations: '99999999999999999999' }],
+  ...values('generations', ['0', '-1', '2.5', '1001', ['huge', '99999999999999999999']]),
+  ...values('keep-within', [
+    '5x',
+    '1.5d',
+    '-1d',
+    '0d',
+    ['without a unit', '50'],
+    ['in years', '1y'],
+    ['beyond any date', '99999999999999999w'],
   ]),
-  ...about('keep-within', [
-    ['5x', { 'keep-within': '5x' }],
-    ['1.5d', { 'keep-within': '1.5d' }],
-    ['-1d', { 'keep-within': '-1d' }],
-    ['0d', { 'keep-within': '0d' }],
-    ['without a unit', { 'keep-within': '50' }],
-    ['in years', { 'keep-within': '1y' }],
-    ['beyond any date', { 'keep-within': '99999999999999999w' }],
-  ]),
-  ...about('prune', [
-    ['yes', { prune: 'yes' }],
-    ['1', { prune: '1' }],
-    ['true with no keep rule', { generations: undefined }],
-  ]),
-  ...about('min-interval', [
-    ['without a unit', { 'min-interval': '20' }],
-    ['0h', { 'min-interval': '0h' }],
-    ['1.5h', { 'min-interval': '1.5h' }],
-    ['in seconds', { 'min-interval': '30s' }],
-  ]),
+  ...values('prune', ['yes', '1']),
+  ...about('prune', [['true with no keep rule', { generations: undefined }]]),
+  ...values('min-interval', [['without a unit', '20'], '0h', '1.5h', ['in seconds', '30s']]),
   ...about('tags', [
     ['line without =', { tags: 'Team' }],
     ['line with an empty key', { tags: '=data' }],
@@ -151,28 +157,12 @@ const cases: Case[] = [
     ['with a character RDS refuses', { ...RDS, tags: 'Owner=R&D' }],
     ['with the rds: prefix on an RDS target', { ...RDS, tags: 'rds:owner=me' }],
   ]),
-  ...about('copy-tags', [
-    ['yes', { 'copy-tags': 'yes' }],
-    ['0', { 'copy-tags': '0' }],
-  ]),
-  ...about('wait', [['yes', { wait: 'yes' }]]),
-  ...about('wait-timeout', [
-    ['7h', { 'wait-timeout': '7h' }],
-    ['1w', { 'wait-timeout': '1w' }],
-    ['0m', { 'wait-timeout': '0m' }],
-    ['in bare seconds', { 'wait-timeout': '3600' }],
-  ]),
-  ...about('concurrency', [
-    ['0', { concurrency: '0' }],
-    ['33', { concurrency: '33' }],
-    ['2.5', { concurrency: '2.5' }],
-  ]),
-  ...about('max-deletions', [
-    ['-1', { 'max-deletions': '-1' }],
-    ['10001', { 'max-deletions': '10001' }],
-    ['1.5', { 'max-deletions': '1.5' }],
-  ]),
-  ...about('dry-run', [['1', { 'dry-run': '1' }]]),
+  ...values('copy-tags', ['yes', '0']),
+  ...values('wait', ['yes']),
+  ...values('wait-timeout', ['7h', '1w', '0m', ['in bare seconds', '3600']]),
+  ...values('concurrency', ['0', '33', '2.5']),
+  ...values('max-deletions', ['-1', '10001', '1.5']),
+  ...values('dry-run', ['1']),
   ...about('no-reboot', [
     ['maybe', { ...IMAGE, 'no-reboot': 'maybe' }],
     ['false for ebs-volume', { 'no-reboot': 'false' }],
@@ -235,20 +225,20 @@ const cases: Case[] = [
     ['not a number', {}, { [TIME_SCALE_VARIABLE]: 'fast' }],
   ]),
   // Calendar retention: counts as for generations, an IANA zone, and copy-* variants with copies.
-  ...about('keep-hourly', [
-    ['zero', { 'keep-hourly': '0' }],
-    ['a fraction', { 'keep-hourly': '1.5' }],
+  ...values('keep-hourly', [
+    ['zero', '0'],
+    ['a fraction', '1.5'],
   ]),
-  ...about('keep-daily', [
-    ['a word', { 'keep-daily': 'seven' }],
-    ['negative', { 'keep-daily': '-7' }],
+  ...values('keep-daily', [
+    ['a word', 'seven'],
+    ['negative', '-7'],
   ]),
-  ...about('keep-weekly', [
-    ['above 1000', { 'keep-weekly': '1001' }],
-    ['a duration', { 'keep-weekly': '4w' }],
+  ...values('keep-weekly', [
+    ['above 1000', '1001'],
+    ['a duration', '4w'],
   ]),
-  ...about('keep-monthly', [['empty space', { 'keep-monthly': ' 12 months' }]]),
-  ...about('keep-yearly', [['a year', { 'keep-yearly': '2026' }]]),
+  ...values('keep-monthly', [['empty space', ' 12 months']]),
+  ...values('keep-yearly', [['a year', '2026']]),
   ...about('timezone', [
     ['not a zone', { 'keep-daily': '7', timezone: 'Tokyo' }],
     ['an offset', { 'keep-daily': '7', timezone: '+09:00' }],
@@ -288,9 +278,7 @@ describe('the catalogue', () => {
   // for the wrong reason.
   it.each(VALID)('breaks only valid bases (%j)', (base) => {
     const inputs = { ...actionDefaults(), ...inputsOf(base) };
-    expect(() =>
-      readConfig((name) => inputs[name] ?? '', { AWS_REGION: 'us-east-1' }),
-    ).not.toThrow();
+    expect(() => readConfig((name) => inputs[name] ?? '', { AWS_REGION: REGION })).not.toThrow();
   });
 });
 
@@ -298,21 +286,13 @@ describe.concurrent('malformed inputs', () => {
   it.for(cases)(
     '$input: refuses $label with one ::error:: line naming it, exit code 1 and no AWS call',
     async ({ input, change, env }, { expect }) => {
-      const recorder = await recordingEndpoint();
-      try {
-        const run = await runAction(inputsOf(change), {
-          endpoint: recorder.endpoint,
-          ...(env ? { env } : {}),
-        });
-        const log = `action log:\n${run.stdout}\n${run.stderr}`;
-        const errors = errorLines(run);
-        expect(errors, log).toHaveLength(1);
-        expect(errors[0], log).toContain(`'${input}'`);
-        expect(run.code, log).toBe(1);
-        expect(recorder.requests, log).toEqual([]);
-      } finally {
-        await recorder.close();
-      }
+      const { run, requests } = await runOffline(inputsOf(change), env ? { env } : {});
+      const log = runLog(run);
+      const errors = errorLines(run);
+      expect(errors, log).toHaveLength(1);
+      expect(errors[0], log).toContain(`'${input}'`);
+      expect(run.code, log).toBe(1);
+      expect(requests, log).toEqual([]);
     },
   );
 });

@@ -13,7 +13,10 @@
 import { rdsSnapshotIdentifier } from '../../src/naming.js';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
+  DAY_MS,
   REGION,
+  TAG,
+  backupIds,
   clusterSnapshotsOfSet,
   createDbCluster,
   createDbInstance,
@@ -21,82 +24,71 @@ import {
   createManualDbSnapshot,
   dbSnapshotsOfSet,
   errorLines,
+  expectBackedUp,
+  expectOneTaggedBackup,
+  expectOneError,
+  expectRerunReuses,
+  expectStatus,
+  expectSuccess,
+  idsOf,
   jsonOutput,
   listClusterSnapshots,
   listDbSnapshots,
-  recordingEndpoint,
+  manualOnly,
   reset,
   runAction,
+  runIds,
+  runOffline,
+  sortedIds,
+  successfulRuns,
   tagRdsResource,
   type ActionRun,
-  type RdsSnapshotInfo,
 } from './helpers.js';
 
-const DAY_MS = 86_400_000;
-const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 /** RDS identifier rules: letters, digits and hyphens, a letter first, no `--`, no trailing `-`. */
 const RDS_IDENTIFIER = /^[A-Za-z](?:-?[A-Za-z0-9])*$/;
 /** AWS's default quota of manual DB snapshots, and of manual DB cluster snapshots, per region. */
 const MANUAL_SNAPSHOT_QUOTA = 100;
 
-/** Fails with the action's log, so a broken run explains itself. */
-function expectSuccess(run: ActionRun): void {
-  expect(
-    { code: run.code, status: run.outputs.status },
-    `action log:\n${run.stdout}\n${run.stderr}`,
-  ).toEqual({ code: 0, status: 'success' });
-}
-
 /** Fails unless the run failed as a whole (one target, failed) with exactly one error line. */
 function expectFailedWithOneError(run: ActionRun): string {
-  expect(
-    { code: run.code, status: run.outputs.status },
-    `action log:\n${run.stdout}\n${run.stderr}`,
-  ).toEqual({ code: 1, status: 'failed' });
-  const errors = errorLines(run);
-  expect(errors, run.stdout).toHaveLength(1);
-  return errors[0] ?? '';
+  expectStatus(run, 'failed', 1);
+  return expectOneError(run);
 }
 
 /** The tags the action puts on a backup of `source` made `days` days ago (by an earlier run). */
 function backupTags(source: string, days: number, set = 'default'): Record<string, string> {
   return {
-    'snapshot-rotation:backup-set': set,
-    'snapshot-rotation:source': source,
-    'snapshot-rotation:created-at': new Date(Date.now() - days * DAY_MS).toISOString(),
-    'snapshot-rotation:run': String(100 + days),
+    [TAG.set]: set,
+    [TAG.source]: source,
+    [TAG.createdAt]: new Date(Date.now() - days * DAY_MS).toISOString(),
+    [TAG.run]: String(100 + days),
   };
 }
 
 /**
- * A snapshot as an earlier run of the action made it: under the identifier the action derives from
- * its set, source and `created-at` tags (a snapshot of another name is none of the set's).
+ * A backup of `source` as an earlier run of the action made it `days` days ago, in `set`, with the
+ * set's tags (and `extra` ones): under the identifier the action derives from its set, source and
+ * `created-at` tags (a snapshot of another name is none of the set's).
  */
-function earlierDbBackup(source: string, tags: Record<string, string>): Promise<string> {
+function earlierDbBackup(source: string, days: number, set?: string, extra = {}): Promise<string> {
+  const tags = { ...backupTags(source, days, set), ...extra };
   return createManualDbSnapshot(source, derivedId(tags, 255), tags);
 }
 
-function earlierClusterBackup(source: string, tags: Record<string, string>): Promise<string> {
+/** A cluster's backup as an earlier run made it, as `earlierDbBackup` makes an instance's. */
+function earlierClusterBackup(source: string, days: number): Promise<string> {
+  const tags = backupTags(source, days);
   return createManualClusterSnapshot(source, derivedId(tags, 63), tags);
 }
 
 function derivedId(tags: Record<string, string>, maxLength: number): string {
   return rdsSnapshotIdentifier(
-    tags['snapshot-rotation:backup-set'] ?? '',
-    tags['snapshot-rotation:source'] ?? '',
-    new Date(tags['snapshot-rotation:created-at'] ?? ''),
+    tags[TAG.set] ?? '',
+    tags[TAG.source] ?? '',
+    new Date(tags[TAG.createdAt] ?? ''),
     maxLength,
   );
-}
-
-function ids(snapshots: RdsSnapshotInfo[]): string[] {
-  return snapshots.map((snapshot) => snapshot.id);
-}
-
-function sortedIds(run: ActionRun, output = 'deleted-ids'): string[] {
-  return jsonOutput<{ id: string }[]>(run, output)
-    .map((entry) => entry.id)
-    .sort();
 }
 
 function expectValidIdentifier(id: string | undefined, maxLength: number): void {
@@ -104,20 +96,13 @@ function expectValidIdentifier(id: string | undefined, maxLength: number): void 
   expect(id?.length).toBeLessThanOrEqual(maxLength);
 }
 
-/** Fills the region with hand-made manual snapshots without tags, `count` of them, in parallel. */
-async function fillWithManualDbSnapshots(instanceId: string, count: number): Promise<void> {
+/**
+ * Fills the region with `count` manual snapshots without tags, made by hand with `make` (given
+ * each one's identifier), in parallel.
+ */
+async function fillByHand(count: number, make: (id: string) => Promise<string>): Promise<void> {
   await Promise.all(
-    Array.from({ length: count }, (_, i) =>
-      createManualDbSnapshot(instanceId, `by-hand-${String(i).padStart(3, '0')}`),
-    ),
-  );
-}
-
-async function fillWithManualClusterSnapshots(clusterId: string, count: number): Promise<void> {
-  await Promise.all(
-    Array.from({ length: count }, (_, i) =>
-      createManualClusterSnapshot(clusterId, `by-hand-${String(i).padStart(3, '0')}`),
-    ),
+    Array.from({ length: count }, (_, i) => make(`by-hand-${String(i).padStart(3, '0')}`)),
   );
 }
 
@@ -135,10 +120,10 @@ describe('rds-instance', () => {
       await createDbInstance(INSTANCE, { tags: { Name: 'prod' } });
       const aged: Record<number, string> = {};
       for (const days of [10, 40, 60, 90]) {
-        aged[days] = await earlierDbBackup(INSTANCE, backupTags(INSTANCE, days));
+        aged[days] = await earlierDbBackup(INSTANCE, days);
       }
       const byHand = await createManualDbSnapshot(INSTANCE, 'made-by-hand');
-      const weekly = await earlierDbBackup(INSTANCE, backupTags(INSTANCE, 90, 'weekly'));
+      const weekly = await earlierDbBackup(INSTANCE, 90, 'weekly');
       // moto made an automated snapshot with the instance: make it look like an old backup of the
       // set, which the action must still never touch (only manual snapshots are its own).
       const automated = (await listDbSnapshots(INSTANCE)).filter((s) => s.type === 'automated');
@@ -163,37 +148,34 @@ describe('rds-instance', () => {
       );
       expect(sortedIds(run)).toEqual([aged[60], aged[90]].sort());
 
-      expect(ids(await dbSnapshotsOfSet(INSTANCE))).toEqual([aged[40], aged[10], created]);
+      expect(idsOf(await dbSnapshotsOfSet(INSTANCE))).toEqual([aged[40], aged[10], created]);
       const left = await listDbSnapshots(INSTANCE);
-      expect(ids(left)).toEqual(expect.arrayContaining([byHand, weekly, automated[0]!.id]));
+      expect(idsOf(left)).toEqual(expect.arrayContaining([byHand, weekly, automated[0]!.id]));
       expect(left).toHaveLength(6);
     });
 
     it('never deletes a backup of the set tagged snapshot-rotation:keep=true', async () => {
       await createDbInstance(INSTANCE);
-      const pinned = await earlierDbBackup(INSTANCE, {
-        ...backupTags(INSTANCE, 90),
-        'snapshot-rotation:keep': 'true',
-      });
-      const old = await earlierDbBackup(INSTANCE, backupTags(INSTANCE, 80));
+      const pinned = await earlierDbBackup(INSTANCE, 90, 'default', { [TAG.keep]: 'true' });
+      const old = await earlierDbBackup(INSTANCE, 80);
 
       const run = await runAction(instanceInputs({ generations: '1' }), { runId: '5001' });
       expectSuccess(run);
 
       expect(jsonOutput(run, 'deleted-ids')).toEqual([{ region: REGION, id: old }]);
-      expect(ids(await dbSnapshotsOfSet(INSTANCE))).toEqual([pinned, run.outputs['backup-id']]);
+      expect(idsOf(await dbSnapshotsOfSet(INSTANCE))).toEqual([pinned, run.outputs['backup-id']]);
     });
   });
 
   describe('manual snapshot quota', () => {
     it('fails the target at the quota, naming it, and creates and deletes nothing', async () => {
       await createDbInstance(INSTANCE);
-      const recent = await earlierDbBackup(INSTANCE, backupTags(INSTANCE, 10));
+      const recent = await earlierDbBackup(INSTANCE, 10);
       // Beyond keep-within and not the newest: any run that got as far as pruning would delete it.
-      const expired = await earlierDbBackup(INSTANCE, backupTags(INSTANCE, 90));
-      await fillWithManualDbSnapshots(INSTANCE, MANUAL_SNAPSHOT_QUOTA - 2);
+      const expired = await earlierDbBackup(INSTANCE, 90);
+      await fillByHand(MANUAL_SNAPSHOT_QUOTA - 2, (id) => createManualDbSnapshot(INSTANCE, id));
       const before = await listDbSnapshots();
-      expect(before.filter((s) => s.type === 'manual')).toHaveLength(MANUAL_SNAPSHOT_QUOTA);
+      expect(manualOnly(before)).toHaveLength(MANUAL_SNAPSHOT_QUOTA);
 
       const run = await runAction(instanceInputs({ 'keep-within': '50d' }), { runId: '5002' });
 
@@ -205,27 +187,26 @@ describe('rds-instance', () => {
       expect(run.outputs['deleted-count']).toBe('0');
       expect(jsonOutput(run, 'deleted-ids')).toEqual([]);
       expect(await listDbSnapshots()).toEqual(before);
-      expect(ids(await dbSnapshotsOfSet(INSTANCE))).toEqual([expired, recent]);
+      expect(idsOf(await dbSnapshotsOfSet(INSTANCE))).toEqual([expired, recent]);
     });
 
     it('creates the last snapshot the quota allows, one below it', async () => {
       await createDbInstance(INSTANCE);
-      await fillWithManualDbSnapshots(INSTANCE, MANUAL_SNAPSHOT_QUOTA - 1);
+      await fillByHand(MANUAL_SNAPSHOT_QUOTA - 1, (id) => createManualDbSnapshot(INSTANCE, id));
 
       const run = await runAction(instanceInputs({ generations: '5' }), { runId: '5003' });
       expectSuccess(run);
 
-      expect(ids(await dbSnapshotsOfSet(INSTANCE))).toContain(run.outputs['backup-id']);
-      const manual = (await listDbSnapshots()).filter((s) => s.type === 'manual');
-      expect(manual).toHaveLength(MANUAL_SNAPSHOT_QUOTA);
+      expect(idsOf(await dbSnapshotsOfSet(INSTANCE))).toContain(run.outputs['backup-id']);
+      expect(manualOnly(await listDbSnapshots())).toHaveLength(MANUAL_SNAPSHOT_QUOTA);
     });
   });
 
   describe('targets', () => {
     it('fails naming an instance that does not exist, and changes nothing', async () => {
       await createDbInstance(INSTANCE);
-      await earlierDbBackup(INSTANCE, backupTags(INSTANCE, 90));
-      await earlierDbBackup(INSTANCE, backupTags(INSTANCE, 10));
+      await earlierDbBackup(INSTANCE, 90);
+      await earlierDbBackup(INSTANCE, 10);
       const before = await listDbSnapshots();
 
       const run = await runAction(
@@ -245,8 +226,7 @@ describe('rds-instance', () => {
         instanceInputs({ 'resource-id': `${INSTANCE}\nmissing-db`, generations: '5' }),
       );
 
-      expect(run.code).toBe(1);
-      expect(run.outputs.status).toBe('partial');
+      expectStatus(run, 'partial', 1);
       const made = await dbSnapshotsOfSet(INSTANCE);
       expect(made).toHaveLength(1);
       expect(jsonOutput(run, 'backup-ids')).toEqual([made[0]?.id]);
@@ -281,18 +261,11 @@ describe('rds-instance', () => {
         await createDbInstance('scratch-db', { tags: { Backup: 'never' } }),
         await createDbInstance('plain-db'),
       ];
-      const run = await runAction({
-        'target-type': 'rds-instance',
-        'resource-tags': 'Backup=daily',
-        generations: '5',
-      });
-      expectSuccess(run);
+      const inputs = { 'target-type': 'rds-instance', 'resource-tags': 'Backup=daily' };
+      const run = await runAction({ ...inputs, generations: '5' });
 
-      expect(jsonOutput<string[]>(run, 'targets').sort()).toEqual([...tagged].sort());
-      for (const id of tagged) expect(await dbSnapshotsOfSet(id)).toHaveLength(1);
-      for (const id of others) {
-        expect((await listDbSnapshots(id)).filter((s) => s.type === 'manual')).toEqual([]);
-      }
+      await expectBackedUp(run, tagged, (id) => dbSnapshotsOfSet(id));
+      for (const id of others) expect(manualOnly(await listDbSnapshots(id))).toEqual([]);
     });
 
     it('finds an instance named in another letter case, as RDS does, under its own identifier', async () => {
@@ -303,7 +276,7 @@ describe('rds-instance', () => {
       const [snapshot, ...others] = await dbSnapshotsOfSet(INSTANCE);
       expect(others).toEqual([]);
       expect(snapshot?.id).toBe(run.outputs['backup-id']);
-      expect(snapshot?.tags['snapshot-rotation:source']).toBe(INSTANCE);
+      expect(snapshot?.tags[TAG.source]).toBe(INSTANCE);
       expect(jsonOutput(run, 'targets')).toEqual([INSTANCE]);
     });
   });
@@ -311,36 +284,16 @@ describe('rds-instance', () => {
   describe('the snapshot it makes', () => {
     it('carries the ownership tags, the instance’s tags and the tags input, under a valid identifier', async () => {
       await createDbInstance(INSTANCE, { tags: { Name: 'prod', Team: 'payments' } });
-      const before = new Date();
-      const run = await runAction(
-        instanceInputs({ generations: '5', tags: 'Owner=dba\nCostCenter=42' }),
-        { runId: '424242' },
-      );
-      const after = new Date();
-      expectSuccess(run);
+      const inputs = instanceInputs({ generations: '5', tags: 'Owner=dba\nCostCenter=42' });
 
-      const manual = (await listDbSnapshots(INSTANCE)).filter((s) => s.type === 'manual');
-      expect(manual).toHaveLength(1);
-      const snapshot = manual[0]!;
-      expect(snapshot.id).toBe(run.outputs['backup-id']);
-      expect(jsonOutput(run, 'backup-ids')).toEqual([snapshot.id]);
-      expect(snapshot.status).toBe('available');
-      expectValidIdentifier(snapshot.id, 255);
-      expect(snapshot.id).toContain(INSTANCE);
-
-      expect(snapshot.tags).toMatchObject({
-        'snapshot-rotation:backup-set': 'default',
-        'snapshot-rotation:source': INSTANCE,
-        'snapshot-rotation:run': '424242',
-        Name: 'prod',
-        Team: 'payments',
-        Owner: 'dba',
-        CostCenter: '42',
-      });
-      const createdAt = snapshot.tags['snapshot-rotation:created-at'] ?? '';
-      expect(createdAt).toMatch(ISO_UTC);
-      expect(Date.parse(createdAt)).toBeGreaterThanOrEqual(before.getTime() - 1000);
-      expect(Date.parse(createdAt)).toBeLessThanOrEqual(after.getTime() + 1000);
+      const manualOf = async (id: string) => manualOnly(await listDbSnapshots(id));
+      const { backup } = await expectOneTaggedBackup(inputs, '424242', INSTANCE, manualOf);
+      expect(backup.status).toBe('available');
+      expectValidIdentifier(backup.id, 255);
+      expect(backup.id).toContain(INSTANCE);
+      // The instance's own tags, and those of the tags input.
+      expect(backup.tags).toMatchObject({ Name: 'prod', Team: 'payments' });
+      expect(backup.tags).toMatchObject({ Owner: 'dba', CostCenter: '42' });
     });
 
     it('does not copy the instance’s tags when copy-tags is false', async () => {
@@ -376,14 +329,9 @@ describe('rds-instance', () => {
   describe('idempotency', () => {
     it('reuses the snapshot of the same workflow run on a re-run', async () => {
       await createDbInstance(INSTANCE);
-      const inputs = instanceInputs({ generations: '5' });
-      const first = await runAction(inputs, { runId: '31337' });
-      const again = await runAction(inputs, { runId: '31337' });
-      expectSuccess(first);
-      expectSuccess(again);
+      const reused = await expectRerunReuses(instanceInputs({ generations: '5' }), '31337');
 
-      expect(again.outputs['backup-id']).toBe(first.outputs['backup-id']);
-      expect(ids(await dbSnapshotsOfSet(INSTANCE))).toEqual([first.outputs['backup-id']]);
+      expect(idsOf(await dbSnapshotsOfSet(INSTANCE))).toEqual([reused]);
     });
 
     it('creates nothing within min-interval of the last backup and says why', async () => {
@@ -404,8 +352,8 @@ describe('rds-instance', () => {
   describe('dry run', () => {
     it('changes nothing and reports what would be created and deleted', async () => {
       await createDbInstance(INSTANCE);
-      await earlierDbBackup(INSTANCE, backupTags(INSTANCE, 10));
-      const expired = await earlierDbBackup(INSTANCE, backupTags(INSTANCE, 90));
+      await earlierDbBackup(INSTANCE, 10);
+      const expired = await earlierDbBackup(INSTANCE, 90);
       const before = await listDbSnapshots();
 
       const run = await runAction(instanceInputs({ 'keep-within': '50d', 'dry-run': 'true' }));
@@ -440,28 +388,21 @@ describe('rds-cluster', () => {
         );
         expect(automated).toHaveLength(1);
 
-        const runs: ActionRun[] = [];
-        for (let i = 1; i <= 3; i++) {
-          const run = await runAction(clusterInputs({ generations: '2' }), {
-            runId: String(6000 + i),
-          });
-          expectSuccess(run);
-          runs.push(run);
-        }
-        const created = runs.map((run) => run.outputs['backup-id'] ?? '');
+        const runs = await successfulRuns(clusterInputs({ generations: '2' }), runIds(6001, 3));
+        const created = backupIds(runs);
         expect(new Set(created).size).toBe(3);
         for (const id of created) expectValidIdentifier(id, 63);
         expect(runs.map((run) => run.outputs['deleted-count'])).toEqual(['0', '0', '1']);
         expect(jsonOutput(runs[2]!, 'deleted-ids')).toEqual([{ region: REGION, id: created[0] }]);
 
         const kept = await clusterSnapshotsOfSet(CLUSTER);
-        expect(ids(kept)).toEqual([created[1], created[2]]);
-        expect(kept.map((s) => s.tags['snapshot-rotation:run'])).toEqual(['6002', '6003']);
-        const left = ids(await listClusterSnapshots(CLUSTER));
+        expect(idsOf(kept)).toEqual([created[1], created[2]]);
+        expect(kept.map((s) => s.tags[TAG.run])).toEqual(['6002', '6003']);
+        const left = idsOf(await listClusterSnapshots(CLUSTER));
         expect(left).toEqual(expect.arrayContaining([byHand, automated[0]!.id]));
         expect(left).toHaveLength(4);
         // Cluster backups are cluster snapshots: no DB snapshot of the member was made.
-        expect((await listDbSnapshots()).filter((s) => s.type === 'manual')).toEqual([]);
+        expect(manualOnly(await listDbSnapshots())).toEqual([]);
       },
     );
 
@@ -469,7 +410,7 @@ describe('rds-cluster', () => {
       await createDbCluster(CLUSTER);
       const aged: Record<number, string> = {};
       for (const days of [10, 40, 60, 90]) {
-        aged[days] = await earlierClusterBackup(CLUSTER, backupTags(CLUSTER, days));
+        aged[days] = await earlierClusterBackup(CLUSTER, days);
       }
       const byHand = await createManualClusterSnapshot(CLUSTER, 'made-by-hand');
       const automated = (await listClusterSnapshots(CLUSTER)).filter((s) => s.type === 'automated');
@@ -481,12 +422,12 @@ describe('rds-cluster', () => {
 
       expect(run.outputs['deleted-count']).toBe('2');
       expect(sortedIds(run)).toEqual([aged[60], aged[90]].sort());
-      expect(ids(await clusterSnapshotsOfSet(CLUSTER))).toEqual([
+      expect(idsOf(await clusterSnapshotsOfSet(CLUSTER))).toEqual([
         aged[40],
         aged[10],
         run.outputs['backup-id'],
       ]);
-      expect(ids(await listClusterSnapshots(CLUSTER))).toEqual(
+      expect(idsOf(await listClusterSnapshots(CLUSTER))).toEqual(
         expect.arrayContaining([byHand, automated[0]!.id]),
       );
     });
@@ -495,11 +436,11 @@ describe('rds-cluster', () => {
   describe('manual cluster snapshot quota', () => {
     it('fails the target at the quota, naming it, and creates and deletes nothing', async () => {
       await createDbCluster(CLUSTER);
-      await earlierClusterBackup(CLUSTER, backupTags(CLUSTER, 10));
-      await earlierClusterBackup(CLUSTER, backupTags(CLUSTER, 90));
-      await fillWithManualClusterSnapshots(CLUSTER, MANUAL_SNAPSHOT_QUOTA - 2);
+      await earlierClusterBackup(CLUSTER, 10);
+      await earlierClusterBackup(CLUSTER, 90);
+      await fillByHand(MANUAL_SNAPSHOT_QUOTA - 2, (id) => createManualClusterSnapshot(CLUSTER, id));
       const before = await listClusterSnapshots();
-      expect(before.filter((s) => s.type === 'manual')).toHaveLength(MANUAL_SNAPSHOT_QUOTA);
+      expect(manualOnly(before)).toHaveLength(MANUAL_SNAPSHOT_QUOTA);
 
       const run = await runAction(clusterInputs({ 'keep-within': '50d' }), { runId: '6200' });
 
@@ -514,8 +455,8 @@ describe('rds-cluster', () => {
   describe('targets', () => {
     it('fails naming a cluster that does not exist, and changes nothing', async () => {
       await createDbCluster(CLUSTER);
-      await earlierClusterBackup(CLUSTER, backupTags(CLUSTER, 90));
-      await earlierClusterBackup(CLUSTER, backupTags(CLUSTER, 10));
+      await earlierClusterBackup(CLUSTER, 90);
+      await earlierClusterBackup(CLUSTER, 10);
       const before = await listClusterSnapshots();
 
       const run = await runAction(
@@ -531,31 +472,17 @@ describe('rds-cluster', () => {
   describe('the cluster snapshot it makes', () => {
     it('carries the ownership tags, the cluster’s tags and the tags input', async () => {
       await createDbCluster(CLUSTER, { tags: { Name: 'prod', Team: 'orders' } });
-      const before = new Date();
-      const run = await runAction(clusterInputs({ generations: '5', tags: 'Owner=dba' }), {
-        runId: '525252',
-      });
-      const after = new Date();
-      expectSuccess(run);
+      const inputs = clusterInputs({ generations: '5', tags: 'Owner=dba' });
 
-      const [snapshot, ...others] = await clusterSnapshotsOfSet(CLUSTER);
-      expect(others).toEqual([]);
-      expect(snapshot?.id).toBe(run.outputs['backup-id']);
-      expect(jsonOutput(run, 'backup-ids')).toEqual([snapshot?.id]);
-      expect(snapshot?.status).toBe('available');
-      expectValidIdentifier(snapshot?.id, 63);
-      expect(snapshot?.tags).toMatchObject({
-        'snapshot-rotation:backup-set': 'default',
-        'snapshot-rotation:source': CLUSTER,
-        'snapshot-rotation:run': '525252',
-        Name: 'prod',
-        Team: 'orders',
-        Owner: 'dba',
-      });
-      const createdAt = snapshot?.tags['snapshot-rotation:created-at'] ?? '';
-      expect(createdAt).toMatch(ISO_UTC);
-      expect(Date.parse(createdAt)).toBeGreaterThanOrEqual(before.getTime() - 1000);
-      expect(Date.parse(createdAt)).toBeLessThanOrEqual(after.getTime() + 1000);
+      const { backup } = await expectOneTaggedBackup(
+        inputs,
+        '525252',
+        CLUSTER,
+        clusterSnapshotsOfSet,
+      );
+      expect(backup.status).toBe('available');
+      expectValidIdentifier(backup.id, 63);
+      expect(backup.tags).toMatchObject({ Name: 'prod', Team: 'orders', Owner: 'dba' });
     });
 
     it('keeps the identifier within 63 characters for a 63-character cluster identifier', async () => {
@@ -569,13 +496,10 @@ describe('rds-cluster', () => {
         'backup-set': 'Nightly.Aurora_v2',
         generations: '5',
       };
-      const first = await runAction(inputs, { runId: '1' });
-      const second = await runAction(inputs, { runId: '2' });
-      expectSuccess(first);
-      expectSuccess(second);
+      const runs = await successfulRuns(inputs, ['1', '2']);
 
-      const made = ids(await clusterSnapshotsOfSet(long, 'Nightly.Aurora_v2'));
-      expect(made).toEqual([first.outputs['backup-id'], second.outputs['backup-id']]);
+      const made = idsOf(await clusterSnapshotsOfSet(long, 'Nightly.Aurora_v2'));
+      expect(made).toEqual(backupIds(runs));
       expect(new Set(made).size).toBe(2);
       for (const id of made) expectValidIdentifier(id, 63);
     });
@@ -584,19 +508,14 @@ describe('rds-cluster', () => {
   describe('idempotency and dry run', () => {
     it('reuses the cluster snapshot of the same workflow run on a re-run', async () => {
       await createDbCluster(CLUSTER);
-      const inputs = clusterInputs({ generations: '5' });
-      const first = await runAction(inputs, { runId: '41414' });
-      const again = await runAction(inputs, { runId: '41414' });
-      expectSuccess(first);
-      expectSuccess(again);
+      const reused = await expectRerunReuses(clusterInputs({ generations: '5' }), '41414');
 
-      expect(again.outputs['backup-id']).toBe(first.outputs['backup-id']);
-      expect(ids(await clusterSnapshotsOfSet(CLUSTER))).toEqual([first.outputs['backup-id']]);
+      expect(idsOf(await clusterSnapshotsOfSet(CLUSTER))).toEqual([reused]);
     });
 
     it('creates nothing within min-interval of the last backup', async () => {
       await createDbCluster(CLUSTER);
-      await earlierClusterBackup(CLUSTER, backupTags(CLUSTER, 0.25));
+      await earlierClusterBackup(CLUSTER, 0.25);
       const before = await listClusterSnapshots();
 
       const run = await runAction(clusterInputs({ generations: '5', 'min-interval': '20h' }));
@@ -608,8 +527,8 @@ describe('rds-cluster', () => {
 
     it('changes nothing in a dry run and reports what would be deleted', async () => {
       await createDbCluster(CLUSTER);
-      await earlierClusterBackup(CLUSTER, backupTags(CLUSTER, 10));
-      const expired = await earlierClusterBackup(CLUSTER, backupTags(CLUSTER, 90));
+      await earlierClusterBackup(CLUSTER, 10);
+      const expired = await earlierClusterBackup(CLUSTER, 90);
       const before = await listClusterSnapshots();
 
       const run = await runAction(clusterInputs({ 'keep-within': '50d', 'dry-run': 'true' }));
@@ -641,21 +560,13 @@ describe('invalid RDS identifiers in resource-id', () => {
     async (targetType, resourceId) => {
       const inputs = { 'target-type': targetType, 'resource-id': resourceId, generations: '5' };
 
-      const run = await runAction(inputs);
-      expect(run.code).toBe(1);
-      const errors = errorLines(run);
-      expect(errors, run.stdout).toHaveLength(1);
-      expect(errors[0]).toContain('resource-id');
-      expect(errors[0]).toContain(resourceId);
+      const error = expectOneError(await runAction(inputs));
+      expect(error).toContain('resource-id');
+      expect(error).toContain(resourceId);
 
-      const recorder = await recordingEndpoint();
-      try {
-        const offline = await runAction(inputs, { env: { AWS_ENDPOINT_URL: recorder.endpoint } });
-        expect(offline.code).toBe(1);
-        expect(recorder.requests).toEqual([]);
-      } finally {
-        await recorder.close();
-      }
+      const offline = await runOffline(inputs);
+      expect(offline.run.code).toBe(1);
+      expect(offline.requests).toEqual([]);
     },
   );
 });

@@ -10,16 +10,17 @@ import { createServer, request as httpRequest, type IncomingHttpHeaders } from '
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
+  MISSING_VOLUME,
   createVolume,
   errorLines,
+  expectStatus,
+  expectSuccess,
   motoEndpoint,
   reset,
   runAction,
   snapshotsOfSet,
   type ActionRun,
 } from './helpers.js';
-
-const MISSING_VOLUME = 'vol-0123456789abcdef0';
 
 /** Recognisable, unique values in the shapes AWS uses (temporary credentials, as OIDC gives). */
 const unique = randomBytes(16).toString('hex').toUpperCase();
@@ -120,12 +121,8 @@ describe('credentials in step debug mode', () => {
     const first = await run(inputs, '1001');
     const second = await run(inputs, '1002');
 
-    for (const each of [first, second]) {
-      expect({ code: each.code, status: each.outputs.status }, each.stdout).toEqual({
-        code: 0,
-        status: 'success',
-      });
-    }
+    expectSuccess(first);
+    expectSuccess(second);
     expect(second.outputs['deleted-count']).toBe('1');
     expect((await snapshotsOfSet(volume)).map((snapshot) => snapshot.id)).toEqual([
       second.outputs['backup-id'],
@@ -143,8 +140,7 @@ describe('credentials in step debug mode', () => {
       generations: '1',
     });
 
-    expect(failed.code).toBe(1);
-    expect(failed.outputs.status).toBe('partial');
+    expectStatus(failed, 'partial', 1);
     expect(errorLines(failed).join('\n')).toContain(MISSING_VOLUME);
     expectSignedWithTheseCredentials();
     expectNoSecret(failed);
@@ -171,8 +167,7 @@ describe('credentials in step debug mode', () => {
         { env: ENV, endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}` },
       );
 
-      expect(refused.code).toBe(1);
-      expect(refused.outputs.status).toBe('failed');
+      expectStatus(refused, 'failed', 1);
       expect(errorLines(refused).join('\n')).toContain('UnauthorizedOperation');
       expect(requests.length).toBeGreaterThan(0);
       expect(requests[0]?.authorization).toContain(`Credential=${ACCESS_KEY_ID}/`);
