@@ -5,6 +5,7 @@ import { CreateTagsCommand, DescribeSnapshotsCommand, EC2Client } from '@aws-sdk
 import { DeleteDBSnapshotCommand } from '@aws-sdk/client-rds';
 import { ec2Client, rdsClient } from '../../src/aws.js';
 import { isMutating, MUTATIONS_PER_SECOND, paceMutations, pacer } from '../../src/pacing.js';
+import { answerHttp, ec2ErrorXml } from './fixtures.js';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -68,44 +69,14 @@ describe('paced clients (HTTP handler replaced)', () => {
   const ok = (action: string): string =>
     `<?xml version="1.0" encoding="UTF-8"?><${action}Response xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">` +
     `<requestId>req</requestId><return>true</return></${action}Response>`;
-  const throttled =
-    '<?xml version="1.0" encoding="UTF-8"?><Response><Errors><Error><Code>RequestLimitExceeded</Code>' +
-    '<Message>Request limit exceeded.</Message></Error></Errors><RequestID>req</RequestID></Response>';
-
-  /** Answers every request from `answer`, recording when each one reached the network. */
-  function stub(
-    client: { config: object },
-    answer: (body: string) => { status: number; body: string },
-  ) {
-    vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDEXAMPLE');
-    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'secret');
-    vi.stubEnv('AWS_SESSION_TOKEN', '');
-    const sent: { body: string; at: number }[] = [];
-    Object.assign(client.config, {
-      requestHandler: {
-        handle: (request: { body?: unknown }) => {
-          const body = String(request.body);
-          sent.push({ body, at: Date.now() });
-          const { status, body: xml } = answer(body);
-          return Promise.resolve({
-            response: {
-              statusCode: status,
-              headers: { 'content-type': 'text/xml;charset=UTF-8' },
-              body: new TextEncoder().encode(xml),
-            },
-          });
-        },
-      },
-    });
-    return sent;
-  }
+  const throttled = ec2ErrorXml('RequestLimitExceeded', 'Request limit exceeded.');
 
   it('paces mutating commands once each (not their SDK retries) and never reads', async () => {
     const client = new EC2Client({ region: 'us-east-1', maxAttempts: 3 });
     const pace = vi.fn(() => Promise.resolve());
     paceMutations(client.middlewareStack, pace);
     let first = true;
-    const sent = stub(client, (body) => {
+    const sent = answerHttp(client, (body) => {
       if (body.includes('Action=DescribeSnapshots')) {
         return { status: 200, body: ok('DescribeSnapshots').replace('<return>true</return>', '') };
       }
@@ -131,7 +102,7 @@ describe('paced clients (HTTP handler replaced)', () => {
     { timeout: 10_000 },
     async () => {
       const client = ec2Client('eu-south-2');
-      const sent = stub(client, () => ({ status: 200, body: ok('CreateTags') }));
+      const sent = answerHttp(client, () => ({ status: 200, body: ok('CreateTags') }));
 
       await Promise.all(
         Array.from({ length: 6 }, (_, i) =>
@@ -146,7 +117,7 @@ describe('paced clients (HTTP handler replaced)', () => {
 
   it("paces the action's RDS client too", { timeout: 10_000 }, async () => {
     const client = rdsClient('eu-south-2');
-    const sent = stub(client, (body) => {
+    const sent = answerHttp(client, (body) => {
       const action = /Action=(\w+)/.exec(body)?.[1] ?? 'Unknown';
       return {
         status: 200,

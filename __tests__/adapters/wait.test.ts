@@ -3,8 +3,7 @@
 // waiters), the grace for a backup that AWS accepted but does not show yet, and findWithin.
 import { describe, expect, it, vi } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
-import { DescribeSnapshotsCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { TAGS } from '../../src/constants.js';
+import { DescribeSnapshotsCommand } from '@aws-sdk/client-ec2';
 import { CancelledError, TargetError } from '../../src/errors.js';
 import type { Sleep } from '../../src/sleep.js';
 import { EbsVolumeAdapter } from '../../src/targets/ebs-volume.js';
@@ -17,18 +16,11 @@ import {
   waitForBackup,
 } from '../../src/targets/wait.js';
 import { rejectionOf } from './expect.js';
+import { awsTags, backupOf, ec2TestClient, ownershipTags, REGION } from './fixtures.js';
 
+/** A backup of vol-<id>, as the waits see it. */
 function backup(id: string, state: Backup['state'] = 'pending'): Backup {
-  return {
-    id,
-    kind: 'ebs-volume',
-    region: 'us-east-1',
-    sourceId: `vol-${id}`,
-    set: 'default',
-    createdAt: new Date('2026-11-25T00:00:00Z'),
-    state,
-    tags: {},
-  };
+  return backupOf('ebs-volume', id, `vol-${id}`, { state, tags: {} });
 }
 
 /** A describeMany that records each call's ids and answers from `states`. */
@@ -134,10 +126,7 @@ describe('BatchedDescribe', () => {
 
 describe('EbsVolumeAdapter waits', () => {
   it('waits for many snapshots with describe calls that each read all of them, not one per snapshot', async () => {
-    const client = new EC2Client({
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
-    });
+    const client = ec2TestClient();
     const ec2 = mockClient(client);
     const ids = Array.from({ length: 30 }, (_, i) => `snap-${i}`);
     let polls = 0;
@@ -148,14 +137,11 @@ describe('EbsVolumeAdapter waits', () => {
           SnapshotId: id,
           VolumeId: `vol-${id}`,
           State: polls >= 2 ? 'completed' : 'pending',
-          Tags: [
-            { Key: TAGS.backupSet, Value: 'default' },
-            { Key: TAGS.source, Value: `vol-${id}` },
-          ],
+          Tags: awsTags(ownershipTags(`vol-${id}`)),
         })),
       };
     });
-    const adapter = new EbsVolumeAdapter(client, 'us-east-1', {
+    const adapter = new EbsVolumeAdapter(client, REGION, {
       minDelaySeconds: 0.3,
       maxDelaySeconds: 0.3,
     });
