@@ -20,7 +20,7 @@ export default tseslint.config(
     // The house rule of docs/architecture.md: the pure core imports nothing from the adapters, the
     // AWS SDK or the runner's toolkit.
     files: [
-      'src/{model,clock,constants,errors,duration,calendar,naming,retention,plan,copy-rules,report,inputs,input-values,aws-names,target-types,retention-inputs,copy-inputs}.ts',
+      'src/{model,clock,constants,errors,duration,calendar,naming,retention,plan,copy-rules,report,inputs,input-values,aws-names,target-types,retention-inputs,copy-inputs,chunks,manifest,file-keys,file-plan,content-retention,tar}.ts',
     ],
     rules: {
       'no-restricted-imports': [
@@ -68,7 +68,8 @@ export default tseslint.config(
         },
         {
           selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']",
-          message: 'Nothing in a run is random: derive the value from the run (as copy tokens are).',
+          message:
+            'Nothing in a run is random: derive the value from the run (as copy tokens are).',
         },
       ],
     },
