@@ -21,7 +21,8 @@ import {
 } from '../errors.js';
 import { sleep as realSleep, type Sleep } from '../sleep.js';
 import { awsCall } from './aws-call.js';
-import { chunks, deleteSnapshot } from './ec2.js';
+import { chunks } from '../chunks.js';
+import { deleteSnapshot } from './ec2.js';
 import { findEc2Sources, type Ec2SourceKind } from './ec2-sources.js';
 import { acceptedCopy, collectSet, ownedBackup, toAwsTags } from './tags.js';
 import { BatchedDescribe, freshFor, waitForBackup, type PollingOptions } from './wait.js';

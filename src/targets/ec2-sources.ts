@@ -4,7 +4,8 @@
  */
 import type { EC2Client, Filter, Tag } from '@aws-sdk/client-ec2';
 import { awsCall } from './aws-call.js';
-import { chunks, tagFilters } from './ec2.js';
+import { chunks } from '../chunks.js';
+import { tagFilters } from './ec2.js';
 import { fromAwsTags } from './tags.js';
 import type { Source, SourceLookup } from './target.js';
 

@@ -1,4 +1,4 @@
-/** What the EC2-based adapters share: filters, chunks of ids, snapshot deletion. */
+/** What the EC2-based adapters share: tag filters, snapshot deletion. */
 import { DeleteSnapshotCommand, type EC2Client, type Filter } from '@aws-sdk/client-ec2';
 import { awsErrorCode } from '../errors.js';
 import { awsCall } from './aws-call.js';
@@ -7,13 +7,6 @@ import type { DeleteOutcome } from './target.js';
 /** Server-side `tag:Key=Value` filters: a resource must carry all of them. */
 export function tagFilters(record: Readonly<Record<string, string>>): Filter[] {
   return Object.entries(record).map(([key, value]) => ({ Name: `tag:${key}`, Values: [value] }));
-}
-
-/** Splits a list into chunks of at most `size` (EC2 takes at most 200 values per filter). */
-export function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }
 
 /**

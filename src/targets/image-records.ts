@@ -13,7 +13,7 @@ import type { Clock } from '../clock.js';
 import { TAGS } from '../constants.js';
 import { hasAwsCode } from '../errors.js';
 import { awsCall } from './aws-call.js';
-import { chunks } from './ec2.js';
+import { chunks } from '../chunks.js';
 import { ownedBackup, toAwsTags } from './tags.js';
 import type { Backup, BackupState } from './target.js';
 
