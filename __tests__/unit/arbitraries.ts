@@ -1,13 +1,17 @@
 /**
  * The fast-check arbitraries the unit tests share: backup states and listings, calendar units,
- * counts and time zones, calendar rules. A test file keeps its own only where it draws something
+ * counts and time zones, calendar rules; for `files`, hashes, paths, scanned files and manifests. A test file keeps its own only where it draws something
  * no other file does.
  */
 import fc from 'fast-check';
 import { CALENDAR_UNITS, type CalendarRules, type CalendarUnit } from '../../src/calendar.js';
 import { TAGS } from '../../src/constants.js';
+import type { ScannedFile } from '../../src/file-plan.js';
+import { contentKey, packKey } from '../../src/file-keys.js';
+import type { ContentRef, Manifest } from '../../src/manifest.js';
 import type { Backup, BackupState } from '../../src/model.js';
-import { backup, HOUR } from './fixtures.js';
+import { tarLayout } from '../../src/tar.js';
+import { backup, HOUR, NOW, sha256Of } from './fixtures.js';
 
 /** A backup's state, completed as often as pending and failed together. */
 export const arbitraryState = fc.constantFrom<BackupState>(
@@ -94,3 +98,91 @@ export function arbitraryListing(shape: ListingShape = {}): fc.Arbitrary<Backup[
     ),
   );
 }
+
+/** A SHA-256: one of a few (so files share content) or any 64 hex digits. */
+export const arbitrarySha256 = fc.oneof(
+  fc.nat(5).map((n) => sha256Of(`content ${n}`)),
+  fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 64, maxLength: 64 }),
+);
+
+/** A segment of a path: plain, with dots and spaces, or any characters but slashes and NUL. */
+const arbitrarySegment = fc
+  .oneof(
+    fc.constantFrom('a', 'b', 'data', 'x.bin', '.hidden', 'a b', '...', 'é'),
+    fc.string({ minLength: 1, maxLength: 6 }),
+    fc.string({ unit: 'grapheme', minLength: 1, maxLength: 3 }),
+  )
+  .filter((s) => s !== '.' && s !== '..' && !/[/\\]/.test(s) && !s.includes('\u0000'));
+
+/** A valid manifest path: one to three segments joined by `/`. */
+export const arbitraryRelativePath = fc
+  .array(arbitrarySegment, { minLength: 1, maxLength: 3 })
+  .map((segments) => segments.join('/'));
+
+/** A file as a scan finds it: sizes around a 1 KiB pack threshold, times with fractions. */
+export const arbitraryScannedFile: fc.Arbitrary<ScannedFile> = fc.record({
+  path: arbitraryRelativePath,
+  size: fc.oneof(fc.nat(2048), fc.integer({ min: 0, max: 2 ** 40 })),
+  mtimeMs: fc.oneof(
+    fc.integer({ min: 0, max: NOW.getTime() }),
+    fc.double({ min: 0, max: NOW.getTime(), noNaN: true }),
+  ),
+  mode: fc.nat(0o7777),
+});
+
+/** Scanned files with distinct paths. */
+export const arbitraryScan = fc.uniqueArray(arbitraryScannedFile, {
+  selector: (file) => file.path,
+  maxLength: 12,
+});
+
+/**
+ * A valid manifest: distinct contents, each an object of its own or a member of one pack (laid out
+ * as a tar), and files with distinct paths over them.
+ */
+export const arbitraryManifest: fc.Arbitrary<Manifest> = fc
+  .record({
+    contents: fc.uniqueArray(
+      fc.record({ sha256: arbitrarySha256, size: fc.nat(5000), packed: fc.boolean() }),
+      { selector: (c) => c.sha256, minLength: 1, maxLength: 6 },
+    ),
+    files: fc.uniqueArray(fc.record({ file: arbitraryScannedFile, content: fc.nat() }), {
+      selector: (f) => f.file.path,
+      maxLength: 10,
+    }),
+    ageMs: fc.integer({ min: 0, max: 400 * 24 * HOUR }),
+    runId: fc.option(fc.stringMatching(/^[0-9]{1,11}$/), { nil: undefined }),
+    storageClass: fc.constantFrom(
+      'STANDARD',
+      'STANDARD_IA',
+      'GLACIER_IR',
+      'GLACIER',
+      'DEEP_ARCHIVE',
+    ),
+  })
+  .map(({ contents, files, ageMs, runId, storageClass }) => {
+    const createdAt = new Date(NOW.getTime() - ageMs);
+    const pack = packKey(createdAt, runId);
+    const packed = contents.filter((c) => c.packed);
+    const layout = tarLayout(packed.map((c) => ({ name: c.sha256, size: c.size })));
+    const refs = new Map<string, ContentRef>(
+      contents.map((c) => [c.sha256, { object: contentKey(c.sha256) }]),
+    );
+    packed.forEach((c, i) =>
+      refs.set(c.sha256, { pack, offset: layout.members[i]!.offset, size: c.size }),
+    );
+    return {
+      format: 'snapshot-rotation/files' as const,
+      version: 1 as const,
+      set: 'default',
+      fileSet: 'data',
+      createdAt: createdAt.toISOString(),
+      ...(runId === undefined ? {} : { runId }),
+      root: '/data',
+      storageClass,
+      files: files.map(({ file, content }) => {
+        const c = contents[content % contents.length]!;
+        return { ...file, size: c.size, sha256: c.sha256, content: refs.get(c.sha256)! };
+      }),
+    };
+  });

@@ -1,4 +1,5 @@
 /** The records and constants the unit tests share. */
+import { createHash } from 'node:crypto';
 import { TAGS } from '../../src/constants.js';
 import type { Backup, BackupState } from '../../src/model.js';
 
@@ -64,4 +65,9 @@ export function copyIn(
     sourceRegion,
     tags: { [TAGS.copyOf]: of, [TAGS.sourceRegion]: sourceRegion },
   });
+}
+
+/** The SHA-256 of `text`, in hex. */
+export function sha256Of(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
 }
