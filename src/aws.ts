@@ -2,10 +2,12 @@
  * AWS client construction in one place: region, retries for throttling, pacing of mutating calls,
  * the IAM action of failed calls and the user agent.
  * Credentials and endpoints come from the SDK's default chain and environment
- * (`AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_EC2`, `AWS_ENDPOINT_URL_RDS`), never from inputs.
+ * (`AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_EC2`, `AWS_ENDPOINT_URL_RDS`, `AWS_ENDPOINT_URL_S3`), never
+ * from inputs.
  */
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { RDSClient } from '@aws-sdk/client-rds';
+import { S3Client } from '@aws-sdk/client-s3';
 import type { MiddlewareStack } from '@smithy/types';
 import { ACTION_NAME, ACTION_VERSION } from './constants.js';
 import { recordIamAction } from './errors.js';
@@ -58,14 +60,64 @@ export function rdsClient(region: string, maxAttempts = MAX_ATTEMPTS): RDSClient
 }
 
 /**
+ * An S3 request carries a part of up to `partSize` bytes (the `files` target's uploads: several
+ * parts in parallel over the runner's uplink), so its whole request may take minutes on a slow
+ * link; a connection that stops moving for `S3_SOCKET_IDLE_TIMEOUT_MS` fails at once instead (a
+ * download's body too, which no request timeout covers once its headers arrived).
+ */
+export const S3_REQUEST_TIMEOUT_MS = 15 * 60_000;
+export const S3_SOCKET_IDLE_TIMEOUT_MS = 60_000;
+
+/**
+ * One S3 client per region. Not paced: S3 takes thousands of writes per second per prefix, and a
+ * busy one answers `SlowDown` (503), which the adaptive retry strategy slows down for.
+ */
+export function s3Client(region: string): S3Client {
+  const client = new S3Client({
+    ...shared,
+    region,
+    requestHandler: {
+      ...shared.requestHandler,
+      requestTimeout: S3_REQUEST_TIMEOUT_MS,
+      socketTimeout: S3_SOCKET_IDLE_TIMEOUT_MS,
+    },
+  });
+  recordIamActions(client.middlewareStack, 's3');
+  return client;
+}
+
+/**
+ * The IAM action of each S3 command the `files` target sends: unlike EC2's and RDS's, S3's actions
+ * are not named after its commands (the parts of a multipart upload are `s3:PutObject`).
+ */
+export const S3_IAM_ACTIONS: Readonly<Record<string, string>> = {
+  ListObjectsV2: 's3:ListBucket',
+  HeadObject: 's3:GetObject',
+  GetObject: 's3:GetObject',
+  PutObject: 's3:PutObject',
+  CreateMultipartUpload: 's3:PutObject',
+  UploadPart: 's3:PutObject',
+  CompleteMultipartUpload: 's3:PutObject',
+  AbortMultipartUpload: 's3:AbortMultipartUpload',
+  DeleteObjects: 's3:DeleteObject',
+  RestoreObject: 's3:RestoreObject',
+};
+
+/** The IAM action a command of `service` needs: `ec2:CreateSnapshot`, `s3:ListBucket`… */
+export function iamActionOfCommand(service: 'ec2' | 'rds' | 's3', command: string): string {
+  return (service === 's3' ? S3_IAM_ACTIONS[command] : undefined) ?? `${service}:${command}`;
+}
+
+/**
  * Records on the error of every failed command the IAM action it needed (`ec2:CreateSnapshot`:
- * the service prefix and the command's name), so that a refusal (`UnauthorizedOperation`,
- * `AccessDenied`) names the missing permission; the SDK's errors do not name their operation.
+ * the service prefix and the command's name; S3's from `S3_IAM_ACTIONS`), so that a refusal
+ * (`UnauthorizedOperation`, `AccessDenied`) names the missing permission; the SDK's errors do not
+ * name their operation.
  * In the initialize step, outside the retry loop: the error seen is the one the caller gets.
  */
 export function recordIamActions<I extends object, O extends object>(
   stack: MiddlewareStack<I, O>,
-  service: 'ec2' | 'rds',
+  service: 'ec2' | 'rds' | 's3',
 ): void {
   stack.add(
     (next, context) => async (args) => {
@@ -73,7 +125,7 @@ export function recordIamActions<I extends object, O extends object>(
         return await next(args);
       } catch (error) {
         const command = context.commandName?.replace(/Command$/, '');
-        if (command) recordIamAction(error, `${service}:${command}`);
+        if (command) recordIamAction(error, iamActionOfCommand(service, command));
         throw error;
       }
     },

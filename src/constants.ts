@@ -49,6 +49,17 @@ export const INPUTS = {
   copyKeepYearly: 'copy-keep-yearly',
   copyKmsKeyId: 'copy-kms-key-id',
   copyOptionGroup: 'copy-option-group',
+  path: 'path',
+  bucket: 'bucket',
+  prefix: 'prefix',
+  storageClass: 'storage-class',
+  followSymbolicLinks: 'follow-symbolic-links',
+  packThreshold: 'pack-threshold',
+  allowEarlyDelete: 'allow-early-delete',
+  restoreTo: 'restore-to',
+  restoreBackup: 'restore-backup',
+  restoreTier: 'restore-tier',
+  restoreDays: 'restore-days',
 } as const;
 
 /** Defaults of the inputs that have one; action.yml declares the same values (a test checks). */
@@ -63,6 +74,14 @@ export const DEFAULTS = {
   [INPUTS.maxDeletions]: '50',
   [INPUTS.dryRun]: 'false',
   [INPUTS.noReboot]: 'true',
+  [INPUTS.prefix]: 'snapshot-rotation/',
+  [INPUTS.storageClass]: 'GLACIER_IR',
+  [INPUTS.followSymbolicLinks]: 'false',
+  [INPUTS.packThreshold]: '256KiB',
+  [INPUTS.allowEarlyDelete]: 'false',
+  [INPUTS.restoreBackup]: 'latest',
+  [INPUTS.restoreTier]: 'Standard',
+  [INPUTS.restoreDays]: '7',
 } as const satisfies Partial<Record<(typeof INPUTS)[keyof typeof INPUTS], string>>;
 
 /** Output names, as declared in action.yml. */
@@ -75,10 +94,17 @@ export const OUTPUTS = {
   status: 'status',
   targets: 'targets',
   report: 'report',
+  restoreState: 'restore-state',
 } as const;
 
 /** Target types this version implements. */
-export const TARGET_TYPES = ['ebs-volume', 'ec2-image', 'rds-instance', 'rds-cluster'] as const;
+export const TARGET_TYPES = [
+  'ebs-volume',
+  'ec2-image',
+  'rds-instance',
+  'rds-cluster',
+  'files',
+] as const;
 export type TargetType = (typeof TARGET_TYPES)[number];
 
 export const ACTION_NAME = 'aws-snapshot-rotation';

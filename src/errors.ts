@@ -94,7 +94,8 @@ export const ACCESS_DENIED_CODES: readonly string[] = [
 ];
 
 /** The README's IAM policies, by the name of their section. */
-export type ReadmePolicy = 'ebs-volume' | 'ec2-image' | 'rds-instance and rds-cluster' | 'copies';
+export type ReadmePolicy =
+  'ebs-volume' | 'ec2-image' | 'rds-instance and rds-cluster' | 'files' | 'copies';
 
 /**
  * Which README policy grants each IAM action the adapters call: named in the message of a refused
@@ -123,6 +124,12 @@ export const README_POLICIES: Readonly<Record<string, readonly ReadmePolicy[]>> 
   'rds:DeleteDBClusterSnapshot': ['rds-instance and rds-cluster'],
   'rds:CopyDBSnapshot': ['copies'],
   'rds:CopyDBClusterSnapshot': ['copies'],
+  's3:ListBucket': ['files'],
+  's3:GetObject': ['files'],
+  's3:PutObject': ['files'],
+  's3:AbortMultipartUpload': ['files'],
+  's3:DeleteObject': ['files'],
+  's3:RestoreObject': ['files'],
 };
 
 /**
@@ -203,4 +210,19 @@ function permissionHint(action: string | undefined): string {
 /** True for the errors an AbortSignal produces in the SDK and in timers. */
 export function isAbort(error: unknown): boolean {
   return error instanceof Error && (error.name === 'AbortError' || error.name === 'CancelledError');
+}
+
+/** Node's code of a failed system call (`ENOENT`, `EACCES`…), if the error has one. */
+export function systemErrorCode(error: unknown): string | undefined {
+  return typeof error === 'object' &&
+    error !== null &&
+    'code' in error &&
+    typeof error.code === 'string'
+    ? error.code
+    : undefined;
+}
+
+/** An error's message without its final period, to stand inside a sentence. */
+export function messageOf(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).replace(/\.$/, '');
 }

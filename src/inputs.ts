@@ -6,6 +6,7 @@ import { EC2_ID, partitionOf } from './aws-names.js';
 import { DEFAULTS, INPUTS, TAG_PREFIX, TARGET_TYPES, type TargetType } from './constants.js';
 import { readCopyConfig } from './copy-inputs.js';
 import { InputError } from './errors.js';
+import { readFilesConfig, type FilesConfig } from './files-inputs.js';
 import {
   invalid,
   readBoolean,
@@ -44,6 +45,8 @@ export interface Config {
   runId?: string;
   /** Disaster-recovery copies; absent when `copy-to-regions` is empty. */
   copy?: CopyConfig;
+  /** `target-type: files`: what to back up to which bucket, or what to restore. */
+  files?: FilesConfig;
   /**
    * Factor on every delay the action waits out by itself (polling, grace periods, back-offs): 1 on
    * AWS. `SNAPSHOT_ROTATION_TIME_SCALE` lowers it against an emulator whose backups complete in
@@ -153,6 +156,7 @@ export function readConfig(input: InputLookup, env: NodeJS.ProcessEnv): Config {
     );
   }
 
+  const files = readFilesConfig(read, targetType, env.GITHUB_WORKSPACE?.trim() || '.');
   const copy = readCopyConfig(read, region, rules, timeZone, targetType);
   const runId = env.GITHUB_RUN_ID?.trim();
   return {
@@ -174,6 +178,7 @@ export function readConfig(input: InputLookup, env: NodeJS.ProcessEnv): Config {
     noReboot: readNoReboot(read(INPUTS.noReboot), targetType),
     ...(runId ? { runId } : {}),
     ...(copy ? { copy } : {}),
+    ...(files ? { files } : {}),
     timeScale: readTimeScale(env[TIME_SCALE_VARIABLE]),
   };
 }
@@ -217,6 +222,13 @@ function readResourceIds(value: string, targetType: TargetType): string[] {
     ),
   ];
   const example = facts.idExample;
+  if (facts.singleSource && ids.length > 1) {
+    throw invalid(
+      INPUTS.resourceId,
+      value,
+      `one name for a ${targetType} target, such as ${example} (one file set a step)`,
+    );
+  }
   for (const id of ids) {
     if (!facts.idPattern.test(id)) {
       throw invalid(INPUTS.resourceId, id, `ids of ${targetType} resources such as ${example}`);

@@ -10,12 +10,15 @@ import { copyBackups } from './copies.js';
 import { listDestinations } from './copy-plan.js';
 import { createBackups } from './create.js';
 import { InputError } from './errors.js';
+import type { FilesConfig } from './files-inputs.js';
 import { readConfig, type Config, type InputLookup } from './inputs.js';
 import { decideSources, pruneBackups } from './prune.js';
 import type { RunReport } from './report.js';
 import { writeReport } from './report-writer.js';
 import { resolveTargets } from './resolve.js';
 import { finishRun } from './run-report.js';
+import { restoreFiles } from './restore.js';
+import { scanFiles, type Scan } from './targets/file-scan.js';
 import { createAdapter } from './targets/index.js';
 import type { TargetAdapter } from './targets/target.js';
 import type { RunContext } from './run-state.js';
@@ -30,6 +33,8 @@ export interface RunDependencies {
   /** Fires on SIGINT/SIGTERM: stop waiting, make no new change, still report. */
   signal?: AbortSignal;
   report?: (report: RunReport) => Promise<void>;
+  /** `files`: how the runner's paths are scanned (the file system by default). */
+  scanFiles?: (options: FilesConfig) => Promise<Scan>;
 }
 
 /** Runs the action; resolves with the report (undefined when the inputs were invalid). */
@@ -46,8 +51,24 @@ export async function run(deps: RunDependencies = {}): Promise<RunReport | undef
     throw error;
   }
   const now = deps.now ?? systemClock;
-  const adapterFor = deps.adapterFor ?? ((config, region) => createAdapter(config, region, now));
-  const report = await rotate(config, (region) => adapterFor(config, region), now, deps.signal);
+  let scan: Scan | undefined;
+  if (config.files && !config.files.restore) {
+    // The runner's files are scanned before any AWS call: a pattern that matches nothing is an input error.
+    try {
+      scan = await (deps.scanFiles ?? scanFiles)(config.files);
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      core.setFailed(error.message);
+      return undefined;
+    }
+  }
+  const files = { ...(scan ? { scan } : {}), log: (line: string) => core.info(line) };
+  const adapterFor =
+    deps.adapterFor ?? ((config, region) => createAdapter(config, region, now, files));
+  const adapterIn = (region: string) => adapterFor(config, region);
+  const report = config.files?.restore
+    ? await restoreFiles(config, adapterIn(config.region), now, deps.signal)
+    : await rotate(config, adapterIn, now, deps.signal);
   await (deps.report ?? writeReport)(report);
   if (report.status !== 'success') {
     const failed = report.targets.filter((target) => !target.ok);

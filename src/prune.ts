@@ -7,7 +7,7 @@ import { deletionBudgetError, planPrune } from './plan.js';
 import type { DeletedEntry } from './report.js';
 import type { RetentionRules } from './retention.js';
 import { pendingCopies } from './copy-plan.js';
-import type { Place, RunContext } from './run-state.js';
+import type { Place, RunContext, TargetWork } from './run-state.js';
 import { activeWorks, flushLogs, guard, ref } from './work.js';
 
 /** Retention in the source region, before copies: a backup whose copy is in flight is pinned. */
@@ -77,6 +77,7 @@ export async function pruneBackups(run: RunContext, destinationsListed: boolean)
               failed.push(...left.failed);
               skipped.push(...left.skipped);
             }
+            await collectUnreferenced(work, run);
             if (skipped.length > 0) {
               const note = `Left in place, as AWS refused to delete them (see warnings): ${skipped.join(', ')}.`;
               work.report.message = work.report.message ? `${work.report.message} ${note}` : note;
@@ -94,6 +95,27 @@ export async function pruneBackups(run: RunContext, destinationsListed: boolean)
   );
   flushLogs(run.works, 'Prune');
   if (signal?.aborted) errors.push(new CancelledError().message);
+}
+
+/**
+ * What the adapter stores beside the backups and no remaining backup references (a file set's
+ * content) goes once the backups are pruned; a backup whose deletion failed still counts.
+ */
+async function collectUnreferenced(work: TargetWork, run: RunContext): Promise<void> {
+  if (!work.adapter.collectUnreferenced) return;
+  const gone = new Set(
+    work.report.deleted
+      .filter((entry) => ['deleted', 'already-gone', 'would-delete'].includes(entry.result))
+      .map((entry) => entry.id),
+  );
+  const remaining = [...work.existing, ...work.thisRun].filter(
+    (backup) => !gone.has(backup.id) && !work.standIns.has(backup.id),
+  );
+  await work.adapter.collectUnreferenced(remaining, {
+    now: run.now(),
+    dryRun: run.config.dryRun,
+    signal: run.signal,
+  });
 }
 
 /**

@@ -3,6 +3,7 @@
  * strings); report-writer.ts hands them to the runner.
  */
 import { escape } from 'html-escaper';
+import { renderFilesSection, type FilesReport } from './files-report.js';
 import { OUTPUTS } from './constants.js';
 import type { BackupState } from './model.js';
 
@@ -28,7 +29,14 @@ export interface DeletedEntry extends BackupRef {
   message?: string;
 }
 
-export type CreateOutcome = 'created' | 'reused' | 'skipped' | 'would-create' | 'failed';
+export type CreateOutcome =
+  | 'created'
+  | 'reused'
+  | 'skipped'
+  | 'would-create'
+  | 'failed'
+  /** A `files` step that restores instead of backing up. */
+  | 'restore';
 
 /**
  * What became of one backup that the copy retention wants in a destination region: `copied` (this
@@ -69,6 +77,8 @@ export interface TargetReport {
   /** One entry per `copy-to-regions` region (empty without copies). */
   destinations: DestinationReport[];
   warnings: string[];
+  /** `files`: what was scanned, stored, collected or restored. */
+  files?: FilesReport;
 }
 
 export interface RunReport {
@@ -130,6 +140,7 @@ export function renderOutputs(report: RunReport): Record<string, string> {
     [OUTPUTS.status]: report.status,
     [OUTPUTS.targets]: JSON.stringify(report.resolved),
     [OUTPUTS.report]: JSON.stringify(report),
+    [OUTPUTS.restoreState]: first?.files?.restore?.state ?? '',
   };
 }
 
@@ -153,6 +164,7 @@ const OUTCOME_TEXT: Record<CreateOutcome, string> = {
   skipped: 'skipped',
   'would-create': 'would create',
   failed: 'failed',
+  restore: 'restore',
 };
 
 const DELETE_TEXT: Record<DeleteResult, string> = {
@@ -198,6 +210,9 @@ export function renderSummary(report: RunReport): string {
   }
   lines.push('</tbody></table>');
   lines.push(...renderCopies(report, deleteHeader));
+  for (const target of report.targets) {
+    if (target.files) lines.push(renderFilesSection(target.sourceId, target.files));
+  }
 
   const deleted = report.targets.flatMap((target) =>
     [target, ...target.destinations].flatMap((place) =>

@@ -10,6 +10,7 @@ export function finishRun(run: RunContext): RunReport {
   const { config, works, errors } = run;
   // A copy that failed fails its target, after the target's own backup and pruning went ahead.
   for (const work of works) {
+    if (work.adapter.files) work.report.files = work.adapter.files;
     if (work.copyErrors.length === 0) continue;
     work.report.ok = false;
     const message = `Copies: ${work.copyErrors.join(' ')}`;

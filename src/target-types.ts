@@ -22,6 +22,8 @@ export interface TargetTypeFacts {
   optionGroups: boolean;
   /** Whether an encrypted backup crosses regions only with a key of the destination (RDS). */
   copyNeedsKey: boolean;
+  /** One source a step (a file set): `resource-id` names exactly one. */
+  singleSource?: true;
 }
 
 /** EC2 ids: `vol-`, `i-`… and 8 or 17 hexadecimal digits. */
@@ -64,4 +66,15 @@ export const TARGET_TYPE_FACTS: Readonly<Record<TargetType, TargetTypeFacts>> = 
   'rds-instance': { ...RDS, idExample: 'prod-db', copyLimit: 20, optionGroups: true },
   // Aurora: 5 cluster snapshot copies in flight per destination.
   'rds-cluster': { ...RDS, idExample: 'prod-aurora', copyLimit: 5, optionGroups: false },
+  // A file set's name: one S3 key segment of the backup area (`<prefix><set>/<file set>/`).
+  files: {
+    idPattern: /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/,
+    idExample: 'app-data',
+    lowerCaseIds: false,
+    copyLimit: 0,
+    reboots: false,
+    optionGroups: false,
+    copyNeedsKey: false,
+    singleSource: true,
+  },
 };

@@ -23,6 +23,17 @@ declare module 'vitest' {
   }
 }
 
+/**
+ * The environment of the moto servers started here: S3 takes multipart parts down to 1 KiB (AWS and
+ * moto's default: 5 MiB), so tests upload in parts of kilobytes (s3-store.test.ts); the size up to
+ * which moto keeps an object in memory stays moto's default (it follows the part minimum unless
+ * set). A server named by MOTO_ENDPOINT_URL(S) must be started with the same variables.
+ */
+const MOTO_ENV = {
+  S3_UPLOAD_PART_MIN_SIZE: '1024',
+  MOTO_S3_DEFAULT_KEY_BUFFER_SIZE: String(5 * 1024 * 1024 - 1024),
+};
+
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   // The tests run the bundle, never the sources: a missing bundle would fail every test obscurely.
   if (!existsSync(ACTION_ENTRY)) {
@@ -36,7 +47,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
     console.log(`[moto${plan.variable ? `, ${plan.variable}` : ''}] ${message}`);
   const servers = await Promise.all(
     Array.from({ length: plan.count }, (_, index) =>
-      startMoto({ log, ...(plan.external ? { endpoint: plan.external[index] } : {}) }),
+      startMoto({
+        log,
+        env: MOTO_ENV,
+        ...(plan.external ? { endpoint: plan.external[index] } : {}),
+      }),
     ),
   );
   const proxies = await Promise.all(

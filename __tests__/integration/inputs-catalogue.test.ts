@@ -60,6 +60,13 @@ const RDS = { 'target-type': 'rds-instance', 'resource-id': 'prod-db' };
 const CLUSTER = { 'target-type': 'rds-cluster', 'resource-id': 'prod-aurora' };
 const IMAGE = { 'target-type': 'ec2-image', 'resource-id': INSTANCE };
 const COPY = { 'copy-to-regions': 'eu-west-1' };
+const FILES = {
+  'target-type': 'files',
+  'resource-id': 'app-data',
+  path: 'data/**',
+  bucket: 'my-backups',
+};
+const RESTORE = { ...FILES, 'restore-to': 'restored' };
 const VALID: Inputs[] = [
   {},
   RDS,
@@ -68,6 +75,8 @@ const VALID: Inputs[] = [
   COPY,
   { 'no-reboot': 'true' },
   { ...RDS, ...COPY, 'copy-option-group': 'eu-west-1=orders-og' },
+  FILES,
+  { ...RESTORE, 'restore-tier': 'Bulk', 'restore-days': '3' },
 ];
 
 const cases: Case[] = [
@@ -219,6 +228,41 @@ const cases: Case[] = [
     ],
     ['a region twice', { ...RDS, ...COPY, 'copy-option-group': 'eu-west-1=og-a\neu-west-1=og-b' }],
   ]),
+  // target-type: files, and its inputs refused for the snapshot types.
+  ...about('path', [
+    ['missing for files', { ...FILES, path: undefined }],
+    ['only an exclusion', { ...FILES, path: '!*.tmp' }],
+    ['matching no file', { ...FILES, path: '/nonexistent-snapshot-rotation-dir/**' }],
+    ['for an EBS volume', { path: 'data/**' }],
+  ]),
+  ...about('bucket', [
+    ['missing for files', { ...FILES, bucket: undefined }],
+    ['in upper case', { ...FILES, bucket: 'My-Backups' }],
+    ['for an EBS volume', { bucket: 'my-backups' }],
+  ]),
+  ...about('prefix', [
+    ['absolute', { ...FILES, prefix: '/backups/' }],
+    ['climbing up', { ...FILES, prefix: 'a/../b/' }],
+    ['for an EBS volume', { prefix: 'backups/' }],
+  ]),
+  ...about('storage-class', [
+    ['unknown', { ...FILES, 'storage-class': 'COLD' }],
+    ['for an EBS volume', { 'storage-class': 'GLACIER' }],
+  ]),
+  ...about('follow-symbolic-links', [['a word', { ...FILES, 'follow-symbolic-links': 'yes' }]]),
+  ...about('pack-threshold', [
+    ['1MiB', { ...FILES, 'pack-threshold': '1MiB' }],
+    ['a word', { ...FILES, 'pack-threshold': 'small' }],
+  ]),
+  ...about('allow-early-delete', [['maybe', { ...FILES, 'allow-early-delete': 'maybe' }]]),
+  ...about('restore-to', [['for an EBS volume', { 'restore-to': 'restored' }]]),
+  ...about('restore-backup', [['for an EBS volume', { 'restore-backup': 'some-key' }]]),
+  ...about('restore-tier', [['unknown', { ...RESTORE, 'restore-tier': 'Fast' }]]),
+  ...about('restore-days', [
+    ['zero', { ...RESTORE, 'restore-days': '0' }],
+    ['a duration', { ...RESTORE, 'restore-days': '7d' }],
+  ]),
+  ...about('copy-to-regions', [['for files', { ...FILES, ...COPY }]]),
   ...about(TIME_SCALE_VARIABLE, [
     ['zero', {}, { [TIME_SCALE_VARIABLE]: '0' }],
     ['above one', {}, { [TIME_SCALE_VARIABLE]: '2' }],

@@ -1,11 +1,13 @@
 // The README's IAM policies, machine-checked: every JSON block parses; each target type's policy
-// allows every AWS call its adapter makes (read from the source: `new XCommand(`, `paginateX(`)
+// allows every AWS call its adapter makes (read from the source: `new XCommand(`, `paginateX(`,
+// lib-storage's `new Upload(`; S3's commands through src/aws.ts's table of their IAM actions)
 // and nothing else; deletes need the action's tags on the backup, creates the action's tags in the
 // request; and the README policy that src/errors.ts names for a refused action does allow it.
 // An adapter that starts a new call without a README update fails here.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { S3_IAM_ACTIONS } from '../../src/aws.js';
 import { README_POLICIES } from '../../src/errors.js';
 import {
   iamSection,
@@ -20,12 +22,13 @@ import {
 
 const SRC = join(ROOT, 'src');
 
-type TargetType = 'ebs-volume' | 'ec2-image' | 'rds-instance' | 'rds-cluster';
+type TargetType = 'ebs-volume' | 'ec2-image' | 'rds-instance' | 'rds-cluster' | 'files';
 const TARGET_TYPES: readonly TargetType[] = [
   'ebs-volume',
   'ec2-image',
   'rds-instance',
   'rds-cluster',
+  'files',
 ];
 
 const POLICIES = readmePolicies();
@@ -71,16 +74,68 @@ const ADAPTER_FILES: Record<TargetType, string> = {
   'ec2-image': 'targets/ec2-image.ts',
   'rds-instance': 'targets/rds-instance.ts',
   'rds-cluster': 'targets/rds-cluster.ts',
+  files: 'targets/files.ts',
 };
 
 /**
+ * The IAM action of an operation of a service: EC2's and RDS's are named after it; S3's come from
+ * src/aws.ts's table (the one that names a refused call's action), and an S3 command missing from
+ * it fails the test.
+ */
+function iamActionOf(service: string, operation: string, path: string): string {
+  if (service !== 's3') return `${service}:${operation}`;
+  const action = S3_IAM_ACTIONS[operation];
+  if (!action) {
+    throw new Error(
+      `${relative(ROOT, path)} calls S3's ${operation}, which S3_IAM_ACTIONS in src/aws.ts does not map to an IAM action`,
+    );
+  }
+  return action;
+}
+
+/**
+ * The IAM actions of lib-storage's `Upload`: PutObject, or CreateMultipartUpload / UploadPart /
+ * CompleteMultipartUpload, and AbortMultipartUpload when a multipart upload fails.
+ */
+const UPLOAD_OPERATIONS = [
+  'PutObject',
+  'CreateMultipartUpload',
+  'UploadPart',
+  'CompleteMultipartUpload',
+  'AbortMultipartUpload',
+];
+
+/**
  * The IAM actions a source file calls: `new XCommand(` and `paginateX(` of names imported from
- * `@aws-sdk/client-<service>`. Any other value it imports from a client (a waiter, say) fails the
- * test until this function learns which action it calls.
+ * `@aws-sdk/client-<service>`, and `new Upload(` imported from `@aws-sdk/lib-storage`. Any other
+ * value it imports from a client (a waiter, say) or from lib-storage fails the test until this
+ * function learns which action it calls.
  */
 function callsOfFile(path: string): Set<string> {
   const text = readFileSync(path, 'utf8');
   const serviceOf = new Map<string, string>();
+  const uploads = new Set<string>();
+  for (const match of text.matchAll(
+    /import\s*(type\s*)?\{([^}]*)\}\s*from\s*'@aws-sdk\/lib-storage'/g,
+  )) {
+    if (match[1]) continue;
+    for (const raw of match[2]!.split(',')) {
+      const name = raw.trim();
+      if (!name || name.startsWith('type ')) continue;
+      const [imported, local = imported] = name.split(/\s+as\s+/);
+      if (imported !== 'Upload') {
+        throw new Error(
+          `${relative(ROOT, path)} imports ${imported} from @aws-sdk/lib-storage: teach __tests__/unit/iam-policy.test.ts which IAM actions it calls`,
+        );
+      }
+      uploads.add(local!);
+    }
+  }
+  if (/import\s+(?!type\b)[^{'"]*from\s*'@aws-sdk\/(client-\w+|lib-storage)'/.test(text)) {
+    throw new Error(
+      `${relative(ROOT, path)} imports an AWS client or lib-storage other than by name: teach __tests__/unit/iam-policy.test.ts`,
+    );
+  }
   for (const match of text.matchAll(
     /import\s*(type\s*)?\{([^}]*)\}\s*from\s*'@aws-sdk\/client-(\w+)'/g,
   )) {
@@ -106,7 +161,11 @@ function callsOfFile(path: string): Set<string> {
       throw new Error(
         `${relative(ROOT, path)} calls ${local} without importing it from an AWS client`,
       );
-    calls.add(`${service}:${operation}`);
+    calls.add(iamActionOf(service, operation, path));
+  }
+  for (const match of text.matchAll(/\bnew\s+(\w+)\s*\(/g)) {
+    if (!uploads.has(match[1]!)) continue;
+    for (const operation of UPLOAD_OPERATIONS) calls.add(iamActionOf('s3', operation, path));
   }
   return calls;
 }
@@ -157,7 +216,7 @@ describe("the README's IAM policies", () => {
     expect(blocks.length).toBeGreaterThanOrEqual(5);
     for (const block of blocks) expect(() => JSON.parse(block) as unknown).not.toThrow();
     expect([...POLICIES.keys()].sort()).toEqual(
-      ['copies', 'ebs-volume', 'ec2-image', 'rds-instance and rds-cluster'].sort(),
+      ['copies', 'ebs-volume', 'ec2-image', 'files', 'rds-instance and rds-cluster'].sort(),
     );
     for (const [name, policy] of POLICIES) {
       expect(policy.Version, name).toBe('2012-10-17');
@@ -168,7 +227,7 @@ describe("the README's IAM policies", () => {
         expect(list(statement.Action).length, `${name} ${statement.Sid}`).toBeGreaterThan(0);
         expect(list(statement.Resource).length, `${name} ${statement.Sid}`).toBeGreaterThan(0);
         for (const action of list(statement.Action))
-          expect(action).toMatch(/^(ec2|rds):[A-Za-z]+$/);
+          expect(action).toMatch(/^(ec2|rds|s3):[A-Za-z]+$/);
         // A Deny without a condition would refuse its actions outright.
         if (statement.Effect === 'Deny')
           expect(statement.Condition, `${name} ${statement.Sid}`).toBeDefined();
@@ -182,6 +241,16 @@ describe("the README's IAM policies", () => {
     expect([...inSource].sort()).toEqual([...byAdapters].sort());
     expect(adapterCalls('ebs-volume')).toContain('ec2:CreateSnapshot');
     expect(adapterCalls('rds-cluster')).toContain('rds:DeleteDBClusterSnapshot');
+    expect(adapterCalls('files')).toEqual(
+      [
+        's3:AbortMultipartUpload',
+        's3:DeleteObject',
+        's3:GetObject',
+        's3:ListBucket',
+        's3:PutObject',
+        's3:RestoreObject',
+      ].sort(),
+    );
   });
 
   describe.each(TARGET_TYPES)('%s', (type) => {
@@ -198,6 +267,7 @@ describe("the README's IAM policies", () => {
       [policyOf('ebs-volume'), ['ebs-volume']],
       [policyOf('ec2-image'), ['ec2-image']],
       [policyOf('rds-instance'), ['rds-instance', 'rds-cluster']],
+      [policyOf('files'), ['files']],
       [copiesPolicy(), [...TARGET_TYPES]],
     ];
     for (const [policy, types] of policies) {

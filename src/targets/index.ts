@@ -1,9 +1,11 @@
 /** The adapter for each target type. */
-import { ec2Client, rdsClient } from '../aws.js';
+import { ec2Client, rdsClient, s3Client } from '../aws.js';
 import { systemClock, type Clock } from '../clock.js';
 import type { Config } from '../inputs.js';
 import { EbsVolumeAdapter } from './ebs-volume.js';
 import { Ec2ImageAdapter } from './ec2-image.js';
+import { FilesAdapter, type FileScan } from './files.js';
+import { S3Store } from './s3-store.js';
 import { rdsClusterAdapter } from './rds-cluster.js';
 import { rdsInstanceAdapter } from './rds-instance.js';
 import type { TargetAdapter } from './target.js';
@@ -21,6 +23,7 @@ export function createAdapter(
   config: Config,
   region: string = config.region,
   clock: Clock = systemClock,
+  files: FilesContext = {},
 ): TargetAdapter {
   const delays = { ...scaledDelays(config.timeScale), clock };
   switch (config.targetType) {
@@ -41,7 +44,35 @@ export function createAdapter(
         ...delays,
         quotaClient: rdsClient(region, 2),
       });
+    case 'files':
+      return filesAdapter(config, region, clock, files);
   }
+}
+
+/** What a `files` adapter needs beyond the inputs: the scan of the runner, and a log line. */
+export interface FilesContext {
+  scan?: FileScan;
+  log?: (line: string) => void;
+}
+
+function filesAdapter(
+  config: Config,
+  region: string,
+  clock: Clock,
+  { scan, log }: FilesContext,
+): FilesAdapter {
+  const files = config.files;
+  const fileSet = config.resourceIds[0];
+  if (!files || !fileSet) throw new Error("'target-type: files' needs its inputs read first.");
+  return new FilesAdapter(
+    new S3Store(s3Client(region), files.bucket),
+    region,
+    files,
+    config.backupSet,
+    fileSet,
+    scan,
+    { clock, concurrency: config.concurrency, log: log ?? (() => {}) },
+  );
 }
 
 /**

@@ -3,6 +3,7 @@
  * adapter translates its AWS API into the records of ../model.ts.
  */
 import type { TargetType } from '../constants.js';
+import type { FilesReport } from '../files-report.js';
 import type { Backup, BackupQuota, Source } from '../model.js';
 
 export type { Backup, BackupQuota, BackupState, Source } from '../model.js';
@@ -96,4 +97,14 @@ export interface TargetAdapter {
    * there blocks the next one until it is deleted. EC2 copies get ids of their own.
    */
   readonly copiesNamedAfterOriginal?: boolean;
+  /** What a `files` run read, stored and collected: shown in the report and summary. */
+  readonly files?: FilesReport;
+  /**
+   * After pruning: deletes what no remaining backup references (a `files` set's content), within
+   * what its storage allows; a dry run only reports it.
+   */
+  collectUnreferenced?(
+    remaining: readonly Backup[],
+    options: { now: Date; dryRun: boolean; signal?: AbortSignal | undefined },
+  ): Promise<void>;
 }
