@@ -9,7 +9,11 @@
  *     the action. The wall time includes the pacing of mutating calls (5 per second), which is the
  *     floor a real account imposes too.
  *
- * Options: `--volumes N`, `--sources N --per-source M` (part a), `--only core|moto`.
+ * (c) One large file (default 1 GiB) backed up with `target-type: files`: time and the action's peak
+ *     memory (scripts/bench-files.mjs).
+ *
+ * Options: `--volumes N`, `--sources N --per-source M` (part a), `--file-mib N` (part c),
+ * `--only core|moto|files`.
  * Resets the moto server it uses (its own, or the one MOTO_ENDPOINT_URL names).
  */
 import { CreateVolumeCommand, EC2Client } from '@aws-sdk/client-ec2';
@@ -20,6 +24,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ACTION_ENTRY, ROOT, runAction } from './action-runner.mjs';
 import { startCountingProxy } from './counting-proxy.mjs';
+import { benchFiles } from './bench-files.mjs';
 import { resetMoto, startMoto } from './moto.mjs';
 
 const REGION = 'us-east-1';
@@ -30,6 +35,7 @@ const { values: options } = parseArgs({
     sources: { type: 'string', default: '1000' },
     'per-source': { type: 'string', default: '100' },
     only: { type: 'string' },
+    'file-mib': { type: 'string', default: '1024' },
   },
 });
 
@@ -183,5 +189,8 @@ async function benchMoto() {
   }
 }
 
-if (options.only !== 'moto') benchCore();
-if (options.only !== 'core') await benchMoto();
+if (!options.only || options.only === 'core') benchCore();
+if (!options.only || options.only === 'moto') await benchMoto();
+if (!options.only || options.only === 'files') {
+  await benchFiles(positive('file-mib', options['file-mib']));
+}

@@ -2,7 +2,8 @@
  * `npm run demo`: the bundled action rotating the snapshots of one EBS volume in a local moto
  * server, four runs in a row with `generations: 3`, each copied to a disaster-recovery region that
  * keeps one copy, showing after each run what a workflow would see (outputs, job summary) and what
- * EC2 then holds in both regions. No AWS account is needed.
+ * EC2 then holds in both regions; then a round of `target-type: files` (a directory backed up to
+ * S3, backed up again after a change, restored). No AWS account is needed.
  *
  * The action talks to moto through the test proxy's AWS-fidelity layer, so that it meets what AWS
  * does and moto does not: new snapshots invisible for a moment, then pending for seconds. Its own
@@ -16,6 +17,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { existsSync } from 'node:fs';
 import { ACTION_ENTRY, runAction } from './action-runner.mjs';
+import { filesRound } from './demo-files.mjs';
 import { awsLike } from './aws-fidelity.mjs';
 import { startCountingProxy } from './counting-proxy.mjs';
 import { startMoto } from './moto.mjs';
@@ -206,6 +208,20 @@ async function main() {
           `what it would do) or 'min-interval: 20h' (skips a run that comes too soon).`,
       ),
     );
+    failures += await filesRound({
+      endpoint: moto.endpoint.replace('//localhost', '//127.0.0.1'),
+      awsEndpoint: aws.endpoint,
+      region: REGION,
+      show: (run) => {
+        console.log(`  exit code: ${run.code}, status: ${run.outputs.status ?? '(not set)'}`);
+        console.log(`  backup-id: ${run.outputs['backup-id'] || '(none)'}`);
+        if (run.outputs['restore-state'])
+          console.log(`  restore-state: ${run.outputs['restore-state']}`);
+        console.log('  job summary:');
+        console.log(indent(summaryToText(run.summary) || '(empty)'));
+        if (run.code !== 0) console.log(indent(`${run.stdout}${run.stderr}`.trim()));
+      },
+    });
     if (failures > 0) {
       console.error(`\nThe demo did not go as expected (${failures} failures; see above).`);
       process.exitCode = 1;
