@@ -10,7 +10,6 @@ import { copyBackups } from './copies.js';
 import { listDestinations } from './copy-plan.js';
 import { createBackups } from './create.js';
 import { InputError } from './errors.js';
-import type { FilesConfig } from './files-inputs.js';
 import { readConfig, type Config, type InputLookup } from './inputs.js';
 import { decideSources, pruneBackups } from './prune.js';
 import type { RunReport } from './report.js';
@@ -33,16 +32,17 @@ export interface RunDependencies {
   /** Fires on SIGINT/SIGTERM: stop waiting, make no new change, still report. */
   signal?: AbortSignal;
   report?: (report: RunReport) => Promise<void>;
-  /** `files`: how the runner's paths are scanned (the file system by default). */
-  scanFiles?: (options: FilesConfig) => Promise<Scan>;
 }
 
 /** Runs the action; resolves with the report (undefined when the inputs were invalid). */
 export async function run(deps: RunDependencies = {}): Promise<RunReport | undefined> {
   const env = deps.env ?? process.env;
   let config: Config;
+  let scan: Scan | undefined;
   try {
     config = readConfig(deps.input ?? ((name) => core.getInput(name)), env);
+    // A file set is scanned before any AWS call: a pattern that matches nothing is an input error.
+    if (config.files && !config.files.restore) scan = await scanFiles(config.files);
   } catch (error) {
     if (error instanceof InputError) {
       core.setFailed(error.message);
@@ -51,17 +51,6 @@ export async function run(deps: RunDependencies = {}): Promise<RunReport | undef
     throw error;
   }
   const now = deps.now ?? systemClock;
-  let scan: Scan | undefined;
-  if (config.files && !config.files.restore) {
-    // The runner's files are scanned before any AWS call: a pattern that matches nothing is an input error.
-    try {
-      scan = await (deps.scanFiles ?? scanFiles)(config.files);
-    } catch (error) {
-      if (!(error instanceof InputError)) throw error;
-      core.setFailed(error.message);
-      return undefined;
-    }
-  }
   const files = { ...(scan ? { scan } : {}), log: (line: string) => core.info(line) };
   const adapterFor =
     deps.adapterFor ?? ((config, region) => createAdapter(config, region, now, files));
