@@ -149,17 +149,17 @@ describe('scanFiles: patterns', () => {
 });
 
 describe('scanFiles: what is a file', () => {
-  it.runIf(IS_POSIX)('skips symbolic links when not following them, and counts them', async () => {
-    await tree(dir, { 'data/a.txt': 'a', 'outside/secret.txt': 'secret', 'outside/d/e.txt': 'e' });
+  /** data/ with a file, links to a file and a directory outside it, and a broken link; scanned. */
+  async function scanLinks(followSymbolicLinks: boolean) {
+    await tree(dir, { 'data/a.txt': 'a', 'outside/secret.txt': 'secret!', 'outside/d/e.txt': 'e' });
     await symlink(path.join(dir, 'outside/secret.txt'), path.join(dir, 'data/link.txt'));
     await symlink(path.join(dir, 'outside/d'), path.join(dir, 'data/linkdir'));
     await symlink(path.join(dir, 'nowhere'), path.join(dir, 'data/broken'));
+    return scanFiles({ patterns: 'data/**', workspace: dir, followSymbolicLinks });
+  }
 
-    const scan = await scanFiles({
-      patterns: 'data/**',
-      workspace: dir,
-      followSymbolicLinks: false,
-    });
+  it.runIf(IS_POSIX)('skips symbolic links when not following them, and counts them', async () => {
+    const scan = await scanLinks(false);
 
     expect(scan.files.map((file) => file.path)).toEqual(['a.txt']);
     expect(scan.skipped).toEqual([
@@ -172,20 +172,7 @@ describe('scanFiles: what is a file', () => {
   it.runIf(IS_POSIX)(
     'follows links when asked: a linked file at the link path, a linked directory walked',
     async () => {
-      await tree(dir, {
-        'data/a.txt': 'a',
-        'outside/secret.txt': 'secret!',
-        'outside/d/e.txt': 'e',
-      });
-      await symlink(path.join(dir, 'outside/secret.txt'), path.join(dir, 'data/link.txt'));
-      await symlink(path.join(dir, 'outside/d'), path.join(dir, 'data/linkdir'));
-      await symlink(path.join(dir, 'nowhere'), path.join(dir, 'data/broken'));
-
-      const scan = await scanFiles({
-        patterns: 'data/**',
-        workspace: dir,
-        followSymbolicLinks: true,
-      });
+      const scan = await scanLinks(true);
 
       expect(scan.files.map((file) => [file.path, file.size])).toEqual([
         ['a.txt', 1],
