@@ -18,6 +18,8 @@ export interface ProxyIO {
   forward: (params?: Record<string, string>) => Promise<Answer>;
   send: (params: Record<string, string>, region?: string) => Promise<Answer>;
   headers: IncomingHttpHeaders;
+  method?: string;
+  url?: string;
 }
 export type Kind = 'snapshot' | 'image' | 'db-snapshot' | 'cluster-snapshot';
 export interface LostAnswers {
@@ -40,6 +42,7 @@ export interface FidelityOptions {
   locked?: string[];
   fastRestore?: string[];
   accountQuotas?: Record<string, number>;
+  s3RestoreMs?: number;
   clock?: () => number;
 }
 export interface LostAnswer {

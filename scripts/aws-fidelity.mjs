@@ -46,6 +46,8 @@ import { createHash, randomUUID } from 'node:crypto';
  *   request of the proxy's own (same service and credentials, the region given or the request's;
  *   `Version` is added) to moto; never counted as a call of the action
  * @property {import('node:http').IncomingHttpHeaders} headers the request's headers
+ * @property {string} [method] the request's HTTP method (REST services: S3)
+ * @property {string} [url] the request's path and query (REST services: S3)
  */
 
 /**
@@ -138,6 +140,11 @@ import { createHash, randomUUID } from 'node:crypto';
  *   DescribeFastSnapshotRestores lists them `enabled` in the request's Region's first Availability
  *   Zone. AWS does not refuse their deletion ("When you delete a snapshot that you own, fast snapshot
  *   restore is automatically disabled", EBS User Guide): DeleteSnapshot succeeds and disables it.
+ * @property {number} [s3RestoreMs] S3 restores of archived objects take time (S3 user guide,
+ *   "Restoring an archived object": minutes to hours by tier; moto restores at once): for this long
+ *   after a RestoreObject that S3 accepted (202), HeadObject of the object shows
+ *   `x-amz-restore: ongoing-request="true"`, GetObject answers 403 `InvalidObjectState`, and a
+ *   repeated RestoreObject answers 409 `RestoreAlreadyInProgress`.
  * @property {Record<string, number>} [accountQuotas] RDS DescribeAccountAttributes (which moto lacks)
  *   answers these quotas by `AccountQuotaName`, e.g. `{ ManualSnapshots: 100,
  *   ManualClusterSnapshots: 100 }`, `Max` as given and `Used` counted in moto's Region: manual DB
@@ -349,6 +356,22 @@ const ok = (answer) => answer.status >= 200 && answer.status < 300;
 
 const EC2_XMLNS = 'http://ec2.amazonaws.com/doc/2016-11-15/';
 const RDS_XMLNS = 'http://rds.amazonaws.com/doc/2014-10-31/';
+
+/**
+ * An S3 error answer as S3 words it (REST XML).
+ *
+ * @param {number} status
+ * @param {string} code
+ * @param {string} message
+ * @returns {Answer}
+ */
+export function s3Error(status, code, message) {
+  return {
+    status,
+    headers: { 'content-type': 'application/xml' },
+    body: `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${escapeXml(message)}</Message></Error>`,
+  };
+}
 
 /**
  * An EC2 error answer (EC2 API reference, "Error codes": `Response/Errors/Error` with `Code` and
@@ -659,6 +682,8 @@ export class AwsFidelity {
     this.lost = [];
     /** @type {Map<string, Promise<unknown>>} */
     this.locks = new Map();
+    /** S3 objects being restored, by path: when the restore ends. @type {Map<string, number>} */
+    this.restoring = new Map();
   }
 
   /**
@@ -678,6 +703,7 @@ export class AwsFidelity {
     this.copyTokens.clear();
     this.attempts.clear();
     this.lost.length = 0;
+    this.restoring.clear();
   }
 
   /**
@@ -689,10 +715,45 @@ export class AwsFidelity {
    * @returns {Promise<Answer>}
    */
   async handle(call, io) {
+    if (call.service === 's3' && this.options.s3RestoreMs) return this.s3Restore(io);
     const handler = HANDLERS[`${call.service}:${call.action}`];
     if (!handler) return io.forward();
     const answer = await handler.call(this, call, io);
     return this.loseAnswer(call, io, answer);
+  }
+
+  /**
+   * S3 restores that take time (`s3RestoreMs`): the object stays unreadable while it is restored.
+   *
+   * @param {ProxyIO} io
+   * @returns {Promise<Answer>}
+   */
+  async s3Restore(io) {
+    const [path = '', query = ''] = (io.url ?? '').split('?');
+    const until = this.restoring.get(path);
+    const busy = until !== undefined && this.clock() < until;
+    if (until !== undefined && !busy) this.restoring.delete(path);
+    const restore = io.method === 'POST' && new URLSearchParams(query).has('restore');
+    if (restore && busy) {
+      return s3Error(409, 'RestoreAlreadyInProgress', 'Object restore is already in progress');
+    }
+    if (!busy || restore) {
+      const answer = await io.forward();
+      if (restore && answer.status === 202) {
+        this.restoring.set(path, this.clock() + (this.options.s3RestoreMs ?? 0));
+      }
+      return answer;
+    }
+    if (io.method === 'GET') {
+      return s3Error(
+        403,
+        'InvalidObjectState',
+        "The operation is not valid for the object's storage class",
+      );
+    }
+    const answer = await io.forward();
+    if (io.method !== 'HEAD' || answer.status !== 200) return answer;
+    return { ...answer, headers: { ...answer.headers, 'x-amz-restore': 'ongoing-request="true"' } };
   }
 
   // -- time ------------------------------------------------------------------------------------
@@ -1480,7 +1541,7 @@ export const CREATE_AND_COPY_ACTIONS = Object.freeze([
 
 /**
  * Everything at once: `AWS_SEMANTICS` plus eventual consistency and creation times (defaults 200 ms
- * and 500 ms, small enough for tests), the first answer of every create and copy lost (HTTP 500),
+ * and 500 ms, small enough for tests), S3 restores that take 500 ms, the first answer of every create and copy lost (HTTP 500),
  * and whatever else is given (copy slots, archived, locked, instance statuses…), which wins: e.g.
  * `lostAnswers: undefined` keeps every answer.
  *
@@ -1495,6 +1556,7 @@ export function awsLike(options = {}) {
     visibilityDelayMs: 200,
     pendingMs: 500,
     lostAnswers: { actions: [...CREATE_AND_COPY_ACTIONS], mode: 'http500' },
+    s3RestoreMs: 500,
     ...options,
   };
 }

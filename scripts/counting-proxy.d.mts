@@ -13,6 +13,8 @@ export interface Call {
 }
 export interface HookContext {
   headers: IncomingHttpHeaders;
+  method?: string;
+  url?: string;
   /** A request of the proxy's own to the target (not counted). */
   send: (params: Record<string, string>, region?: string) => Promise<Answer>;
 }

@@ -151,6 +151,8 @@ export async function startCountingProxy(target, { before, after, fidelity: opti
     const encode = (params) => new URLSearchParams(params).toString();
     return {
       headers: request.headers,
+      method: original.method,
+      url: original.url,
       /** @param {Record<string, string>} [params] */
       forward: (params) => forward(original, params ? encode(params) : body),
       /**

@@ -28,6 +28,14 @@ import {
   DescribeDBSnapshotsCommand,
   RDSClient,
 } from '@aws-sdk/client-rds';
+import {
+  CreateBucketCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  RestoreObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import {
   AWS_SEMANTICS,
@@ -755,5 +763,35 @@ describe('state and presets', () => {
     expect(awsLike({ lostAnswers: undefined }).lostAnswers).toBeUndefined();
     expect(AWS_SEMANTICS).not.toHaveProperty('pendingMs');
     expect(AWS_SEMANTICS).not.toHaveProperty('lostAnswers');
+  });
+});
+
+describe('s3RestoreMs: archive restores take time', () => {
+  it('keeps a GLACIER object unreadable while S3 restores it, and refuses a second restore meanwhile', async () => {
+    let now = 1_000_000;
+    const proxy = await through({ s3RestoreMs: 60_000, clock: () => now });
+    const s3 = new S3Client({
+      region: REGION,
+      endpoint: proxy.endpoint,
+      credentials: MOTO_CREDENTIALS,
+      forcePathStyle: true,
+    });
+    const object = { Bucket: 'archive', Key: 'a.bin' };
+    await s3.send(new CreateBucketCommand({ Bucket: 'archive' }));
+    await s3.send(new PutObjectCommand({ ...object, Body: 'archived', StorageClass: 'GLACIER' }));
+    const restore = () =>
+      s3.send(new RestoreObjectCommand({ ...object, RestoreRequest: { Days: 1 } }));
+
+    expect((await restore()).$metadata.httpStatusCode).toBe(202);
+    expect((await s3.send(new HeadObjectCommand(object))).Restore).toBe('ongoing-request="true"');
+    expect(await codeOf(s3.send(new GetObjectCommand(object)))).toBe('InvalidObjectState');
+    expect(await codeOf(restore())).toBe('RestoreAlreadyInProgress');
+
+    now += 60_000;
+    expect((await s3.send(new HeadObjectCommand(object))).Restore).toMatch(
+      /ongoing-request="false"/,
+    );
+    const body = await (await s3.send(new GetObjectCommand(object))).Body?.transformToString();
+    expect(body).toBe('archived');
   });
 });

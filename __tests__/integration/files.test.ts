@@ -28,6 +28,7 @@ import {
   type _Object,
 } from '@aws-sdk/client-s3';
 import type { ActionRun } from '../../scripts/action-runner.mjs';
+import { AWS_SEMANTICS } from '../../scripts/aws-fidelity.mjs';
 import {
   DAY_MS,
   MOTO_CREDENTIALS,
@@ -282,15 +283,24 @@ describe('files: rotation', () => {
 });
 
 describe('files: archive classes', () => {
-  it('restores GLACIER content in two runs: requested, then restored', async () => {
+  it('restores GLACIER content across runs: requested, in progress while S3 restores it, restored', async () => {
     await writeTree({ 'archive.bin': Buffer.alloc(2048, 5), 'note.txt': 'small' });
     expectSuccess(await backUp({ 'storage-class': 'GLACIER' }));
-    const first = await backUp({ 'storage-class': 'GLACIER', 'restore-to': 'out' });
+    // As on AWS, S3 takes a while to restore (moto restores at once): 1.5 s here, hours there.
+    const proxy = await ownProxy({ fidelity: { ...AWS_SEMANTICS, s3RestoreMs: 1500 } });
+    const restore = () =>
+      backUp({ 'storage-class': 'GLACIER', 'restore-to': 'out' }, proxy.endpoint);
+    const first = await restore();
     expectSuccess(first);
     expect(first.outputs['restore-state']).toBe('requested');
-    const second = await backUp({ 'storage-class': 'GLACIER', 'restore-to': 'out' });
+    const second = await restore();
     expectSuccess(second);
-    expect(second.outputs['restore-state']).toBe('restored');
+    expect(second.outputs['restore-state']).toBe('in-progress');
+    expect(second.summary).toContain('archived objects being restored by S3');
+    await new Promise((resolve) => setTimeout(resolve, 1600));
+    const third = await restore();
+    expectSuccess(third);
+    expect(third.outputs['restore-state']).toBe('restored');
     expect(await readFile(join(workspace, 'out', 'archive.bin'))).toEqual(Buffer.alloc(2048, 5));
   });
 });
