@@ -12,6 +12,10 @@ export const TAGS = {
   copyOf: `${TAG_PREFIX}copy-of`,
   sourceRegion: `${TAG_PREFIX}source-region`,
   keep: `${TAG_PREFIX}keep`,
+  /** `ec2-instance`: the set a snapshot belongs to (`<instance id>/<created-at>`), its size, its device. */
+  setId: `${TAG_PREFIX}set-id`,
+  setSize: `${TAG_PREFIX}set-size`,
+  device: `${TAG_PREFIX}device`,
 } as const;
 
 /** Input names, as declared in action.yml. */
@@ -39,6 +43,8 @@ export const INPUTS = {
   maxDeletions: 'max-deletions',
   dryRun: 'dry-run',
   noReboot: 'no-reboot',
+  excludeBootVolume: 'exclude-boot-volume',
+  excludeVolumeIds: 'exclude-volume-ids',
   copyToRegions: 'copy-to-regions',
   copyGenerations: 'copy-generations',
   copyKeepWithin: 'copy-keep-within',
@@ -74,6 +80,7 @@ export const DEFAULTS = {
   [INPUTS.maxDeletions]: '50',
   [INPUTS.dryRun]: 'false',
   [INPUTS.noReboot]: 'true',
+  [INPUTS.excludeBootVolume]: 'false',
   [INPUTS.prefix]: 'snapshot-rotation/',
   [INPUTS.storageClass]: 'GLACIER_IR',
   [INPUTS.followSymbolicLinks]: 'false',
@@ -101,6 +108,7 @@ export const OUTPUTS = {
 export const TARGET_TYPES = [
   'ebs-volume',
   'ec2-image',
+  'ec2-instance',
   'rds-instance',
   'rds-cluster',
   'files',

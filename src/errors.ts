@@ -95,7 +95,7 @@ export const ACCESS_DENIED_CODES: readonly string[] = [
 
 /** The README's IAM policies, by the name of their section. */
 export type ReadmePolicy =
-  'ebs-volume' | 'ec2-image' | 'rds-instance and rds-cluster' | 'files' | 'copies';
+  'ebs-volume' | 'ec2-image' | 'ec2-instance' | 'rds-instance and rds-cluster' | 'files' | 'copies';
 
 /**
  * Which README policy grants each IAM action the adapters call: named in the message of a refused
@@ -103,13 +103,14 @@ export type ReadmePolicy =
  */
 export const README_POLICIES: Readonly<Record<string, readonly ReadmePolicy[]>> = {
   'ec2:DescribeVolumes': ['ebs-volume'],
-  'ec2:DescribeSnapshots': ['ebs-volume', 'ec2-image'],
+  'ec2:DescribeSnapshots': ['ebs-volume', 'ec2-image', 'ec2-instance'],
   'ec2:CreateSnapshot': ['ebs-volume'],
-  'ec2:DeleteSnapshot': ['ebs-volume', 'ec2-image'],
-  'ec2:DescribeInstances': ['ec2-image'],
+  'ec2:DeleteSnapshot': ['ebs-volume', 'ec2-image', 'ec2-instance'],
+  'ec2:CreateSnapshots': ['ec2-instance'],
+  'ec2:DescribeInstances': ['ec2-image', 'ec2-instance'],
   'ec2:DescribeImages': ['ec2-image'],
   'ec2:CreateImage': ['ec2-image'],
-  'ec2:CreateTags': ['ec2-image'],
+  'ec2:CreateTags': ['ec2-image', 'ec2-instance'],
   'ec2:DeregisterImage': ['ec2-image'],
   'ec2:CopySnapshot': ['copies'],
   'ec2:CopyImage': ['copies'],

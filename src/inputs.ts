@@ -7,6 +7,7 @@ import { DEFAULTS, INPUTS, TAG_PREFIX, TARGET_TYPES, type TargetType } from './c
 import { readCopyConfig } from './copy-inputs.js';
 import { InputError } from './errors.js';
 import { readFilesConfig, type FilesConfig } from './files-inputs.js';
+import { readInstanceConfig, type InstanceConfig } from './instance-inputs.js';
 import {
   invalid,
   readBoolean,
@@ -41,6 +42,8 @@ export interface Config {
   dryRun: boolean;
   /** `ec2-image` only: create the image without rebooting the instance. */
   noReboot: boolean;
+  /** `ec2-instance` only: which of the instance's volumes stay out of its set. */
+  instance?: InstanceConfig;
   /** `GITHUB_RUN_ID`, used for the run tag and re-run idempotency. */
   runId?: string;
   /** Disaster-recovery copies; absent when `copy-to-regions` is empty. */
@@ -158,6 +161,7 @@ export function readConfig(input: InputLookup, env: NodeJS.ProcessEnv): Config {
 
   const files = readFilesConfig(read, targetType, env.GITHUB_WORKSPACE?.trim() || '.');
   const copy = readCopyConfig(read, region, rules, timeZone, targetType);
+  const instance = readInstanceConfig(read, targetType);
   const runId = env.GITHUB_RUN_ID?.trim();
   return {
     targetType,
@@ -176,6 +180,7 @@ export function readConfig(input: InputLookup, env: NodeJS.ProcessEnv): Config {
     maxDeletions: readInteger(INPUTS.maxDeletions, read(INPUTS.maxDeletions), 0, 10_000) ?? 50,
     dryRun: readBoolean(INPUTS.dryRun, read(INPUTS.dryRun)),
     noReboot: readNoReboot(read(INPUTS.noReboot), targetType),
+    ...(instance ? { instance } : {}),
     ...(runId ? { runId } : {}),
     ...(copy ? { copy } : {}),
     ...(files ? { files } : {}),

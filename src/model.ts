@@ -31,6 +31,20 @@ export interface Backup {
   arn?: string;
   /** In an archive storage tier (EBS `StorageTier: archive`): AWS copies it only once restored. */
   archived?: boolean;
+  /**
+   * The resources a backup is made of when it is more than one (`ec2-instance`: the snapshots of
+   * the set, one per volume); kept, copied and deleted together. Absent for a single resource.
+   */
+  members?: BackupMember[];
+}
+
+/** One resource of a backup made of several: an `ec2-instance` set's snapshot of one volume. */
+export interface BackupMember {
+  id: string;
+  /** The device name the volume was attached as (`/dev/xvda`), when known. */
+  device?: string;
+  state: BackupState;
+  encrypted?: boolean;
 }
 
 /** A source resource that was found and can be backed up. */

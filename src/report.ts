@@ -14,6 +14,8 @@ export interface BackupRef {
   region: string;
   createdAt: string;
   state: BackupState;
+  /** The snapshots of a backup made of several (`ec2-instance`), with their devices. */
+  members?: { id: string; device?: string }[];
 }
 
 export interface KeptEntry extends BackupRef {

@@ -63,6 +63,13 @@ export const TARGET_TYPE_FACTS: Readonly<Record<TargetType, TargetTypeFacts>> = 
     idExample: 'i-0123456789abcdef0',
     reboots: true,
   },
+  // One set of snapshots per instance; each snapshot of a set counts against the copy limit.
+  'ec2-instance': {
+    ...EC2,
+    idPattern: ec2Id('i'),
+    idExample: 'i-0123456789abcdef0',
+    reboots: false,
+  },
   'rds-instance': { ...RDS, idExample: 'prod-db', copyLimit: 20, optionGroups: true },
   // Aurora: 5 cluster snapshot copies in flight per destination.
   'rds-cluster': { ...RDS, idExample: 'prod-aurora', copyLimit: 5, optionGroups: false },

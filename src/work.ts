@@ -45,6 +45,11 @@ export function ref(backup: Backup): BackupRef {
     region: backup.region,
     createdAt: backup.createdAt.toISOString(),
     state: backup.state,
+    ...(backup.members
+      ? {
+          members: backup.members.map(({ id, device }) => ({ id, ...(device ? { device } : {}) })),
+        }
+      : {}),
   };
 }
 

@@ -291,7 +291,7 @@ export const EBS: TargetCase = {
     delete: 'ec2:DeleteSnapshot',
     deleteFailed: (id) => `Could not delete snapshot ${id}`,
     policy: 'ebs-volume',
-    deletePolicy: 'ebs-volume or ec2-image',
+    deletePolicy: 'ebs-volume or ec2-image or ec2-instance',
   },
   optional: { strays: true, quota: false, copiesNamedAfterOriginal: false },
 };

@@ -59,6 +59,7 @@ const BASE = { 'target-type': 'ebs-volume', 'resource-id': VOL, generations: '5'
 const RDS = { 'target-type': 'rds-instance', 'resource-id': 'prod-db' };
 const CLUSTER = { 'target-type': 'rds-cluster', 'resource-id': 'prod-aurora' };
 const IMAGE = { 'target-type': 'ec2-image', 'resource-id': INSTANCE };
+const INSTANCE_SET = { 'target-type': 'ec2-instance', 'resource-id': INSTANCE };
 const COPY = { 'copy-to-regions': 'eu-west-1' };
 const FILES = {
   'target-type': 'files',
@@ -74,6 +75,7 @@ const VALID: Inputs[] = [
   IMAGE,
   COPY,
   { 'no-reboot': 'true' },
+  { ...INSTANCE_SET, 'exclude-boot-volume': 'true', 'exclude-volume-ids': VOL },
   { ...RDS, ...COPY, 'copy-option-group': 'eu-west-1=orders-og' },
   FILES,
   { ...RESTORE, 'restore-tier': 'Bulk', 'restore-days': '3' },
@@ -85,7 +87,7 @@ const cases: Case[] = [
     ['empty', { 'target-type': '' }],
     ['in upper case', { 'target-type': 'EBS-Volume' }],
     ['ebs', { 'target-type': 'ebs' }],
-    ['ec2-instance', { 'target-type': 'ec2-instance' }],
+    ['ec2-instances', { 'target-type': 'ec2-instances' }],
   ]),
   ...about('resource-id', [
     ['an instance id for ebs-volume', { 'resource-id': INSTANCE }],
@@ -176,6 +178,17 @@ const cases: Case[] = [
     ['maybe', { ...IMAGE, 'no-reboot': 'maybe' }],
     ['false for ebs-volume', { 'no-reboot': 'false' }],
     ['false for rds-instance', { ...RDS, 'no-reboot': 'false' }],
+    ['false for ec2-instance', { ...INSTANCE_SET, 'no-reboot': 'false' }],
+  ]),
+  ...about('exclude-boot-volume', [
+    ['a word', { ...INSTANCE_SET, 'exclude-boot-volume': 'yes' }],
+    ['true for ebs-volume', { 'exclude-boot-volume': 'true' }],
+    ['true for ec2-image', { ...IMAGE, 'exclude-boot-volume': 'true' }],
+  ]),
+  ...about('exclude-volume-ids', [
+    ['an instance id', { ...INSTANCE_SET, 'exclude-volume-ids': INSTANCE }],
+    ['a truncated volume id', { ...INSTANCE_SET, 'exclude-volume-ids': 'vol-0123' }],
+    ['for ebs-volume', { 'exclude-volume-ids': VOL }],
   ]),
   ...about('copy-to-regions', [
     ['the source region', { 'copy-to-regions': 'us-east-1' }],

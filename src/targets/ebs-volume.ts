@@ -22,13 +22,12 @@ import {
 import { sleep as realSleep, type Sleep } from '../sleep.js';
 import { awsCall } from './aws-call.js';
 import { chunks } from '../chunks.js';
-import { deleteSnapshot } from './ec2.js';
+import { deleteSnapshot, rawSnapshot } from './ec2.js';
 import { findEc2Sources, type Ec2SourceKind } from './ec2-sources.js';
 import { acceptedCopy, collectSet, ownedBackup, toAwsTags } from './tags.js';
-import { BatchedDescribe, freshFor, waitForBackup, type PollingOptions } from './wait.js';
+import { batchedWaits, type BatchedDescribe, waitForBackup, type PollingOptions } from './wait.js';
 import type {
   Backup,
-  BackupState,
   CopyRequest,
   CreateRequest,
   DeleteOutcome,
@@ -67,11 +66,7 @@ export class EbsVolumeAdapter implements TargetAdapter {
     this.sleep = options.sleep ?? realSleep;
     this.rateLimitBackoffMs = options.rateLimitBackoffMs ?? 15_000;
     this.clock = options.clock ?? systemClock;
-    this.waits = new BatchedDescribe(
-      (ids) => this.describeMany(ids),
-      freshFor(options),
-      () => this.clock().getTime(),
-    );
+    this.waits = batchedWaits((ids) => this.describeMany(ids), options, this.clock);
   }
 
   findSources(
@@ -256,34 +251,10 @@ export class EbsVolumeAdapter implements TargetAdapter {
 
   private toBackup(snapshot: Snapshot): Backup | undefined {
     return ownedBackup(this.type, this.region, this.clock, {
-      id: snapshot.SnapshotId,
-      tags: snapshot.Tags,
-      state: snapshotState(snapshot.State),
-      awsTime: snapshot.StartTime,
-      stateMessage: snapshot.StateMessage,
-      encrypted: snapshot.Encrypted,
-      archived: snapshot.StorageTier === 'archive',
+      ...rawSnapshot(snapshot),
       // A copy's VolumeId is a placeholder (vol-ffffffff): a copy is only the set's by `copy-of`.
       madeFrom: snapshot.VolumeId,
     });
-  }
-}
-
-/**
- * Snapshot states as the core sees them. `recoverable` (in the Recycle Bin) and `recovering` (being
- * restored from it) are no backup of the set now: not pending, not counted, never deleted.
- */
-function snapshotState(state: string | undefined): BackupState | undefined {
-  switch (state) {
-    case 'completed':
-      return 'completed';
-    case 'error':
-      return 'failed';
-    case 'recoverable':
-    case 'recovering':
-      return undefined;
-    default:
-      return 'pending';
   }
 }
 

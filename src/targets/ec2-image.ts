@@ -4,13 +4,7 @@
  * Pruning deregisters the image together with its snapshots (ami-snapshots.ts).
  */
 import { systemClock, type Clock } from '../clock.js';
-import {
-  CopyImageCommand,
-  CreateImageCommand,
-  paginateDescribeInstances,
-  type EC2Client,
-  type Filter,
-} from '@aws-sdk/client-ec2';
+import { CopyImageCommand, CreateImageCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import { TAGS } from '../constants.js';
 import { imageName } from '../naming.js';
 import { CancelledError, copySlotsRefusal, hasAwsCode, TargetError } from '../errors.js';
@@ -23,7 +17,8 @@ import {
   recoverImageTags,
 } from './ami-snapshots.js';
 import { deleteSnapshot } from './ec2.js';
-import { findEc2Sources, type Ec2SourceKind } from './ec2-sources.js';
+import { findEc2Sources } from './ec2-sources.js';
+import { INSTANCES } from './ec2-instances.js';
 import { ImageRecords } from './image-records.js';
 import { acceptedCopy, collectSet, createdAtOf, toAwsTags } from './tags.js';
 import type {
@@ -37,8 +32,8 @@ import type {
 } from './target.js';
 import {
   adoptRequested,
-  BatchedDescribe,
-  freshFor,
+  batchedWaits,
+  type BatchedDescribe,
   waitForBackup,
   type PollingOptions,
 } from './wait.js';
@@ -65,11 +60,7 @@ export class Ec2ImageAdapter implements TargetAdapter {
   ) {
     this.clock = options.clock ?? systemClock;
     this.images = new ImageRecords(ec2, region, this.clock);
-    this.waits = new BatchedDescribe(
-      (ids) => this.images.describeMany(ids),
-      freshFor(options),
-      () => this.clock().getTime(),
-    );
+    this.waits = batchedWaits((ids) => this.images.describeMany(ids), options, this.clock);
     this.sleep = options.sleep ?? realSleep;
   }
 
@@ -246,25 +237,3 @@ function imageAndSnapshotTags(tags: Readonly<Record<string, string>>) {
     { ResourceType: 'snapshot' as const, Tags: list },
   ];
 }
-
-/** Instances that can be imaged; terminated ones linger in describe answers for a while. */
-const LIVE_INSTANCES: Filter = {
-  Name: 'instance-state-name',
-  Values: ['pending', 'running', 'stopping', 'stopped'],
-};
-
-export const INSTANCES: Ec2SourceKind = {
-  idFilter: 'instance-id',
-  noun: 'instances',
-  async *pages(ec2, filters) {
-    const pages = paginateDescribeInstances(
-      { client: ec2 },
-      { Filters: [...filters, LIVE_INSTANCES] },
-    );
-    for await (const page of pages) {
-      yield (page.Reservations ?? [])
-        .flatMap((reservation) => reservation.Instances ?? [])
-        .map((instance) => ({ id: instance.InstanceId, tags: instance.Tags }));
-    }
-  },
-};

@@ -1,8 +1,14 @@
 /** What the EC2-based adapters share: tag filters, snapshot deletion. */
-import { DeleteSnapshotCommand, type EC2Client, type Filter } from '@aws-sdk/client-ec2';
+import {
+  DeleteSnapshotCommand,
+  type EC2Client,
+  type Filter,
+  type Snapshot,
+} from '@aws-sdk/client-ec2';
+import type { RawBackup } from './tags.js';
 import { awsErrorCode } from '../errors.js';
 import { awsCall } from './aws-call.js';
-import type { DeleteOutcome } from './target.js';
+import type { BackupState, DeleteOutcome } from './target.js';
 
 /** Server-side `tag:Key=Value` filters: a resource must carry all of them. */
 export function tagFilters(record: Readonly<Record<string, string>>): Filter[] {
@@ -55,4 +61,32 @@ export async function deleteSnapshot(
 /** A refusal whose message says the snapshot is locked (EBS snapshot lock). */
 function isLockRefusal(error: unknown): boolean {
   return error instanceof Error && /\block(ed)?\b/i.test(error.message);
+}
+
+/** EBS snapshot states as the core sees them: the Recycle Bin's snapshots are no backup of the set now. */
+export function snapshotState(state: string | undefined): BackupState | undefined {
+  switch (state) {
+    case 'completed':
+      return 'completed';
+    case 'error':
+      return 'failed';
+    case 'recoverable':
+    case 'recovering':
+      return undefined;
+    default:
+      return 'pending';
+  }
+}
+
+/** What an EBS snapshot says of itself, before ownership is checked (snapshots of sets included). */
+export function rawSnapshot(snapshot: Snapshot): RawBackup {
+  return {
+    id: snapshot.SnapshotId,
+    tags: snapshot.Tags,
+    state: snapshotState(snapshot.State),
+    awsTime: snapshot.StartTime,
+    stateMessage: snapshot.StateMessage,
+    encrypted: snapshot.Encrypted,
+    archived: snapshot.StorageTier === 'archive',
+  };
 }

@@ -4,6 +4,7 @@ import { systemClock, type Clock } from '../clock.js';
 import type { Config } from '../inputs.js';
 import { EbsVolumeAdapter } from './ebs-volume.js';
 import { Ec2ImageAdapter } from './ec2-image.js';
+import { Ec2InstanceAdapter } from './ec2-instance.js';
 import { FilesAdapter, type FileScan } from './files.js';
 import { S3Store } from './s3-store.js';
 import { rdsClusterAdapter } from './rds-cluster.js';
@@ -33,6 +34,11 @@ export function createAdapter(
       return new Ec2ImageAdapter(ec2Client(region), region, {
         ...delays,
         noReboot: config.noReboot,
+      });
+    case 'ec2-instance':
+      return new Ec2InstanceAdapter(ec2Client(region), region, {
+        ...delays,
+        ...(config.instance ? { exclude: config.instance } : {}),
       });
     case 'rds-instance':
       return rdsInstanceAdapter(rdsClient(region), region, {

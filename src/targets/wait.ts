@@ -121,14 +121,26 @@ export function freshFor(polling: PollingOptions): number {
 }
 
 /**
+ * The batched describe of an adapter's waits, polled on its `polling` schedule and timed by its
+ * clock (every EC2 adapter builds one).
+ */
+export function batchedWaits<T extends { id: string; state: string }>(
+  describeMany: (ids: string[]) => Promise<T[]>,
+  polling: PollingOptions,
+  clock: Clock,
+): BatchedDescribe<T> {
+  return new BatchedDescribe(describeMany, freshFor(polling), () => clock().getTime());
+}
+
+/**
  * One describe for every backup an adapter is waiting for, instead of one per backup: a fleet's
  * waits cost describe calls in proportion to the time spent waiting, not to the fleet's size. Each
  * waiter keeps the SDK waiter engine's own schedule; when it polls, a result read for it less than
  * `freshMs` ago is reused, else one batched describe reads every backup still being waited for.
  */
-export class BatchedDescribe {
+export class BatchedDescribe<T extends { id: string; state: string } = Backup> {
   private readonly watched = new Set<string>();
-  private readonly seen = new Map<string, { at: number; backup: Backup | undefined }>();
+  private readonly seen = new Map<string, { at: number; backup: T | undefined }>();
   private refreshing: Promise<void> | undefined;
 
   /**
@@ -136,13 +148,13 @@ export class BatchedDescribe {
    * @param freshMs how long a result stands for the next poll of the same backup
    */
   constructor(
-    private readonly describeMany: (ids: string[]) => Promise<Backup[]>,
+    private readonly describeMany: (ids: string[]) => Promise<T[]>,
     private readonly freshMs = 5_000,
     private readonly clock: () => number = () => systemClock().getTime(),
   ) {}
 
   /** The backup's current state; undefined when it no longer exists. */
-  async describe(id: string): Promise<Backup | undefined> {
+  async describe(id: string): Promise<T | undefined> {
     this.watched.add(id);
     const asked = this.clock();
     const known = this.seen.get(id);

@@ -1,0 +1,362 @@
+// What only `ec2-instance` does: an instance's volumes snapshotted as one set (CreateSnapshots),
+// its snapshots grouped into one backup by their `set-id` tag, the set's state (a failed or missing
+// member fails it), and the set deleted, waited for and copied whole.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mockClient } from 'aws-sdk-client-mock';
+import {
+  CopySnapshotCommand,
+  CreateSnapshotsCommand,
+  CreateTagsCommand,
+  DeleteSnapshotCommand,
+  DescribeInstancesCommand,
+  DescribeSnapshotsCommand,
+  EC2Client,
+  EC2ServiceException,
+  type Snapshot,
+} from '@aws-sdk/client-ec2';
+import { TAGS } from '../../src/constants.js';
+import { Ec2InstanceAdapter } from '../../src/targets/ec2-instance.js';
+import { toAwsTags } from '../../src/targets/tags.js';
+import type { Backup } from '../../src/targets/target.js';
+
+const INSTANCE = 'i-0123456789abcdef0';
+const SET = 'nightly';
+const CREATED_AT = '2025-06-01T18:30:00.000Z';
+const SET_ID = `${INSTANCE}/${CREATED_AT}`;
+const NOW = new Date('2025-06-01T19:00:00.000Z');
+const clock = () => NOW;
+
+const ec2 = new EC2Client({
+  region: 'us-east-1',
+  credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+});
+const mock = mockClient(ec2);
+
+beforeEach(() => mock.reset());
+afterEach(() => mock.reset());
+
+/** A clock that moves a second each time it is read, so batched answers go stale between polls. */
+function ticking() {
+  let at = NOW.getTime();
+  return () => new Date((at += 1000));
+}
+
+function adapter(exclude = { excludeBootVolume: false, excludeVolumeIds: [] as string[] }) {
+  return new Ec2InstanceAdapter(ec2, 'us-east-1', {
+    clock: ticking(),
+    exclude,
+    minDelaySeconds: 0.001,
+    maxDelaySeconds: 0.002,
+    visibilityGraceSeconds: 0,
+  });
+}
+
+const ownership = (extra: Record<string, string> = {}) => ({
+  [TAGS.backupSet]: SET,
+  [TAGS.source]: INSTANCE,
+  [TAGS.createdAt]: CREATED_AT,
+  [TAGS.setId]: SET_ID,
+  [TAGS.setSize]: '3',
+  ...extra,
+});
+
+function snapshot(
+  id: string,
+  device: string,
+  state = 'completed',
+  tags: Record<string, string> = {},
+): Snapshot {
+  return {
+    SnapshotId: id,
+    VolumeId: `vol-${id.slice(5)}`,
+    State: state as Snapshot['State'],
+    StartTime: new Date(CREATED_AT),
+    Tags: toAwsTags(ownership({ [TAGS.device]: device, ...tags })),
+  };
+}
+
+const THREE = [
+  snapshot('snap-00000001', '/dev/xvda'),
+  snapshot('snap-00000002', '/dev/sdf'),
+  snapshot('snap-00000003', '/dev/sdg'),
+];
+
+function error(code: string): Error {
+  return new EC2ServiceException({ name: code, $fault: 'client', $metadata: {}, message: code });
+}
+
+describe('listing', () => {
+  it('groups the snapshots of a set into one backup named by its set id, with its members', async () => {
+    mock.on(DescribeSnapshotsCommand).resolves({ Snapshots: THREE });
+    const [set, ...rest] = await adapter().listBackups(SET);
+    expect(rest).toEqual([]);
+    expect(set).toMatchObject({
+      id: SET_ID,
+      kind: 'ec2-instance',
+      sourceId: INSTANCE,
+      state: 'completed',
+      createdAt: new Date(CREATED_AT),
+    });
+    expect(set?.tags[TAGS.device]).toBeUndefined();
+    // In device order.
+    expect(set?.members?.map((m) => [m.id, m.device])).toEqual([
+      ['snap-00000002', '/dev/sdf'],
+      ['snap-00000003', '/dev/sdg'],
+      ['snap-00000001', '/dev/xvda'],
+    ]);
+    const filters = mock.commandCalls(DescribeSnapshotsCommand)[0]?.args[0].input.Filters;
+    expect(filters).toContainEqual({ Name: `tag:${TAGS.backupSet}`, Values: [SET] });
+    expect(filters).toContainEqual({ Name: 'tag-key', Values: [TAGS.setId] });
+  });
+
+  it('keeps two sets of one instance apart, and ignores a snapshot whose set id is not its own', async () => {
+    const later = '2025-06-02T18:30:00.000Z';
+    const other = (id: string, device: string) =>
+      snapshot(id, device, 'completed', {
+        [TAGS.createdAt]: later,
+        [TAGS.setId]: `${INSTANCE}/${later}`,
+        [TAGS.setSize]: '1',
+      });
+    const forged = snapshot('snap-00000009', '/dev/sdh', 'completed', {
+      [TAGS.setId]: `i-0fedcba9876543210/${CREATED_AT}`,
+    });
+    mock.on(DescribeSnapshotsCommand).resolves({
+      Snapshots: [...THREE, other('snap-00000004', '/dev/xvda'), forged],
+    });
+    const sets = await adapter().listBackups(SET);
+    expect(sets.map((set) => [set.id, set.members?.length, set.state])).toEqual([
+      [SET_ID, 3, 'completed'],
+      [`${INSTANCE}/${later}`, 1, 'completed'],
+    ]);
+  });
+
+  it('fails a set with a failed member, naming it, and keeps one with a pending member pending', async () => {
+    mock.on(DescribeSnapshotsCommand).resolves({
+      Snapshots: [
+        THREE[0]!,
+        { ...THREE[1]!, State: 'error', StateMessage: 'volume I/O error' },
+        THREE[2]!,
+      ],
+    });
+    const [failed] = await adapter().listBackups(SET);
+    expect(failed?.state).toBe('failed');
+    expect(failed?.stateMessage).toContain('snap-00000002 (/dev/sdf): volume I/O error');
+
+    mock.on(DescribeSnapshotsCommand).resolves({
+      Snapshots: [THREE[0]!, { ...THREE[1]!, State: 'pending' }, THREE[2]!],
+    });
+    expect((await adapter().listBackups(SET))[0]?.state).toBe('pending');
+  });
+
+  it('does not count a set that lost a member as completed', async () => {
+    mock.on(DescribeSnapshotsCommand).resolves({ Snapshots: [THREE[0]!, THREE[2]!] });
+    const [set] = await adapter().listBackups(SET);
+    expect(set?.state).toBe('failed');
+    expect(set?.stateMessage).toBe("only 2 of the set's 3 snapshots exist");
+    expect(set?.members).toHaveLength(2);
+  });
+});
+
+describe('create', () => {
+  const tags = {
+    [TAGS.backupSet]: SET,
+    [TAGS.source]: INSTANCE,
+    [TAGS.createdAt]: CREATED_AT,
+    Team: 'data',
+  };
+  const mappings = {
+    Reservations: [
+      {
+        Instances: [
+          {
+            InstanceId: INSTANCE,
+            RootDeviceName: '/dev/xvda',
+            BlockDeviceMappings: [
+              { DeviceName: '/dev/xvda', Ebs: { VolumeId: 'vol-00000001' } },
+              { DeviceName: '/dev/sdf', Ebs: { VolumeId: 'vol-00000002' } },
+              { DeviceName: '/dev/sdg', Ebs: { VolumeId: 'vol-00000003' } },
+            ],
+          },
+        ],
+      },
+    ],
+  };
+  const info = (n: number) => ({
+    SnapshotId: `snap-0000000${n}`,
+    VolumeId: `vol-0000000${n}`,
+    State: 'pending' as const,
+    StartTime: new Date(CREATED_AT),
+  });
+
+  it('snapshots every volume in one call, tagged as the set, then names each device', async () => {
+    mock.on(DescribeInstancesCommand).resolves(mappings);
+    mock.on(CreateSnapshotsCommand).resolves({ Snapshots: [info(1), info(2), info(3)] });
+    mock.on(CreateTagsCommand).resolves({});
+    const set = await adapter().create({
+      source: { id: INSTANCE, tags: {} },
+      set: SET,
+      tags,
+    });
+    const input = mock.commandCalls(CreateSnapshotsCommand)[0]?.args[0].input;
+    expect(input?.InstanceSpecification).toEqual({ InstanceId: INSTANCE });
+    expect(input?.TagSpecifications).toEqual([
+      {
+        ResourceType: 'snapshot',
+        Tags: toAwsTags({ ...tags, [TAGS.setId]: SET_ID, [TAGS.setSize]: '3' }),
+      },
+    ]);
+    expect(mock.commandCalls(CreateTagsCommand).map((call) => call.args[0].input)).toEqual(
+      [1, 2, 3].map((n) => ({
+        Resources: [`snap-0000000${n}`],
+        Tags: [{ Key: TAGS.device, Value: ['/dev/xvda', '/dev/sdf', '/dev/sdg'][n - 1] }],
+      })),
+    );
+    expect(set).toMatchObject({ id: SET_ID, state: 'pending', sourceId: INSTANCE });
+    expect(set.members?.map((m) => m.device)).toEqual(['/dev/sdf', '/dev/sdg', '/dev/xvda']);
+  });
+
+  it('leaves out the boot volume and the excluded data volumes, as AWS takes them', async () => {
+    mock.on(DescribeInstancesCommand).resolves(mappings);
+    mock.on(CreateSnapshotsCommand).resolves({ Snapshots: [info(2)] });
+    mock.on(CreateTagsCommand).resolves({});
+    await adapter({ excludeBootVolume: true, excludeVolumeIds: ['vol-00000003'] }).create({
+      source: { id: INSTANCE, tags: {} },
+      set: SET,
+      tags,
+    });
+    const input = mock.commandCalls(CreateSnapshotsCommand)[0]?.args[0].input;
+    expect(input?.InstanceSpecification).toEqual({
+      InstanceId: INSTANCE,
+      ExcludeBootVolume: true,
+      ExcludeDataVolumeIds: ['vol-00000003'],
+    });
+    expect(input?.TagSpecifications?.[0]?.Tags).toContainEqual({ Key: TAGS.setSize, Value: '1' });
+  });
+
+  it('refuses when every volume is excluded, before any create', async () => {
+    mock.on(DescribeInstancesCommand).resolves(mappings);
+    await expect(
+      adapter({
+        excludeBootVolume: true,
+        excludeVolumeIds: ['vol-00000002', 'vol-00000003'],
+      }).create({ source: { id: INSTANCE, tags: {} }, set: SET, tags }),
+    ).rejects.toThrow(/no volume is left to snapshot/);
+    expect(mock.commandCalls(CreateSnapshotsCommand)).toHaveLength(0);
+  });
+
+  it('warns, and still returns the set, when a device tag is refused', async () => {
+    mock.on(DescribeInstancesCommand).resolves(mappings);
+    mock.on(CreateSnapshotsCommand).resolves({ Snapshots: [info(1), info(2), info(3)] });
+    mock.on(CreateTagsCommand).rejects(error('UnauthorizedOperation'));
+    const warnings: string[] = [];
+    const set = await adapter().create({
+      source: { id: INSTANCE, tags: {} },
+      set: SET,
+      tags,
+      warn: (message) => warnings.push(message),
+    });
+    expect(set.members).toHaveLength(3);
+    expect(warnings).toHaveLength(3);
+    expect(warnings[0]).toContain('Could not tag snapshot snap-00000001 with its device');
+  });
+});
+
+describe('wait, delete and copy', () => {
+  const pending = (): Backup => ({
+    id: SET_ID,
+    kind: 'ec2-instance',
+    region: 'us-east-1',
+    sourceId: INSTANCE,
+    set: SET,
+    createdAt: new Date(CREATED_AT),
+    state: 'pending',
+    tags: ownership(),
+    members: [
+      { id: 'snap-00000001', device: '/dev/xvda', state: 'pending' },
+      { id: 'snap-00000002', device: '/dev/sdf', state: 'pending' },
+      { id: 'snap-00000003', device: '/dev/sdg', state: 'pending' },
+    ],
+  });
+
+  it('waits for every member with one describe of them all', async () => {
+    mock
+      .on(DescribeSnapshotsCommand)
+      .resolvesOnce({ Snapshots: [THREE[0]!, { ...THREE[1]!, State: 'pending' }, THREE[2]!] })
+      .resolves({ Snapshots: THREE });
+    const done = await adapter().waitUntilDone(pending(), { maxWaitSeconds: 60 });
+    expect(done.state).toBe('completed');
+    const calls = mock.commandCalls(DescribeSnapshotsCommand);
+    expect(calls).toHaveLength(2);
+    expect(calls[0]?.args[0].input.Filters).toEqual([
+      { Name: 'snapshot-id', Values: ['snap-00000001', 'snap-00000002', 'snap-00000003'] },
+    ]);
+  });
+
+  it('ends the wait with a failed set when a member is gone', async () => {
+    mock.on(DescribeSnapshotsCommand).resolves({ Snapshots: [THREE[0]!, THREE[2]!] });
+    const done = await adapter().waitUntilDone(pending(), { maxWaitSeconds: 60 });
+    expect(done.state).toBe('failed');
+    expect(done.stateMessage).toContain('snap-00000002');
+  });
+
+  it('deletes every member; gone ones count as done', async () => {
+    mock
+      .on(DeleteSnapshotCommand)
+      .resolves({})
+      .on(DeleteSnapshotCommand, { SnapshotId: 'snap-00000002' })
+      .rejects(error('InvalidSnapshot.NotFound'));
+    expect(await adapter().delete(pending())).toEqual({ result: 'deleted' });
+    expect(
+      mock.commandCalls(DeleteSnapshotCommand).map((call) => call.args[0].input.SnapshotId),
+    ).toEqual(['snap-00000001', 'snap-00000002', 'snap-00000003']);
+  });
+
+  it('reports a member AWS refuses to delete as skipped, and still deletes the others', async () => {
+    mock
+      .on(DeleteSnapshotCommand)
+      .resolves({})
+      .on(DeleteSnapshotCommand, { SnapshotId: 'snap-00000001' })
+      .rejects(error('InvalidSnapshot.InUse'));
+    const outcome = await adapter().delete(pending());
+    expect(outcome.result).toBe('skipped');
+    expect(outcome.message).toContain('snap-00000001 is still used by an image');
+    expect(mock.commandCalls(DeleteSnapshotCommand)).toHaveLength(3);
+  });
+
+  it('copies every member with the copy tags, its set id and device; a slot each', async () => {
+    let n = 0;
+    mock.on(CopySnapshotCommand).callsFake(() => ({ SnapshotId: `snap-0000001${(n += 1)}` }));
+    const original = { ...pending(), state: 'completed' as const };
+    const copyTags = {
+      [TAGS.backupSet]: SET,
+      [TAGS.source]: INSTANCE,
+      [TAGS.createdAt]: CREATED_AT,
+      [TAGS.copyOf]: SET_ID,
+      [TAGS.sourceRegion]: 'us-east-1',
+    };
+    const dest = new Ec2InstanceAdapter(ec2, 'eu-west-1', { clock });
+    expect(dest.copySlots(original)).toBe(3);
+    const copy = await dest.copy({ original, tags: copyTags, clientToken: 'token' });
+    const inputs = mock.commandCalls(CopySnapshotCommand).map((call) => call.args[0].input);
+    expect(inputs.map((input) => input.SourceSnapshotId)).toEqual([
+      'snap-00000001',
+      'snap-00000002',
+      'snap-00000003',
+    ]);
+    expect(inputs[1]?.TagSpecifications?.[0]?.Tags).toEqual(
+      toAwsTags({
+        ...copyTags,
+        [TAGS.setId]: SET_ID,
+        [TAGS.setSize]: '3',
+        [TAGS.device]: '/dev/sdf',
+      }),
+    );
+    expect(copy).toMatchObject({
+      id: SET_ID,
+      region: 'eu-west-1',
+      copyOf: SET_ID,
+      state: 'pending',
+    });
+    expect(copy.members).toHaveLength(3);
+  });
+});
