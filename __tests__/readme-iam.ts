@@ -1,7 +1,7 @@
 /**
  * The README's IAM policies as data, for the tests: the JSON blocks of its "AWS access with OIDC"
  * section, and the policy of each `### Minimal IAM policy for …` and
- * `### Additional permissions for copies` heading.
+ * `### Additional permissions for copies` and `… for quiescing` heading.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -52,6 +52,8 @@ export function readmePolicies(): Map<ReadmePolicy, Policy> {
       name = types.join(' and ') as ReadmePolicy;
     } else if (heading === 'Additional permissions for copies') {
       name = 'copies';
+    } else if (heading === 'Additional permissions for quiescing') {
+      name = 'quiescing';
     }
     if (!name) continue;
     const block = jsonBlocks(part)[0];

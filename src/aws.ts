@@ -2,12 +2,14 @@
  * AWS client construction in one place: region, retries for throttling, pacing of mutating calls,
  * the IAM action of failed calls and the user agent.
  * Credentials and endpoints come from the SDK's default chain and environment
- * (`AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_EC2`, `AWS_ENDPOINT_URL_RDS`, `AWS_ENDPOINT_URL_S3`), never
+ * (`AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_EC2`, `AWS_ENDPOINT_URL_RDS`, `AWS_ENDPOINT_URL_S3`,
+ * `AWS_ENDPOINT_URL_SSM`), never
  * from inputs.
  */
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import type { MiddlewareStack } from '@smithy/types';
 import { ACTION_NAME, ACTION_VERSION } from './constants.js';
 import { recordIamAction } from './errors.js';
@@ -60,6 +62,17 @@ export function rdsClient(region: string, maxAttempts = MAX_ATTEMPTS): RDSClient
 }
 
 /**
+ * One SSM client per region, for the quiesce commands around a backup (`pre-command`). Paced like
+ * EC2's mutating calls: SendCommand shares Systems Manager's request rate with the account.
+ */
+export function ssmClient(region: string): SSMClient {
+  const client = new SSMClient({ ...shared, region });
+  paceMutations(client.middlewareStack, sharedPacer('ssm', region));
+  recordIamActions(client.middlewareStack, 'ssm');
+  return client;
+}
+
+/**
  * An S3 request carries a part of up to `partSize` bytes (the `files` target's uploads: several
  * parts in parallel over the runner's uplink), so its whole request may take minutes on a slow
  * link; a connection that stops moving for `S3_SOCKET_IDLE_TIMEOUT_MS` fails at once instead (a
@@ -104,7 +117,7 @@ export const S3_IAM_ACTIONS: Readonly<Record<string, string>> = {
 };
 
 /** The IAM action a command of `service` needs: `ec2:CreateSnapshot`, `s3:ListBucket`… */
-export function iamActionOfCommand(service: 'ec2' | 'rds' | 's3', command: string): string {
+export function iamActionOfCommand(service: 'ec2' | 'rds' | 's3' | 'ssm', command: string): string {
   return (service === 's3' ? S3_IAM_ACTIONS[command] : undefined) ?? `${service}:${command}`;
 }
 
@@ -117,7 +130,7 @@ export function iamActionOfCommand(service: 'ec2' | 'rds' | 's3', command: strin
  */
 export function recordIamActions<I extends object, O extends object>(
   stack: MiddlewareStack<I, O>,
-  service: 'ec2' | 'rds' | 's3',
+  service: 'ec2' | 'rds' | 's3' | 'ssm',
 ): void {
   stack.add(
     (next, context) => async (args) => {

@@ -16,6 +16,8 @@ export const TAGS = {
   setId: `${TAG_PREFIX}set-id`,
   setSize: `${TAG_PREFIX}set-size`,
   device: `${TAG_PREFIX}device`,
+  /** With `pre-command` or `quiesce-document`: `application-consistent` or `crash-consistent`. */
+  consistency: `${TAG_PREFIX}consistency`,
 } as const;
 
 /** Input names, as declared in action.yml. */
@@ -45,6 +47,11 @@ export const INPUTS = {
   noReboot: 'no-reboot',
   excludeBootVolume: 'exclude-boot-volume',
   excludeVolumeIds: 'exclude-volume-ids',
+  preCommand: 'pre-command',
+  postCommand: 'post-command',
+  quiesceDocument: 'quiesce-document',
+  preCommandTimeout: 'pre-command-timeout',
+  quiesceFailure: 'quiesce-failure',
   copyToRegions: 'copy-to-regions',
   copyGenerations: 'copy-generations',
   copyKeepWithin: 'copy-keep-within',
@@ -81,6 +88,8 @@ export const DEFAULTS = {
   [INPUTS.dryRun]: 'false',
   [INPUTS.noReboot]: 'true',
   [INPUTS.excludeBootVolume]: 'false',
+  [INPUTS.preCommandTimeout]: '30s',
+  [INPUTS.quiesceFailure]: 'crash-consistent',
   [INPUTS.prefix]: 'snapshot-rotation/',
   [INPUTS.storageClass]: 'GLACIER_IR',
   [INPUTS.followSymbolicLinks]: 'false',

@@ -9,6 +9,8 @@ import { abortable } from './sleep.js';
 import { checkQuota, composeTags, planCreate } from './plan.js';
 import { copyKeyProblem, copyOptionGroupProblem } from './copy-rules.js';
 import type { Backup } from './model.js';
+import type { Consistency } from './quiesce-inputs.js';
+import { quiesced } from './quiesce.js';
 import type { RunContext, TargetWork } from './run-state.js';
 import {
   activeWorks,
@@ -110,20 +112,24 @@ async function backUp(work: TargetWork, run: RunContext): Promise<void> {
     work.report.outcome = 'reused';
     work.report.message = `Reused: ${decision.reason}.`;
   } else {
-    const createdAt = now();
-    const { tags, dropped } = composeTags(work.source, {
-      set: config.backupSet,
-      createdAt,
-      userTags: config.tags,
-      copyTags: config.copyTags,
-      ...(config.runId ? { runId: config.runId } : {}),
-    });
-    if (dropped.length > 0) {
-      work.report.warnings.push(
-        `Not copied from the source (AWS allows 50 tags): ${dropped.join(', ')}.`,
-      );
-    }
+    const tagsAt = (createdAt: Date, consistency?: Consistency) => {
+      const { tags, dropped } = composeTags(work.source, {
+        set: config.backupSet,
+        createdAt,
+        userTags: config.tags,
+        copyTags: config.copyTags,
+        ...(config.runId ? { runId: config.runId } : {}),
+        ...(consistency ? { consistency } : {}),
+      });
+      if (dropped.length > 0) {
+        work.report.warnings.push(
+          `Not copied from the source (AWS allows 50 tags): ${dropped.join(', ')}.`,
+        );
+      }
+      return tags;
+    };
     if (config.dryRun) {
+      const createdAt = now();
       work.report.outcome = 'would-create';
       work.log.push(`Dry run: would create a backup of ${work.source.id}.`);
       // Stands for the backup a real run would make, so that retention counts it.
@@ -135,19 +141,24 @@ async function backUp(work: TargetWork, run: RunContext): Promise<void> {
         set: config.backupSet,
         createdAt,
         state: config.wait ? 'completed' : 'pending',
-        tags,
+        tags: tagsAt(createdAt),
       };
       work.thisRun.push(standIn);
       work.standIns.add(standIn.id);
       return;
     }
-    backup = await adapter.create({
-      source: work.source,
-      set: config.backupSet,
-      tags,
-      warn,
-      ...(signal ? { signal } : {}),
-    });
+    // Between the pre and post commands when quiescing (`quiesce.ts`).
+    const made = await quiesced(work, run, (consistency) =>
+      adapter.create({
+        source: work.source,
+        set: config.backupSet,
+        tags: tagsAt(now(), consistency),
+        warn,
+        ...(signal ? { signal } : {}),
+      }),
+    );
+    if (!made) return;
+    backup = made;
     work.report.outcome = 'created';
   }
   work.report.backup = ref(backup);

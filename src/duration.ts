@@ -1,20 +1,30 @@
 /**
  * The one duration grammar shared by every duration input: one or more `<number><unit>` parts,
- * units m (minutes), h (hours), d (days), w (weeks), e.g. `90m`, `36h`, `50d`, `8w`, `1d12h`.
+ * units m (minutes), h (hours), d (days), w (weeks), e.g. `90m`, `36h`, `50d`, `8w`, `1d12h`; and
+ * s (seconds) where an input asks for it (`pre-command-timeout`: `30s`, `1m30s`). The inputs that
+ * schedule backups stay in minutes and up: a `30s` there is a slip, refused.
  */
 
-const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
+const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
 const WHOLE = /^(?:\d+[mhdw])+$/;
-const PART = /(\d+)([mhdw])/g;
+const WHOLE_WITH_SECONDS = /^(?:\d+[smhdw])+$/;
+const PART = /(\d+)([smhdw])/g;
 
 /** What the grammar allows, for error messages. */
 export const DURATION_HELP =
   'a duration such as 90m, 36h, 50d or 8w (units m, h, d, w; e.g. 1d12h)';
 
-/** Parses a duration into milliseconds; `undefined` when the text is not in the grammar or zero. */
-export function parseDuration(text: string): number | undefined {
+/** What the grammar allows where seconds are allowed, for error messages. */
+export const SECONDS_DURATION_HELP =
+  'a duration such as 30s, 90s, 2m or 1m30s (units s, m, h; e.g. 1m30s)';
+
+/**
+ * Parses a duration into milliseconds; `undefined` when the text is not in the grammar or zero.
+ * `seconds` admits the unit s.
+ */
+export function parseDuration(text: string, { seconds = false } = {}): number | undefined {
   const compact = text.trim();
-  if (!WHOLE.test(compact)) return undefined;
+  if (!(seconds ? WHOLE_WITH_SECONDS : WHOLE).test(compact)) return undefined;
   let total = 0;
   for (const [, amount, unit] of compact.matchAll(PART)) {
     total += Number(amount) * UNIT_MS[unit as keyof typeof UNIT_MS];

@@ -95,7 +95,13 @@ export const ACCESS_DENIED_CODES: readonly string[] = [
 
 /** The README's IAM policies, by the name of their section. */
 export type ReadmePolicy =
-  'ebs-volume' | 'ec2-image' | 'ec2-instance' | 'rds-instance and rds-cluster' | 'files' | 'copies';
+  | 'ebs-volume'
+  | 'ec2-image'
+  | 'ec2-instance'
+  | 'rds-instance and rds-cluster'
+  | 'files'
+  | 'copies'
+  | 'quiescing';
 
 /**
  * Which README policy grants each IAM action the adapters call: named in the message of a refused
@@ -112,6 +118,9 @@ export const README_POLICIES: Readonly<Record<string, readonly ReadmePolicy[]>> 
   'ec2:CreateImage': ['ec2-image'],
   'ec2:CreateTags': ['ec2-image', 'ec2-instance'],
   'ec2:DeregisterImage': ['ec2-image'],
+  'ssm:DescribeInstanceInformation': ['quiescing'],
+  'ssm:SendCommand': ['quiescing'],
+  'ssm:GetCommandInvocation': ['quiescing'],
   'ec2:CopySnapshot': ['copies'],
   'ec2:CopyImage': ['copies'],
   'rds:DescribeDBInstances': ['rds-instance and rds-cluster'],
@@ -193,10 +202,13 @@ function permissionHint(action: string | undefined): string {
   if (!action || !policies) {
     return "the role lacks a permission (see the README's minimal IAM policy for your target-type)";
   }
-  const types = policies.filter((policy) => policy !== 'copies');
+  const types = policies.filter((policy) => policy !== 'copies' && policy !== 'quiescing');
   const where = [
     ...(types.length > 0 ? [`the README's IAM policy for ${types.join(' or ')}`] : []),
     ...(policies.includes('copies') ? ["the README's additional permissions for copies"] : []),
+    ...(policies.includes('quiescing')
+      ? ["the README's additional permissions for quiescing"]
+      : []),
   ].join(' or ');
   // Tags given at creation are authorized as a tagging action of their own, which AWS reports as
   // a refusal of the create or copy call itself.

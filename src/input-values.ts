@@ -4,7 +4,7 @@
  */
 import { REGION_LINE } from './aws-names.js';
 import { INPUTS } from './constants.js';
-import { DURATION_HELP, parseDuration } from './duration.js';
+import { DURATION_HELP, parseDuration, SECONDS_DURATION_HELP } from './duration.js';
 import { InputError } from './errors.js';
 
 /** The error for an input whose value is not one of what is allowed. */
@@ -29,10 +29,14 @@ export function readInteger(
   return number;
 }
 
-export function readDuration(name: string, value: string): number | undefined {
+export function readDuration(
+  name: string,
+  value: string,
+  { seconds = false } = {},
+): number | undefined {
   if (value === '') return undefined;
-  const ms = parseDuration(value);
-  if (ms === undefined) throw invalid(name, value, DURATION_HELP);
+  const ms = parseDuration(value, { seconds });
+  if (ms === undefined) throw invalid(name, value, seconds ? SECONDS_DURATION_HELP : DURATION_HELP);
   return ms;
 }
 

@@ -8,6 +8,7 @@ import { readCopyConfig } from './copy-inputs.js';
 import { InputError } from './errors.js';
 import { readFilesConfig, type FilesConfig } from './files-inputs.js';
 import { readInstanceConfig, type InstanceConfig } from './instance-inputs.js';
+import { readQuiesceConfig, type QuiesceConfig } from './quiesce-inputs.js';
 import {
   invalid,
   readBoolean,
@@ -44,6 +45,8 @@ export interface Config {
   noReboot: boolean;
   /** `ec2-instance` only: which of the instance's volumes stay out of its set. */
   instance?: InstanceConfig;
+  /** `pre-command` / `quiesce-document`: run on the instance around its backup (EC2 types). */
+  quiesce?: QuiesceConfig;
   /** `GITHUB_RUN_ID`, used for the run tag and re-run idempotency. */
   runId?: string;
   /** Disaster-recovery copies; absent when `copy-to-regions` is empty. */
@@ -76,8 +79,8 @@ export interface CopyConfig {
 export type InputLookup = (name: string) => string;
 
 const MAX_WAIT_TIMEOUT_MS = 6 * 3_600_000;
-// AWS allows 50 tags on a backup; the action sets up to 6 of its own (4, and 2 more on copies).
-const MAX_USER_TAGS = 44;
+// AWS allows 50 tags on a backup; the action sets up to 7 of its own (5 with quiescing, 2 on copies).
+const MAX_USER_TAGS = 43;
 const BACKUP_SET = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 /** AWS resources carry at most 50 tags: more `resource-tags` than that can match nothing. */
 const MAX_RESOURCE_TAGS = 50;
@@ -162,6 +165,7 @@ export function readConfig(input: InputLookup, env: NodeJS.ProcessEnv): Config {
   const files = readFilesConfig(read, targetType, env.GITHUB_WORKSPACE?.trim() || '.');
   const copy = readCopyConfig(read, region, rules, timeZone, targetType);
   const instance = readInstanceConfig(read, targetType);
+  const quiesce = readQuiesceConfig(read, targetType);
   const runId = env.GITHUB_RUN_ID?.trim();
   return {
     targetType,
@@ -181,6 +185,7 @@ export function readConfig(input: InputLookup, env: NodeJS.ProcessEnv): Config {
     dryRun: readBoolean(INPUTS.dryRun, read(INPUTS.dryRun)),
     noReboot: readNoReboot(read(INPUTS.noReboot), targetType),
     ...(instance ? { instance } : {}),
+    ...(quiesce ? { quiesce } : {}),
     ...(runId ? { runId } : {}),
     ...(copy ? { copy } : {}),
     ...(files ? { files } : {}),

@@ -58,6 +58,11 @@ export interface Source {
   encrypted?: boolean;
   /** The option group it uses (RDS DB instances); copies across regions need one there too. */
   optionGroup?: string;
+  /**
+   * The EC2 instance a quiesce command runs on: the instance itself, or the one an EBS volume is
+   * attached to (absent for a detached volume and for the other target types).
+   */
+  instanceId?: string;
 }
 
 /** An account quota on the number of backups, as the service reports it. */

@@ -63,6 +63,8 @@ export interface TagContext {
   runId?: string;
   userTags: Readonly<Record<string, string>>;
   copyTags: boolean;
+  /** With quiescing: how the backup was made (`snapshot-rotation:consistency`). */
+  consistency?: string;
 }
 
 /**
@@ -80,6 +82,7 @@ export function composeTags(
     [TAGS.source]: source.id,
     [TAGS.createdAt]: context.createdAt.toISOString(),
     ...(context.runId ? { [TAGS.run]: context.runId } : {}),
+    ...(context.consistency ? { [TAGS.consistency]: context.consistency } : {}),
   };
   const fixed = { ...context.userTags, ...ownership };
   const copied = context.copyTags

@@ -4,6 +4,7 @@
  */
 import { escape } from 'html-escaper';
 import { renderFilesSection, type FilesReport } from './files-report.js';
+import { renderQuiesceSection, type QuiesceReport } from './quiesce-report.js';
 import { OUTPUTS } from './constants.js';
 import type { BackupState } from './model.js';
 
@@ -81,6 +82,8 @@ export interface TargetReport {
   warnings: string[];
   /** `files`: what was scanned, stored, collected or restored. */
   files?: FilesReport;
+  /** With `pre-command` or `quiesce-document`: what ran on the instance around the backup. */
+  quiesce?: QuiesceReport;
 }
 
 export interface RunReport {
@@ -211,7 +214,7 @@ export function renderSummary(report: RunReport): string {
     );
   }
   lines.push('</tbody></table>');
-  lines.push(...renderCopies(report, deleteHeader));
+  lines.push(...renderCopies(report, deleteHeader), ...renderQuiesceSection(report.targets));
   for (const target of report.targets) {
     if (target.files) lines.push(renderFilesSection(target.sourceId, target.files));
   }

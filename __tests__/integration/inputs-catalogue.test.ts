@@ -190,6 +190,28 @@ const cases: Case[] = [
     ['a truncated volume id', { ...INSTANCE_SET, 'exclude-volume-ids': 'vol-0123' }],
     ['for ebs-volume', { 'exclude-volume-ids': VOL }],
   ]),
+  // Quiescing through SSM Run Command (ebs-volume, ec2-image, ec2-instance only).
+  ...about('pre-command', [
+    ['for an RDS instance', { ...RDS, 'pre-command': 'sync' }],
+    ['with quiesce-document', { 'pre-command': 'sync', 'quiesce-document': 'MyQuiesce' }],
+  ]),
+  ...about('post-command', [
+    ['without pre-command', { 'post-command': 'fsfreeze -u /data' }],
+    ['for files', { ...FILES, 'post-command': 'true' }],
+  ]),
+  ...about('quiesce-document', [
+    ['with a space', { 'quiesce-document': 'My Quiesce' }],
+    ['for an Aurora cluster', { ...CLUSTER, 'quiesce-document': 'MyQuiesce' }],
+  ]),
+  ...about('pre-command-timeout', [
+    ['in bare seconds', { 'pre-command': 'sync', 'pre-command-timeout': '30' }],
+    ['over an hour', { 'pre-command': 'sync', 'pre-command-timeout': '2h' }],
+    ['without a pre command', { 'pre-command-timeout': '10s' }],
+  ]),
+  ...about('quiesce-failure', [
+    ['a word', { ...IMAGE, 'pre-command': 'sync', 'quiesce-failure': 'ignore' }],
+    ['without a pre command', { 'quiesce-failure': 'skip' }],
+  ]),
   ...about('copy-to-regions', [
     ['the source region', { 'copy-to-regions': 'us-east-1' }],
     ['including the source region', { 'copy-to-regions': 'us-west-2,us-east-1' }],

@@ -12,6 +12,7 @@ import type {
   CopyRequest,
   CreateRequest,
   DeleteOutcome,
+  Quiescer,
   TargetAdapter,
   WaitOptions,
 } from '../../src/targets/target.js';
@@ -46,6 +47,10 @@ export class FakeAdapter implements TargetAdapter {
   optionGroup?: string;
   /** The listing never answers (a stuck AWS call that takes no abort signal). */
   listForever = false;
+  /** Runs the quiesce commands when a test gives it one. */
+  quiescer?: Quiescer;
+  /** The instance each volume is attached to (where a quiesce command runs). */
+  attachments: Record<string, string> = {};
   /** Sources report encrypted storage (as RDS does). */
   encrypted = false;
   /** A snapshot quota, as RDS has: `used` counts the backups this region holds. */
@@ -69,6 +74,7 @@ export class FakeAdapter implements TargetAdapter {
           tags: { Name: id },
           ...(this.encrypted ? { encrypted: true } : {}),
           ...(this.optionGroup ? { optionGroup: this.optionGroup } : {}),
+          ...(this.attachments[id] ? { instanceId: this.attachments[id] } : {}),
         })),
       missing: ids.filter((id) => !this.volumes.includes(id)),
     });

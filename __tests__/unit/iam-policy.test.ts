@@ -36,6 +36,12 @@ const TARGET_TYPES: readonly TargetType[] = [
 const POLICIES = readmePolicies();
 const policyOf = (type: TargetType): Policy => readmePolicyOf(type);
 
+function quiescingPolicy(): Policy {
+  const policy = POLICIES.get('quiescing');
+  if (!policy) throw new Error('README has no "Additional permissions for quiescing" policy');
+  return policy;
+}
+
 function copiesPolicy(): Policy {
   const policy = POLICIES.get('copies');
   if (!policy) throw new Error('README has no "Additional permissions for copies" policy');
@@ -79,6 +85,15 @@ const ADAPTER_FILES: Record<TargetType, string> = {
   'rds-cluster': 'targets/rds-cluster.ts',
   files: 'targets/files.ts',
 };
+
+/**
+ * The SSM Run Command calls of quiescing (`pre-command`): `createAdapter` gives the adapter of
+ * these types a quiescer (targets/ssm-quiesce.ts) when the inputs ask for one, so they are the
+ * calls of these types too, allowed by the README's additional permissions for quiescing.
+ */
+const QUIESCER_FILE = 'targets/ssm-quiesce.ts';
+const QUIESCED_TYPES: readonly TargetType[] = ['ebs-volume', 'ec2-image', 'ec2-instance'];
+const isQuiescing = (action: string): boolean => action.startsWith('ssm:');
 
 /**
  * The IAM action of an operation of a service: EC2's and RDS's are named after it; S3's come from
@@ -191,7 +206,8 @@ function reachable(entry: string): string[] {
 /** The IAM actions the adapter of a target type calls. */
 function adapterCalls(type: TargetType): string[] {
   const calls = new Set<string>();
-  for (const path of reachable(ADAPTER_FILES[type]))
+  const entries = [ADAPTER_FILES[type], ...(QUIESCED_TYPES.includes(type) ? [QUIESCER_FILE] : [])];
+  for (const path of entries.flatMap(reachable))
     for (const call of callsOfFile(path)) calls.add(call);
   return [...calls].sort();
 }
@@ -225,6 +241,7 @@ describe("the README's IAM policies", () => {
         'ec2-image',
         'ec2-instance',
         'files',
+        'quiescing',
         'rds-instance and rds-cluster',
       ].sort(),
     );
@@ -237,7 +254,7 @@ describe("the README's IAM policies", () => {
         expect(list(statement.Action).length, `${name} ${statement.Sid}`).toBeGreaterThan(0);
         expect(list(statement.Resource).length, `${name} ${statement.Sid}`).toBeGreaterThan(0);
         for (const action of list(statement.Action))
-          expect(action).toMatch(/^(ec2|rds|s3):[A-Za-z]+$/);
+          expect(action).toMatch(/^(ec2|rds|s3|ssm):[A-Za-z]+$/);
         // A Deny without a condition would refuse its actions outright.
         if (statement.Effect === 'Deny')
           expect(statement.Condition, `${name} ${statement.Sid}`).toBeDefined();
@@ -266,7 +283,11 @@ describe("the README's IAM policies", () => {
   describe.each(TARGET_TYPES)('%s', (type) => {
     it('allows every call its adapter makes: the copies by the copy permissions, the rest by its own policy', () => {
       for (const action of adapterCalls(type)) {
-        const policy = isCopy(action) ? copiesPolicy() : policyOf(type);
+        const policy = isCopy(action)
+          ? copiesPolicy()
+          : isQuiescing(action)
+            ? quiescingPolicy()
+            : policyOf(type);
         expect(allows(policy, action), `${action} is allowed by the README's policy`).toBe(true);
       }
     });
@@ -280,6 +301,7 @@ describe("the README's IAM policies", () => {
       [policyOf('rds-instance'), ['rds-instance', 'rds-cluster']],
       [policyOf('files'), ['files']],
       [copiesPolicy(), [...TARGET_TYPES]],
+      [quiescingPolicy(), [...QUIESCED_TYPES]],
     ];
     for (const [policy, types] of policies) {
       const calls = new Set(types.flatMap(adapterCalls));
@@ -336,7 +358,10 @@ describe("the README's IAM policies", () => {
         if (statement.Effect !== 'Allow') continue;
         const label = `${name} ${statement.Sid}`;
         const actions = list(statement.Action);
-        if (actions.every((action) => /:Describe/.test(action))) continue;
+        // Reads: the describes, and GetCommandInvocation, which takes no resource (SSM's reference).
+        if (actions.every((action) => /:Describe|^ssm:GetCommandInvocation$/.test(action))) {
+          continue;
+        }
         expect(list(statement.Resource), `${label}: only reads are allowed on "*"`).not.toContain(
           '*',
         );

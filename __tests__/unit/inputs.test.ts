@@ -514,15 +514,15 @@ describe('readConfig SNAPSHOT_ROTATION_TIME_SCALE', () => {
 describe('readConfig tags limit', () => {
   const lines = (n: number) => Array.from({ length: n }, (_, i) => `k${i}=v`).join('\n');
 
-  it('accepts 44 user tags, leaving room for the 6 tags the action sets on a copy', () => {
-    expect(Object.keys(read({ tags: lines(44) }).tags)).toHaveLength(44);
+  it('accepts 43 user tags, leaving room for the 7 tags the action sets on a quiesced copy', () => {
+    expect(Object.keys(read({ tags: lines(43) }).tags)).toHaveLength(43);
   });
 
-  it('refuses 45 user tags and names the limit', () => {
-    const error = errorOf({ tags: lines(45) });
+  it('refuses 44 user tags and names the limit', () => {
+    const error = errorOf({ tags: lines(44) });
     expect(error.input).toBe('tags');
     expect(error.message).toBe(
-      "Input 'tags' has an invalid value '45 tags': expected at most 44 tags.",
+      "Input 'tags' has an invalid value '44 tags': expected at most 43 tags.",
     );
   });
 });

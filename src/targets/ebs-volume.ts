@@ -263,7 +263,12 @@ export const VOLUMES: Ec2SourceKind = {
   noun: 'volumes',
   async *pages(ec2, filters) {
     for await (const page of paginateDescribeVolumes({ client: ec2 }, { Filters: filters })) {
-      yield (page.Volumes ?? []).map((volume) => ({ id: volume.VolumeId, tags: volume.Tags }));
+      yield (page.Volumes ?? []).map((volume) => ({
+        id: volume.VolumeId,
+        tags: volume.Tags,
+        // Where a quiesce command runs (a Multi-Attach volume: its first instance).
+        instanceId: volume.Attachments?.find((a) => a.State === 'attached')?.InstanceId,
+      }));
     }
   },
 };

@@ -19,7 +19,9 @@ export interface Ec2SourceKind {
   pages: (
     ec2: EC2Client,
     filters: Filter[],
-  ) => AsyncIterable<{ id: string | undefined; tags: Tag[] | undefined }[]>;
+  ) => AsyncIterable<
+    { id: string | undefined; tags: Tag[] | undefined; instanceId?: string | undefined }[]
+  >;
 }
 
 /**
@@ -37,8 +39,14 @@ export async function findEc2Sources(
   const describe = (filters: Filter[], what: string): Promise<void> =>
     awsCall(`Could not look up ${what} in ${region}`, async () => {
       for await (const page of kind.pages(ec2, filters)) {
-        for (const { id, tags: resourceTags } of page) {
-          if (id) found.set(id, { id, tags: fromAwsTags(resourceTags) });
+        for (const { id, tags: resourceTags, instanceId } of page) {
+          if (id) {
+            found.set(id, {
+              id,
+              tags: fromAwsTags(resourceTags),
+              ...(instanceId ? { instanceId } : {}),
+            });
+          }
         }
       }
     });

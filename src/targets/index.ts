@@ -1,5 +1,5 @@
 /** The adapter for each target type. */
-import { ec2Client, rdsClient, s3Client } from '../aws.js';
+import { ec2Client, rdsClient, s3Client, ssmClient } from '../aws.js';
 import { systemClock, type Clock } from '../clock.js';
 import type { Config } from '../inputs.js';
 import { EbsVolumeAdapter } from './ebs-volume.js';
@@ -7,6 +7,7 @@ import { Ec2ImageAdapter } from './ec2-image.js';
 import { Ec2InstanceAdapter } from './ec2-instance.js';
 import { FilesAdapter, type FileScan } from './files.js';
 import { S3Store } from './s3-store.js';
+import { SsmQuiescer } from './ssm-quiesce.js';
 import { rdsClusterAdapter } from './rds-cluster.js';
 import { rdsInstanceAdapter } from './rds-instance.js';
 import type { TargetAdapter } from './target.js';
@@ -25,6 +26,23 @@ export function createAdapter(
   region: string = config.region,
   clock: Clock = systemClock,
   files: FilesContext = {},
+): TargetAdapter {
+  const adapter = adapterOf(config, region, clock, files);
+  // Quiescing runs at home only (inputs refuse it for the types without an instance).
+  if (config.quiesce && region === config.region) {
+    adapter.quiescer = new SsmQuiescer(ssmClient(region), region, {
+      clock,
+      pollMs: 1_000 * config.timeScale,
+    });
+  }
+  return adapter;
+}
+
+function adapterOf(
+  config: Config,
+  region: string,
+  clock: Clock,
+  files: FilesContext,
 ): TargetAdapter {
   const delays = { ...scaledDelays(config.timeScale), clock };
   switch (config.targetType) {

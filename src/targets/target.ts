@@ -5,6 +5,8 @@
 import type { TargetType } from '../constants.js';
 import type { FilesReport } from '../files-report.js';
 import type { Backup, BackupQuota, Source } from '../model.js';
+import type { QuiesceCommand } from '../quiesce-inputs.js';
+import type { CommandOutcome } from '../quiesce-report.js';
 
 export type { Backup, BackupQuota, BackupState, Source } from '../model.js';
 
@@ -60,6 +62,27 @@ export interface SourceLookup {
   missing: string[];
 }
 
+/**
+ * Runs commands on an EC2 instance around its backup (SSM Run Command, `ssm-quiesce.ts`); the phase
+ * (`quiesce.ts`) decides what runs when.
+ */
+export interface Quiescer {
+  /** Why the instance cannot run a command now (not managed, agent not online); undefined if it can. */
+  unavailable(instanceId: string, signal?: AbortSignal): Promise<string | undefined>;
+  /** Sends a command to the instance; returns the command's id once SSM accepted it. */
+  send(instanceId: string, command: QuiesceCommand, signal?: AbortSignal): Promise<string>;
+  /**
+   * Polls the command's invocation until it ends or `timeoutMs` passed (`TimedOut`); an invocation
+   * not visible yet is pending.
+   */
+  outcome(
+    commandId: string,
+    instanceId: string,
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<CommandOutcome>;
+}
+
 /** One adapter per target type and region. */
 export interface TargetAdapter {
   readonly type: TargetType;
@@ -97,6 +120,8 @@ export interface TargetAdapter {
    * there blocks the next one until it is deleted. EC2 copies get ids of their own.
    */
   readonly copiesNamedAfterOriginal?: boolean;
+  /** With `pre-command` or `quiesce-document`: runs them on the source's instance (EC2 types). */
+  quiescer?: Quiescer;
   /** What a `files` run read, stored and collected: shown in the report and summary. */
   readonly files?: FilesReport;
   /**
