@@ -20,6 +20,7 @@ export interface ProxyIO {
   headers: IncomingHttpHeaders;
   method?: string;
   url?: string;
+  body?: Buffer | string;
 }
 export type Kind = 'snapshot' | 'image' | 'db-snapshot' | 'cluster-snapshot';
 export interface LostAnswers {
@@ -43,6 +44,7 @@ export interface FidelityOptions {
   fastRestore?: string[];
   accountQuotas?: Record<string, number>;
   s3RestoreMs?: number;
+  ssmManagedInstances?: string[];
   clock?: () => number;
 }
 export interface LostAnswer {
@@ -71,6 +73,7 @@ export declare function parseXml(text: string): XmlElement;
 export declare function serializeXml(node: XmlNode): string;
 export declare function escapeXml(text: string): string;
 export declare function ec2Error(code: string, message: string, status?: number): Answer;
+export declare function jsonError(code: string, message: string): Answer;
 export declare function rdsError(code: string, message: string, status?: number): Answer;
 export declare function paramGroups(
   params: Record<string, string>,

@@ -25,7 +25,12 @@
  * - RDS copies carry no `SourceDBSnapshotIdentifier`, `SourceRegion` or
  *   `SourceDBClusterSnapshotArn`; DB snapshots carry no `PercentProgress`;
  * - RDS DescribeAccountAttributes, EC2 DescribeLockedSnapshots and DescribeFastSnapshotRestores are
- *   not implemented (HTTP 500).
+ *   not implemented (HTTP 500);
+ * - SSM DescribeInstanceInformation is not implemented (no instance is ever managed); SendCommand
+ *   accepts any instance id and document name, and every invocation is `Success` with
+ *   `ResponseCode` 0 and empty output the moment the command is sent (GetCommandInvocation,
+ *   ListCommands; AWS: `Pending` / `InProgress` first, `InvalidInstanceId` for an instance that is
+ *   not managed).
  *
  * Only Node built-ins.
  */
@@ -48,6 +53,7 @@ import { createHash, randomUUID } from 'node:crypto';
  * @property {import('node:http').IncomingHttpHeaders} headers the request's headers
  * @property {string} [method] the request's HTTP method (REST services: S3)
  * @property {string} [url] the request's path and query (REST services: S3)
+ * @property {Buffer | string} [body] the request's body (JSON services: SSM), when the proxy lends it
  */
 
 /**
@@ -145,6 +151,15 @@ import { createHash, randomUUID } from 'node:crypto';
  *   after a RestoreObject that S3 accepted (202), HeadObject of the object shows
  *   `x-amz-restore: ongoing-request="true"`, GetObject answers 403 `InvalidObjectState`, and a
  *   repeated RestoreObject answers 409 `RestoreAlreadyInProgress`.
+ * @property {string[]} [ssmManagedInstances] EC2 instance ids that are managed nodes of Systems
+ *   Manager (SSM Agent running, instance profile allowing it) in every Region: SSM
+ *   DescribeInstanceInformation, which moto lacks, answers them as the API reference documents the
+ *   `InstanceInformation` data type (`InstanceId`, `PingStatus` `Online`, `PlatformType` `Linux`,
+ *   `ResourceType` `EC2Instance`, `AgentVersion`, `LastPingDateTime`…), only those named by an
+ *   `InstanceIds` filter (`Filters` or the legacy `InstanceInformationFilterList`) when the request
+ *   has one, so an instance that is not managed is simply absent from the list; an id that is not an
+ *   instance id answers `InvalidInstanceId`. The filter is read from the request's body (`io.body`);
+ *   a proxy that does not lend it gets every managed instance, as for a request without filter.
  * @property {Record<string, number>} [accountQuotas] RDS DescribeAccountAttributes (which moto lacks)
  *   answers these quotas by `AccountQuotaName`, e.g. `{ ManualSnapshots: 100,
  *   ManualClusterSnapshots: 100 }`, `Max` as given and `Used` counted in moto's Region: manual DB
@@ -449,6 +464,62 @@ function rdsAnswer(action, result) {
 }
 
 /**
+ * A JSON-protocol answer (SSM: `application/x-amz-json-1.1`).
+ *
+ * @param {unknown} value
+ * @param {number} [status]
+ * @returns {Answer}
+ */
+function jsonAnswer(value, status = 200) {
+  return {
+    status,
+    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': randomUUID() },
+    body: JSON.stringify(value),
+  };
+}
+
+/**
+ * A JSON-protocol error answer (`__type` and `message`, HTTP 400).
+ *
+ * @param {string} code
+ * @param {string} message
+ * @returns {Answer}
+ */
+export function jsonError(code, message) {
+  return jsonAnswer({ __type: code, message }, 400);
+}
+
+/** The form of an EC2 instance id (`i-` + 8 or 17 hex digits) or of a hybrid managed node (`mi-`). */
+const INSTANCE_ID = /^(i-[0-9a-f]{8}([0-9a-f]{9})?|mi-[0-9a-f]{17})$/;
+
+/**
+ * The instance ids a DescribeInstanceInformation request filters on (`Filters` with `Key`
+ * `InstanceIds`, or the legacy `InstanceInformationFilterList` with `key` / `valueSet`); undefined
+ * without such a filter (or when the body is not lent or not JSON).
+ *
+ * @param {Buffer | string | undefined} body
+ * @returns {string[] | undefined}
+ */
+function instanceIdsFilter(body) {
+  if (body === undefined) return undefined;
+  /** @type {{ Filters?: { Key?: string, Values?: string[] }[], InstanceInformationFilterList?: { key?: string, valueSet?: string[] }[] }} */
+  let request;
+  try {
+    request = JSON.parse(typeof body === 'string' ? body : body.toString('utf8') || '{}');
+  } catch {
+    return undefined;
+  }
+  const filters = [
+    ...(request.Filters ?? []).map((f) => ({ key: f.Key, values: f.Values })),
+    ...(request.InstanceInformationFilterList ?? []).map((f) => ({
+      key: f.key,
+      values: f.valueSet,
+    })),
+  ].filter((f) => f.key === 'InstanceIds');
+  return filters.length > 0 ? filters.flatMap((f) => f.values ?? []) : undefined;
+}
+
+/**
  * The errors the model answers, by situation: code, HTTP status and message as AWS gives them.
  * Where AWS documents no code the choice is marked; tests should then rely on the refusal, not on
  * the code.
@@ -519,6 +590,9 @@ export const ERRORS = {
   ec2Internal: () => ec2Error('InternalError', 'An internal error has occurred.', 500),
   /** The query services' internal error (RDS; a lost answer). */
   rdsInternal: () => rdsError('InternalFailure', 'An internal error has occurred.', 500),
+  /** SSM DescribeInstanceInformation errors: InvalidInstanceId, HTTP 400. */
+  invalidInstanceId: (/** @type {string} */ id) =>
+    jsonError('InvalidInstanceId', `Instance Id ${id} is not a valid instance id.`),
 };
 
 /** Per-destination limits of copies in progress, by kind (see `copySlotsTaken`). */
@@ -1487,6 +1561,34 @@ const HANDLERS = {
       if (status) setText(cluster, 'Status', status);
     }
     return withBody(answer, document);
+  },
+
+  async 'ssm:DescribeInstanceInformation'(call, io) {
+    const managed = this.options.ssmManagedInstances;
+    if (!managed) return io.forward();
+    const named = instanceIdsFilter(io.body);
+    const invalid = named?.find((id) => !INSTANCE_ID.test(id));
+    if (invalid) return ERRORS.invalidInstanceId(invalid);
+    const ids = named ? managed.filter((id) => named.includes(id)) : managed;
+    const now = this.clock() / 1000;
+    return jsonAnswer({
+      InstanceInformationList: ids.map((id) => ({
+        InstanceId: id,
+        PingStatus: 'Online',
+        LastPingDateTime: now,
+        AgentVersion: '3.3.1142.0',
+        IsLatestVersion: true,
+        PlatformType: 'Linux',
+        PlatformName: 'Amazon Linux',
+        PlatformVersion: '2023',
+        ResourceType: 'EC2Instance',
+        IPAddress: '10.0.0.10',
+        ComputerName: `ip-10-0-0-10.${call.region}.compute.internal`,
+        AssociationStatus: 'Success',
+        SourceId: id,
+        SourceType: 'AWS::EC2::Instance',
+      })),
+    });
   },
 
   async 'rds:DescribeAccountAttributes'(call, io) {

@@ -15,6 +15,7 @@ export interface HookContext {
   headers: IncomingHttpHeaders;
   method?: string;
   url?: string;
+  body?: string;
   /** A request of the proxy's own to the target (not counted). */
   send: (params: Record<string, string>, region?: string) => Promise<Answer>;
 }

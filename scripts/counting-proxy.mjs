@@ -153,6 +153,7 @@ export async function startCountingProxy(target, { before, after, fidelity: opti
       headers: request.headers,
       method: original.method,
       url: original.url,
+      body: body.toString('utf8'),
       /** @param {Record<string, string>} [params] */
       forward: (params) => forward(original, params ? encode(params) : body),
       /**

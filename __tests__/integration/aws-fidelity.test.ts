@@ -36,9 +36,11 @@ import {
   RestoreObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
+import { DescribeInstanceInformationCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { describe, expect, it } from 'vitest';
 import {
   AWS_SEMANTICS,
+  AwsFidelity,
   CREATE_AND_COPY_ACTIONS,
   awsLike,
   type FidelityOptions,
@@ -793,5 +795,68 @@ describe('s3RestoreMs: archive restores take time', () => {
     );
     const body = await (await s3.send(new GetObjectCommand(object))).Body?.transformToString();
     expect(body).toBe('archived');
+  });
+});
+
+describe('ssmManagedInstances: DescribeInstanceInformation, which moto lacks', () => {
+  it('lists the managed instances Online as the API reference documents them; an InstanceIds filter picks', async () => {
+    const managed = await createInstance(REGION);
+    const unmanaged = await createInstance(REGION);
+    const describeInfo = (ssm: SSMClient, ids: string[]) =>
+      ssm.send(
+        new DescribeInstanceInformationCommand({ Filters: [{ Key: 'InstanceIds', Values: ids }] }),
+      );
+    const ssmThrough = (endpoint: string) =>
+      new SSMClient({ region: REGION, endpoint, credentials: MOTO_CREDENTIALS });
+
+    // moto alone cannot answer it (an error page the SDK cannot even parse).
+    const bare = await through({});
+    expect(await codeOf(describeInfo(ssmThrough(bare.endpoint), [managed]))).toBeTruthy();
+
+    const proxy = await through({ ssmManagedInstances: [managed] });
+    const answer = await describeInfo(ssmThrough(proxy.endpoint), [managed]);
+    expect(answer.InstanceInformationList).toHaveLength(1);
+    expect(answer.InstanceInformationList?.[0]).toMatchObject({
+      InstanceId: managed,
+      PingStatus: 'Online',
+      PlatformType: 'Linux',
+      ResourceType: 'EC2Instance',
+    });
+    expect(answer.InstanceInformationList?.[0]?.LastPingDateTime).toBeInstanceOf(Date);
+    expect(proxy.count({ service: 'ssm', action: 'DescribeInstanceInformation' })).toBe(1);
+
+    // The filter, read from the request's body (which the model reads when the proxy lends it).
+    const model = new AwsFidelity({ ssmManagedInstances: [managed] });
+    const ask = async (body: unknown) => {
+      const reply = await model.handle(
+        { service: 'ssm', region: REGION, action: 'DescribeInstanceInformation', params: {} },
+        {
+          forward: () => Promise.reject(new Error('must not reach moto')),
+          send: () => Promise.reject(new Error('must not reach moto')),
+          headers: {},
+          body: JSON.stringify(body),
+        },
+      );
+      return {
+        status: reply.status,
+        body: JSON.parse(String(reply.body)) as Record<string, unknown>,
+      };
+    };
+    const ids = (reply: { body: Record<string, unknown> }) =>
+      (reply.body.InstanceInformationList as { InstanceId: string }[]).map((i) => i.InstanceId);
+    expect(ids(await ask({ Filters: [{ Key: 'InstanceIds', Values: [unmanaged] }] }))).toEqual([]);
+    expect(
+      ids(await ask({ Filters: [{ Key: 'InstanceIds', Values: [managed, unmanaged] }] })),
+    ).toEqual([managed]);
+    expect(
+      ids(
+        await ask({ InstanceInformationFilterList: [{ key: 'InstanceIds', valueSet: [managed] }] }),
+      ),
+    ).toEqual([managed]);
+    expect(ids(await ask({}))).toEqual([managed]);
+    expect(await ask({ Filters: [{ Key: 'InstanceIds', Values: ['web-1'] }] })).toMatchObject({
+      status: 400,
+      body: { __type: 'InvalidInstanceId' },
+    });
   });
 });
