@@ -11,6 +11,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   killSignal?: NodeJS.Signals;
   timeoutMs?: number;
+  /** The action's state of an earlier run, as STATE_* variables (the action's post step). */
+  state?: Record<string, string>;
 }
 export interface ActionRun {
   code: number | null;
@@ -19,6 +21,8 @@ export interface ActionRun {
   outputs: Record<string, string>;
   summary: string;
   runId: string;
+  /** The action's state saved to GITHUB_STATE, the last value of each name. */
+  state: Record<string, string>;
 }
 export declare function actionDefaults(): Record<string, string>;
 export declare function inputVariable(name: string): string;
@@ -28,6 +32,7 @@ export declare function buildActionEnv(
     outputFile: string;
     summaryFile: string;
     awsConfigFile: string;
+    stateFile?: string;
   },
 ): Record<string, string>;
 export declare function parseOutputs(text: string): Record<string, string>;

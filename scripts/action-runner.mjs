@@ -1,7 +1,8 @@
 /**
  * Runs the bundled action (dist/index.js) as a child process the way the GitHub runner starts a
- * JavaScript action: declared defaults and given inputs as INPUT_* variables, fresh GITHUB_OUTPUT
- * and GITHUB_STEP_SUMMARY files, and AWS pointed at a moto server. Shared by the integration tests
+ * JavaScript action: declared defaults and given inputs as INPUT_* variables, fresh GITHUB_OUTPUT,
+ * GITHUB_STEP_SUMMARY and GITHUB_STATE files, the state of an earlier run as STATE_* variables (the
+ * action's post step), and AWS pointed at a moto server. Shared by the integration tests
  * and the demo so both exercise the action exactly alike.
  */
 import { spawn } from 'node:child_process';
@@ -31,6 +32,8 @@ const KEPT_VARIABLES = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'SYSTEMROOT'];
  * @property {NodeJS.Signals} [killSignal] how `signal` kills it: `SIGTERM` (the runner's
  *   cancellation, the default) or `SIGKILL` (a crash)
  * @property {number} [timeoutMs] kills the action after this long (default 120 s)
+ * @property {Record<string, string>} [state] the action's state saved by an earlier run (its
+ *   `state`), given as STATE_* variables: the way the runner starts the action's post step
  */
 
 /**
@@ -41,6 +44,8 @@ const KEPT_VARIABLES = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'SYSTEMROOT'];
  * @property {Record<string, string>} outputs step outputs parsed from GITHUB_OUTPUT
  * @property {string} summary contents of GITHUB_STEP_SUMMARY
  * @property {string} runId the GITHUB_RUN_ID used
+ * @property {Record<string, string>} state the action's state saved to GITHUB_STATE (core.saveState),
+ *   the last value of each name, as the runner keeps it for the post step
  */
 
 /**
@@ -75,7 +80,7 @@ export function inputVariable(name) {
 /**
  * The environment the runner would give the action.
  *
- * @param {RunOptions & { runId: string, outputFile: string, summaryFile: string, awsConfigFile: string }} options
+ * @param {RunOptions & { runId: string, outputFile: string, summaryFile: string, awsConfigFile: string, stateFile?: string }} options
  * @returns {Record<string, string>}
  */
 export function buildActionEnv(options) {
@@ -92,6 +97,10 @@ export function buildActionEnv(options) {
     GITHUB_RUN_ATTEMPT: '1',
     GITHUB_OUTPUT: options.outputFile,
     GITHUB_STEP_SUMMARY: options.summaryFile,
+    ...(options.stateFile ? { GITHUB_STATE: options.stateFile } : {}),
+    ...Object.fromEntries(
+      Object.entries(options.state ?? {}).map(([name, value]) => [`STATE_${name}`, value]),
+    ),
     AWS_ACCESS_KEY_ID: 'testing',
     AWS_SECRET_ACCESS_KEY: 'testing',
     AWS_REGION: options.region ?? 'us-east-1',
@@ -147,14 +156,17 @@ export async function runAction(options) {
   try {
     const outputFile = join(dir, 'output');
     const summaryFile = join(dir, 'summary.md');
+    const stateFile = join(dir, 'state');
     await writeFile(outputFile, '');
     await writeFile(summaryFile, '');
+    await writeFile(stateFile, '');
     const runId = options.runId ?? String(randomInt(1, 2 ** 47));
     const env = buildActionEnv({
       ...options,
       runId,
       outputFile,
       summaryFile,
+      stateFile,
       awsConfigFile: join(dir, 'no-aws-config'),
     });
     const { code, stdout, stderr } = await spawnNode(ACTION_ENTRY, env, options);
@@ -165,6 +177,8 @@ export async function runAction(options) {
       outputs: parseOutputs(await readFile(outputFile, 'utf8')),
       summary: await readFile(summaryFile, 'utf8'),
       runId,
+      // The same file format as GITHUB_OUTPUT; a later value of a name replaces the earlier one.
+      state: parseOutputs(await readFile(stateFile, 'utf8')),
     };
   } finally {
     await rm(dir, { recursive: true, force: true });

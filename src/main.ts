@@ -6,6 +6,7 @@
 import * as core from '@actions/core';
 import pLimit from 'p-limit';
 import { systemClock, type Clock } from './clock.js';
+import { OWED_STATE, postLedger } from './backstop.js';
 import { copyBackups } from './copies.js';
 import { listDestinations } from './copy-plan.js';
 import { createBackups } from './create.js';
@@ -32,6 +33,8 @@ export interface RunDependencies {
   /** Fires on SIGINT/SIGTERM: stop waiting, make no new change, still report. */
   signal?: AbortSignal;
   report?: (report: RunReport) => Promise<void>;
+  /** Saves the action's state for its post step (`core.saveState`). */
+  saveState?: (name: string, value: string) => void;
 }
 
 /** Runs the action; resolves with the report (undefined when the inputs were invalid). */
@@ -57,7 +60,7 @@ export async function run(deps: RunDependencies = {}): Promise<RunReport | undef
   const adapterIn = (region: string) => adapterFor(config, region);
   const report = config.files?.restore
     ? await restoreFiles(config, adapterIn(config.region), now, deps.signal)
-    : await rotate(config, adapterIn, now, deps.signal);
+    : await rotate(config, adapterIn, now, deps.signal, deps.saveState ?? core.saveState);
   await (deps.report ?? writeReport)(report);
   if (report.status !== 'success') {
     const failed = report.targets.filter((target) => !target.ok);
@@ -84,6 +87,7 @@ async function rotate(
   adapterIn: (region: string) => TargetAdapter,
   now: Clock,
   signal: AbortSignal | undefined,
+  saveState: (name: string, value: string) => void,
 ): Promise<RunReport> {
   const run: RunContext = {
     config,
@@ -98,6 +102,9 @@ async function rotate(
     resolved: [],
     errors: [],
     warnings: [],
+    ...(config.quiesce?.post
+      ? { postLedger: postLedger(config.region, (value) => saveState(OWED_STATE, value)) }
+      : {}),
   };
   if (!(await resolveTargets(run))) return finishRun(run);
   run.waitDeadline = now().getTime() + config.waitTimeoutMs;

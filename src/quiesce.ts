@@ -2,7 +2,8 @@
  * The create phase's quiescing of one target (`pre-command` / `quiesce-document`): the instance
  * checked, the pre command run, the backup made, and the post command sent as soon as the create
  * returned — always, once a pre command was sent: after a failed or timed-out pre command, a
- * failed create, and on cancellation.
+ * failed create, and on cancellation; and, when the main step is killed between the two, by the
+ * action's post step (`backstop.ts`), from the debt recorded in `run.postLedger`.
  */
 import { CancelledError, isAbort, messageOf } from './errors.js';
 import type { Backup } from './model.js';
@@ -46,6 +47,8 @@ export async function quiesced(
       const problem = await quiescer.unavailable(instanceId, signal);
       if (problem) return problem;
       pausedFrom = now().getTime();
+      // Recorded before the pre command goes: a killed main step leaves its post step the debt.
+      if (quiesce.post) run.postLedger?.owe(instanceId);
       const commandId = await quiescer.send(instanceId, quiesce.pre, signal);
       report.pre = await quiescer.outcome(commandId, instanceId, quiesce.timeoutMs, signal);
       work.log.push(`${instanceId}: ${describeOutcome('pre', report.pre)}.`);
@@ -83,6 +86,7 @@ export async function quiesced(
         : quiesce.timeoutMs;
       try {
         const commandId = await quiescer.send(instanceId, quiesce.post);
+        run.postLedger?.paid(instanceId);
         report.post = await quiescer.outcome(commandId, instanceId, waitMs);
       } catch (error) {
         report.post = { status: 'NotSent', output: messageOf(error) };

@@ -3,6 +3,7 @@
  * in the source region and in each copy destination, and what retention decided for them.
  */
 import type { LimitFunction } from 'p-limit';
+import type { PostLedger } from './backstop.js';
 import type { Clock } from './clock.js';
 import type { Config } from './inputs.js';
 import type { Backup, Source } from './model.js';
@@ -60,4 +61,6 @@ export interface RunContext {
   resolved: string[];
   errors: string[];
   warnings: string[];
+  /** Which instances owe a post command, kept where the action's post step finds it (`backstop.ts`). */
+  postLedger?: PostLedger;
 }

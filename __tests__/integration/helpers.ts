@@ -114,6 +114,8 @@ export interface RunActionOptions {
   /** How `signal` kills the action: SIGTERM (cancellation, the default) or SIGKILL (a crash). */
   killSignal?: NodeJS.Signals;
   timeoutMs?: number;
+  /** The action's state of an earlier run (`run.state`): this run is the action's post step. */
+  state?: Record<string, string>;
   /**
    * AWS_ENDPOINT_URL of the run: the AWS_SEMANTICS proxy in front of moto (`awsEndpoint()`) unless
    * given (e.g. a counting proxy of the test's own in front of moto).

@@ -6,7 +6,7 @@ import { DEFAULTS, INPUTS, OUTPUTS } from '../../src/constants.js';
 interface ActionYml {
   inputs: Record<string, { description: string; required?: boolean; default?: string }>;
   outputs: Record<string, { description: string }>;
-  runs: { using: string; main: string };
+  runs: { using: string; main: string; post?: string; 'post-if'?: string };
 }
 
 const action = parse(
@@ -37,7 +37,12 @@ describe('action.yml', () => {
     }
   });
 
-  it('runs the bundle on node24', () => {
-    expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js' });
+  it('runs the bundle on node24, and again as an always-run post step (the quiescing backstop)', () => {
+    expect(action.runs).toEqual({
+      using: 'node24',
+      main: 'dist/index.js',
+      post: 'dist/index.js',
+      'post-if': 'always()',
+    });
   });
 });

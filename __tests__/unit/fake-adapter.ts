@@ -189,6 +189,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   now?: Date;
   runId?: string;
+  /** Where the run saves the action's state (core.saveState by default: stdout without a runner). */
+  saveState?: (name: string, value: string) => void;
 }
 
 /**
@@ -217,6 +219,7 @@ export async function runInRegions(
       return adapter;
     },
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.saveState ? { saveState: options.saveState } : {}),
     report: (report) => {
       captured = report;
       return Promise.resolve();

@@ -30,12 +30,18 @@ export function createAdapter(
   const adapter = adapterOf(config, region, clock, files);
   // Quiescing runs at home only (inputs refuse it for the types without an instance).
   if (config.quiesce && region === config.region) {
-    adapter.quiescer = new SsmQuiescer(ssmClient(region), region, {
-      clock,
-      pollMs: 1_000 * config.timeScale,
-    });
+    adapter.quiescer = createQuiescer(config, region, clock);
   }
   return adapter;
+}
+
+/** The SSM quiescer of a region: the adapter's, and the post step's backstop (`backstop.ts`). */
+export function createQuiescer(
+  config: Config,
+  region: string,
+  clock: Clock = systemClock,
+): SsmQuiescer {
+  return new SsmQuiescer(ssmClient(region), region, { clock, pollMs: 1_000 * config.timeScale });
 }
 
 function adapterOf(
