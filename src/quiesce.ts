@@ -65,7 +65,7 @@ export async function quiesced(
     const failure = await pre();
     if (failure === undefined) {
       report.consistency = 'application-consistent';
-      return await make('application-consistent');
+      return await madeAndFixed(make, 'application-consistent', adapter, signal);
     }
     if (quiesce.onFailure === 'skip') {
       report.note = `No backup this run (quiesce-failure: skip): ${failure}`;
@@ -77,7 +77,7 @@ export async function quiesced(
     report.consistency = 'crash-consistent';
     report.note = `Backed up crash-consistent: ${failure}`;
     warn(`${report.note}.`);
-    return await make('crash-consistent');
+    return await madeAndFixed(make, 'crash-consistent', adapter, signal);
   } finally {
     // A pre command was sent (or its SendCommand tried): the post command goes, whatever happened.
     if (pausedFrom !== undefined && quiesce.post) {
@@ -102,4 +102,16 @@ export async function quiesced(
       }
     }
   }
+}
+
+/** The backup made, once its point in time is fixed (the adapter says when, after the create). */
+async function madeAndFixed(
+  make: (consistency?: Consistency) => Promise<Backup>,
+  consistency: Consistency,
+  adapter: RunContext['adapter'],
+  signal: AbortSignal | undefined,
+): Promise<Backup> {
+  const backup = await make(consistency);
+  await adapter.pointInTimeFixed?.(backup, signal);
+  return backup;
 }

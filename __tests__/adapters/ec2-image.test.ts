@@ -590,3 +590,32 @@ describe('Ec2ImageAdapter.delete (deregistered with its snapshots)', () => {
     expect(deletedSnapshots()).toEqual([]);
   });
 });
+
+describe('Ec2ImageAdapter.pointInTimeFixed (quiescing ends once the image has its snapshots)', () => {
+  const made = (): Backup => backupOf('ec2-image', 'ami-new', INSTANCE, { state: 'pending' });
+
+  it('resolves once DescribeImages names the image’s snapshots, not before', async () => {
+    h.ec2
+      .on(DescribeImagesCommand)
+      .resolvesOnce({ Images: [] })
+      .resolvesOnce({ Images: [amiImage({ id: 'ami-new', state: 'pending' })] })
+      .resolves({ Images: [amiImage({ id: 'ami-new', state: 'pending', snapshots: ['snap-1'] })] });
+
+    await h.adapter().pointInTimeFixed(made());
+
+    expect(h.ec2.commandCalls(DescribeImagesCommand)).toHaveLength(3);
+  });
+
+  it('fails when the image names no snapshot within the visibility grace', async () => {
+    h.ec2
+      .on(DescribeImagesCommand)
+      .resolves({ Images: [amiImage({ id: 'ami-new', state: 'pending' })] });
+
+    const error = await rejectionOf(
+      h.adapter({ visibilityGraceSeconds: 1 }).pointInTimeFixed(made()),
+    );
+
+    expect(error).toBeInstanceOf(TargetError);
+    expect(error.message).toMatch(/Image ami-new named no snapshot within the visibility grace/);
+  });
+});

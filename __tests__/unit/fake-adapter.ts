@@ -49,6 +49,8 @@ export class FakeAdapter implements TargetAdapter {
   listForever = false;
   /** Runs the quiesce commands when a test gives it one. */
   quiescer?: Quiescer;
+  /** When the new backup's point in time is fixed (an AMI's snapshots exist); unset: at the create. */
+  pointInTimeFixed?: (backup: Backup, signal?: AbortSignal) => Promise<void>;
   /** The instance each volume is attached to (where a quiesce command runs). */
   attachments: Record<string, string> = {};
   /** Sources report encrypted storage (as RDS does). */

@@ -2,6 +2,7 @@
 // order pre → create → post, the consistency tag, `quiesce-failure`, and the post command always
 // sent once a pre command was: after a failed pre, a failed create, and on cancellation.
 import { describe, expect, it } from 'vitest';
+import type { Backup } from '../../src/model.js';
 import { TAGS } from '../../src/constants.js';
 import type { QuiesceCommand } from '../../src/quiesce-inputs.js';
 import type { CommandOutcome } from '../../src/quiesce-report.js';
@@ -97,6 +98,21 @@ describe('quiescing around the create', () => {
     const summary = renderSummary(report!);
     expect(summary).toContain('<h3>Quiescing</h3>');
     expect(summary).toContain('pre done');
+  });
+
+  it('ends quiescing only once the adapter says the point in time is fixed (an AMI: its snapshots exist)', async () => {
+    const { adapter } = world();
+    adapter.pointInTimeFixed = (backup: Backup) => {
+      adapter.calls.push(`fixed ${backup.id}`);
+      return Promise.resolve();
+    };
+    await runWith(adapter, { 'resource-id': A, ...QUIESCE });
+    expect(adapter.calls.filter((call) => /^(pre|post|create|fixed) /.test(call))).toEqual([
+      `pre ${INSTANCE}`,
+      `create ${A}`,
+      `fixed ${adapter.backups[0]?.id}`,
+      `post ${INSTANCE}`,
+    ]);
   });
 
   it('backs up crash-consistent after a failed pre command, and still sends the post command', async () => {

@@ -33,7 +33,9 @@ import type {
 import {
   adoptRequested,
   batchedWaits,
+  findWithin,
   type BatchedDescribe,
+  VISIBILITY_GRACE_SECONDS,
   waitForBackup,
   type PollingOptions,
 } from './wait.js';
@@ -180,6 +182,25 @@ export class Ec2ImageAdapter implements TargetAdapter {
     );
     this.images.gave(copy.id, tags);
     return copy;
+  }
+
+  /**
+   * With `no-reboot`, EC2 starts an image's snapshots after CreateImage returns: the image's point
+   * in time is fixed once DescribeImages names its snapshots (read within the visibility grace).
+   */
+  async pointInTimeFixed(backup: Backup, signal?: AbortSignal): Promise<void> {
+    const named = await findWithin(
+      async () =>
+        (await this.images.read(backup.id, signal))?.snapshotIds.length ? true : undefined,
+      this.options.visibilityGraceSeconds ?? VISIBILITY_GRACE_SECONDS,
+      this.sleep,
+      signal,
+    );
+    if (!named) {
+      throw new TargetError(
+        `Image ${backup.id} named no snapshot within the visibility grace; its point in time is unknown.`,
+      );
+    }
   }
 
   copySlots(backup: Backup): number {

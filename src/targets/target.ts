@@ -122,6 +122,11 @@ export interface TargetAdapter {
   readonly copiesNamedAfterOriginal?: boolean;
   /** With `pre-command` or `quiesce-document`: runs them on the source's instance (EC2 types). */
   quiescer?: Quiescer;
+  /**
+   * Resolves once the new backup's point in time is fixed, where that comes after the create call
+   * returns (an AMI: once its snapshots exist); quiescing ends only then.
+   */
+  pointInTimeFixed?(backup: Backup, signal?: AbortSignal): Promise<void>;
   /** What a `files` run read, stored and collected: shown in the report and summary. */
   readonly files?: FilesReport;
   /**
