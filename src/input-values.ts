@@ -119,3 +119,18 @@ export function readPerRegion(
   }
   return values;
 }
+
+/** The environment variable that scales the action's own delays (for tests against emulators). */
+export const TIME_SCALE_VARIABLE = 'SNAPSHOT_ROTATION_TIME_SCALE';
+
+export function readTimeScale(value: string | undefined): number {
+  if (value === undefined || value.trim() === '') return 1;
+  const scale = Number(value);
+  if (!Number.isFinite(scale) || scale <= 0 || scale > 1) {
+    throw new InputError(
+      TIME_SCALE_VARIABLE,
+      `Environment variable '${TIME_SCALE_VARIABLE}' has an invalid value '${value}': expected a number above 0 and at most 1 (1, the default, waits as AWS needs).`,
+    );
+  }
+  return scale;
+}

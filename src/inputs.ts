@@ -15,6 +15,8 @@ import {
   readDuration,
   readInteger,
   readKeyValueLines,
+  readTimeScale,
+  TIME_SCALE_VARIABLE,
 } from './input-values.js';
 import type { RetentionRules } from './retention.js';
 import {
@@ -191,21 +193,6 @@ export function readConfig(input: InputLookup, env: NodeJS.ProcessEnv): Config {
     ...(files ? { files } : {}),
     timeScale: readTimeScale(env[TIME_SCALE_VARIABLE]),
   };
-}
-
-/** The environment variable that scales the action's own delays (for tests against emulators). */
-export const TIME_SCALE_VARIABLE = 'SNAPSHOT_ROTATION_TIME_SCALE';
-
-function readTimeScale(value: string | undefined): number {
-  if (value === undefined || value.trim() === '') return 1;
-  const scale = Number(value);
-  if (!Number.isFinite(scale) || scale <= 0 || scale > 1) {
-    throw new InputError(
-      TIME_SCALE_VARIABLE,
-      `Environment variable '${TIME_SCALE_VARIABLE}' has an invalid value '${value}': expected a number above 0 and at most 1 (1, the default, waits as AWS needs).`,
-    );
-  }
-  return scale;
 }
 
 function readTargetType(value: string): TargetType {

@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { ACTION_YML, actionDefaults } from '../../scripts/action-runner.mjs';
-import { readConfig, TIME_SCALE_VARIABLE } from '../../src/inputs.js';
+import { TIME_SCALE_VARIABLE } from '../../src/input-values.js';
+import { readConfig } from '../../src/inputs.js';
 import {
   MISSING_INSTANCE as INSTANCE,
   MISSING_VOLUME as VOL,
