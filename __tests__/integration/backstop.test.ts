@@ -55,16 +55,21 @@ function managed(instance: string) {
       : undefined;
 }
 
+/** Inputs of a quiesced `ec2-instance` run of `instance`. */
+function quiescedInstance(instance: string): Record<string, string> {
+  return {
+    'target-type': 'ec2-instance',
+    'resource-id': instance,
+    generations: '2',
+    'pre-command': PRE,
+    'post-command': POST,
+  };
+}
+
 describe("the post step: quiescing's backstop", () => {
   it('sends the post command that a main step killed between pre and post still owed', async () => {
     const instance = await createInstance();
-    const inputs = {
-      'target-type': 'ec2-instance',
-      'resource-id': instance,
-      generations: '2',
-      'pre-command': PRE,
-      'post-command': POST,
-    };
+    const inputs = quiescedInstance(instance);
     const controller = new AbortController();
     const proxy = await through({
       before: (call) => {
@@ -103,13 +108,7 @@ describe("the post step: quiescing's backstop", () => {
 
   it('does nothing, with no AWS call, after a main step that sent its post command', async () => {
     const instance = await createInstance();
-    const inputs = {
-      'target-type': 'ec2-instance',
-      'resource-id': instance,
-      generations: '2',
-      'pre-command': PRE,
-      'post-command': POST,
-    };
+    const inputs = quiescedInstance(instance);
     const proxy = await through({ before: managed(instance) });
     const main = await runAction(inputs, { endpoint: proxy.endpoint });
     expectSuccess(main);

@@ -72,6 +72,9 @@ function world(): { adapter: FakeAdapter; quiescer: FakeQuiescer } {
   return { adapter, quiescer };
 }
 
+/** What a quiesced create sends and does, in order. */
+const PRE_CREATE_POST = [`check ${INSTANCE}`, `pre ${INSTANCE}`, `create ${A}`, `post ${INSTANCE}`];
+
 const order = (adapter: FakeAdapter) =>
   adapter.calls.filter((call) => /^(check|pre|post|create) /.test(call));
 
@@ -79,12 +82,7 @@ describe('quiescing around the create', () => {
   it('runs pre, then the create, then post; tags the backup application-consistent', async () => {
     const { adapter } = world();
     const report = await runWith(adapter, { 'resource-id': A, ...QUIESCE });
-    expect(order(adapter)).toEqual([
-      `check ${INSTANCE}`,
-      `pre ${INSTANCE}`,
-      `create ${A}`,
-      `post ${INSTANCE}`,
-    ]);
+    expect(order(adapter)).toEqual(PRE_CREATE_POST);
     expect(adapter.backups[0]?.tags[TAGS.consistency]).toBe('application-consistent');
     const target = report?.targets[0];
     expect(target?.outcome).toBe('created');
@@ -119,12 +117,7 @@ describe('quiescing around the create', () => {
     const { adapter, quiescer } = world();
     quiescer.preStatus = 'Failed';
     const report = await runWith(adapter, { 'resource-id': A, ...QUIESCE });
-    expect(order(adapter)).toEqual([
-      `check ${INSTANCE}`,
-      `pre ${INSTANCE}`,
-      `create ${A}`,
-      `post ${INSTANCE}`,
-    ]);
+    expect(order(adapter)).toEqual(PRE_CREATE_POST);
     expect(adapter.backups[0]?.tags[TAGS.consistency]).toBe('crash-consistent');
     expect(report?.targets[0]?.warnings.join(' ')).toContain('ended Failed (exit 1)');
   });
@@ -154,12 +147,7 @@ describe('quiescing around the create', () => {
     const { adapter } = world();
     adapter.failCreate.add(A);
     const report = await runWith(adapter, { 'resource-id': A, ...QUIESCE });
-    expect(order(adapter)).toEqual([
-      `check ${INSTANCE}`,
-      `pre ${INSTANCE}`,
-      `create ${A}`,
-      `post ${INSTANCE}`,
-    ]);
+    expect(order(adapter)).toEqual(PRE_CREATE_POST);
     expect(report?.targets[0]?.ok).toBe(false);
   });
 
