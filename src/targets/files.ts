@@ -19,6 +19,7 @@ import {
   type Manifest,
 } from '../manifest.js';
 import pLimit from 'p-limit';
+import { MAX_GRACE_MS } from '../content-retention.js';
 import { collectContent } from './file-collect.js';
 import { restoreManifest } from './file-restore.js';
 import { hashFiles } from './file-hash.js';
@@ -48,13 +49,11 @@ export interface FilesAdapterOptions {
   graceMs?: number;
 }
 
-/** Content is never deleted within a day of being written (a run may be writing its manifest). */
-const CONTENT_GRACE_MS = 24 * 3_600_000;
-
 export class FilesAdapter implements TargetAdapter {
   readonly type = 'files' as const;
   readonly files: FilesReport;
   private readonly manifests = new Map<string, Manifest>();
+  private listed: Backup[] | undefined; // the resolve phase's listing, reused by create()
   private readonly area: string;
 
   constructor(
@@ -89,6 +88,7 @@ export class FilesAdapter implements TargetAdapter {
         if (backup) backups.push(backup);
       }
     }
+    this.listed = backups;
     return backups;
   }
 
@@ -101,7 +101,10 @@ export class FilesAdapter implements TargetAdapter {
     if (!scan) throw new TargetError('No scan of the files to back up.');
     const createdAt = new Date(tags[TAGS.createdAt] ?? '');
     const runId = tags[TAGS.run];
-    const kept = await this.readManifests(await this.listBackups(this.set), signal);
+    const kept = await this.readManifests(
+      this.listed ?? (await this.listBackups(this.set)),
+      signal,
+    );
     const previous = kept.at(-1);
     const local = new Map(scan.files.map((file) => [file.path, file]));
     const { known, toHash } = planHashing(scan.files, previous);
@@ -207,7 +210,7 @@ export class FilesAdapter implements TargetAdapter {
         now: options.now,
         dryRun: options.dryRun,
         allowEarlyDelete: this.config.allowEarlyDelete,
-        graceMs: this.options.graceMs ?? CONTENT_GRACE_MS,
+        graceMs: this.options.graceMs ?? MAX_GRACE_MS,
         signal: options.signal,
       },
       this.files,
