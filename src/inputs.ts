@@ -34,6 +34,8 @@ export interface Config {
   region: string;
   backupSet: string;
   rules: RetentionRules;
+  /** `timezone`: the calendar rules' zone, and the zone the summary shows times in. */
+  timeZone: string;
   prune: boolean;
   minIntervalMs?: number;
   tags: Record<string, string>;
@@ -176,6 +178,7 @@ export function readConfig(input: InputLookup, env: NodeJS.ProcessEnv): Config {
     region,
     backupSet,
     rules,
+    timeZone,
     prune,
     minIntervalMs: readDuration(INPUTS.minInterval, read(INPUTS.minInterval)),
     tags: readUserTags(read(INPUTS.tags), targetType),

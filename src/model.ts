@@ -36,6 +36,8 @@ export interface Backup {
    * the set, one per volume); kept, copied and deleted together. Absent for a single resource.
    */
   members?: BackupMember[];
+  /** Size in GiB where AWS gives one: a snapshot's volume size, the sum of an AMI's volumes, RDS allocated storage. */
+  sizeGiB?: number;
 }
 
 /** One resource of a backup made of several: an `ec2-instance` set's snapshot of one volume. */

@@ -17,10 +17,17 @@ export interface BackupRef {
   state: BackupState;
   /** The snapshots of a backup made of several (`ec2-instance`), with their devices. */
   members?: { id: string; device?: string }[];
+  /** Its size in GiB, where AWS gives one (the volume size of a snapshot, an AMI's volumes, RDS allocated storage). */
+  sizeGiB?: number;
 }
 
 export interface KeptEntry extends BackupRef {
   reasons: string[];
+  /**
+   * Short names of what keeps it, for the summary: `newest`, `generations`, `keep-within`,
+   * `hourly` … `yearly`, `protected`, `this-run`, `pending`, `pinned`.
+   */
+  rules?: string[];
 }
 
 export type DeleteResult =
@@ -68,6 +75,8 @@ export interface DestinationReport {
 
 export interface TargetReport {
   sourceId: string;
+  /** The source's `Name` tag, when it has one. */
+  name?: string;
   region: string;
   outcome: CreateOutcome;
   /** The backup created, reused, or (when skipped) the recent one that made the skip. */
@@ -98,12 +107,40 @@ export interface RunReport {
   copyRules?: string;
   startedAt: string;
   finishedAt: string;
+  /** The `timezone` input: the summary shows times in it. */
+  timeZone: string;
+  /** The workflow run that made the backups (absent outside GitHub Actions). */
+  run?: RunLink;
+  /** Other backup sets that also hold backups of this run's sources, in the source region. */
+  otherSets?: OtherSet[];
   /** Source ids that were found (by id or by tags): what a fan-out matrix runs over. */
   resolved: string[];
   targets: TargetReport[];
   /** Failures of the run as a whole (listing, max-deletions, cancellation). */
   errors: string[];
   warnings: string[];
+}
+
+/** Where a run came from: its provenance, also tagged on every backup it makes. */
+export interface RunLink {
+  /** `<server>/<owner>/<repo>/actions/runs/<id>` (with `/attempts/<n>` after the first attempt). */
+  url: string;
+  /** `owner/repo`. */
+  repository: string;
+  /** The workflow file (`.github/workflows/backup.yml`), or the workflow's name when the file is unknown. */
+  workflow: string;
+  /** The job id. */
+  job: string;
+}
+
+/** Another backup set's backups of this run's sources: never pruned by this run, named so none is forgotten. */
+export interface OtherSet {
+  set: string;
+  /** How many backups it holds of this run's sources, and of how many of them. */
+  backups: number;
+  sources: number;
+  /** Its oldest backup's creation time (ISO). */
+  oldest: string;
 }
 
 /** `success` when every target succeeded, `partial` when some did, else `failed`. */

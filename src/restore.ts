@@ -63,6 +63,7 @@ export async function restoreFiles(
     rules: 'restore',
     startedAt: startedAt.toISOString(),
     finishedAt: now().toISOString(),
+    timeZone: config.timeZone,
     resolved: [sourceId],
     targets: [target],
     errors,

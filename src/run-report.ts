@@ -34,6 +34,7 @@ export function finishRun(run: RunContext): RunReport {
       : {}),
     startedAt: run.startedAt.toISOString(),
     finishedAt: run.now().toISOString(),
+    timeZone: config.timeZone,
     resolved: run.resolved,
     targets: works.map((work) => work.report),
     errors,

@@ -41,6 +41,7 @@ describe('readConfig', () => {
       region: 'eu-west-1',
       backupSet: 'default',
       rules: { generations: 5, keepWithinMs: undefined },
+      timeZone: 'UTC',
       prune: true,
       minIntervalMs: undefined,
       tags: {},

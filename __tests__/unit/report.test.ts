@@ -51,6 +51,7 @@ const report = (overrides: Partial<RunReport> = {}): RunReport => ({
   rules: 'generations 5',
   startedAt: '2026-11-22T00:00:00.000Z',
   finishedAt: '2026-11-22T00:01:00.000Z',
+  timeZone: 'UTC',
   resolved: ['vol-1', 'vol-2'],
   targets: [target()],
   errors: [],
