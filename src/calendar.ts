@@ -1,7 +1,9 @@
 /**
  * Calendar periods in a time zone, and the calendar keep rules (`keep-hourly` … `keep-yearly`):
- * keep the newest backup in each of the last N periods that hold a backup, as restic's
- * `forget --keep-daily` does. Pure: the time zone's rules come from the runtime's ICU data (Intl).
+ * keep the newest backup in each of the last N periods that hold a backup, and, while a rule
+ * still has counts left after the walk, the oldest backup too, as restic's `forget --keep-daily`
+ * does since 0.16.0 (checked against restic 0.19.0). Pure: the time zone's rules come from the
+ * runtime's ICU data (Intl).
  */
 
 /** The calendar rules, in the order they are applied and reported. */
@@ -88,24 +90,37 @@ function pad(value: number, width: number): string {
 /**
  * Applies the calendar rules to one source's completed backups, given newest first: walking from
  * the newest backward, the first backup met in a period (its newest) is kept, for each of the
- * first N distinct periods met. Periods without a backup do not count. Returns, per backup in the
- * same order, the reasons the rules keep it (empty when none does), e.g. `daily: 2026-11-24 (1 of 7)`.
+ * first N distinct periods met. Periods without a backup do not count. As in restic since 0.16.0,
+ * a rule that still has a count left when the walk reaches the oldest backup keeps it as well, so
+ * a young set's history reaches back to its first backup: each rule on its own, the oldest using
+ * one of the rule's counts. Returns, per backup in the same order, the reasons the rules keep it
+ * (empty when none does), e.g. `daily: 2026-11-24 (1 of 7)`, or `daily: oldest 2026-11-22 (3 of
+ * 7)` for an oldest backup whose period an earlier one already holds (restic's "oldest daily
+ * snapshot").
  */
 export function keepByCalendar(newestFirst: readonly Date[], rules: CalendarRules): string[][] {
   const units = CALENDAR_UNITS.filter((unit) => (rules[unit] ?? 0) > 0);
   const seen = new Map<CalendarUnit, Set<string>>(units.map((unit) => [unit, new Set()]));
-  return newestFirst.map((createdAt) => {
+  const used = new Map<CalendarUnit, number>(units.map((unit) => [unit, 0]));
+  const oldest = newestFirst.length - 1;
+  return newestFirst.map((createdAt, index) => {
     if (units.length === 0) return [];
     const periods = periodsOf(createdAt, rules.timeZone);
     const reasons: string[] = [];
     for (const unit of units) {
       const limit = rules[unit] ?? 0;
+      const count = used.get(unit) ?? 0;
       const met = seen.get(unit) as Set<string>;
+      const period = periods[unit];
+      if (count >= limit) continue;
       // A set rather than "differs from the previous one": a wall clock turned back across a
       // period boundary (DST ending at midnight) must not count the same period twice.
-      if (met.size >= limit || met.has(periods[unit])) continue;
-      met.add(periods[unit]);
-      reasons.push(`${unit}: ${periods[unit]} (${met.size} of ${limit})`);
+      const again = met.has(period);
+      if (again && index !== oldest) continue;
+      met.add(period);
+      used.set(unit, count + 1);
+      const label = again ? `oldest ${period}` : period;
+      reasons.push(`${unit}: ${label} (${count + 1} of ${limit})`);
     }
     return reasons;
   });

@@ -170,6 +170,18 @@ export function isExpiredCredentials(error: unknown): boolean {
   return hasAwsCode(error, 'ExpiredToken', 'ExpiredTokenException', 'RequestExpired');
 }
 
+/**
+ * No credentials at all: the SDK's provider chain found none (`CredentialsProviderError`, "Could
+ * not load credentials from any providers"), before any request left the runner.
+ */
+export function isMissingCredentials(error: unknown): boolean {
+  return error instanceof Error && error.name === 'CredentialsProviderError';
+}
+
+/** What to do when the runner has no AWS credentials: the set-up every first run needs. */
+export const NO_CREDENTIALS_HINT =
+  "Add a step before this one that uses aws-actions/configure-aws-credentials with 'role-to-assume' (the role this action runs as) and 'aws-region', and give the job 'permissions: id-token: write' (with 'contents: read') so that step can assume the role by OIDC; see the README's Quick start.";
+
 /** True when AWS refused the call for want of a permission. */
 export function isAccessDenied(error: unknown): boolean {
   return hasAwsCode(error, ...ACCESS_DENIED_CODES);
@@ -185,6 +197,9 @@ export function describeAwsError(what: string, error: unknown): string {
   if (error instanceof CancelledError || isAbort(error)) return `${what}: cancelled.`;
   const message = error instanceof Error ? error.message : String(error);
   const code = awsErrorCode(error);
+  if (isMissingCredentials(error)) {
+    return `${what}: the job has no AWS credentials (${code}: ${message.replace(/\.$/, '')}). ${NO_CREDENTIALS_HINT}`;
+  }
   if (code && isExpiredCredentials(error)) {
     return `${what}: AWS refused the credentials (${code}): ${message.replace(/\.$/, '')}. The credentials expired during the run (or the runner's clock is off): temporary credentials last 1 hour unless asked for longer, so set 'role-duration-seconds' on aws-actions/configure-aws-credentials to more than 'wait-timeout' plus the time pruning takes (at most the role's maximum session duration).`;
   }

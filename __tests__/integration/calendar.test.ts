@@ -74,8 +74,9 @@ interface Made {
 }
 
 /**
- * What restic's `forget --keep-daily 7 --keep-weekly 4 …` keeps: per rule, walking newest first,
- * the first backup met in each period, for the first N periods met.
+ * What restic's `forget --keep-daily 7 --keep-weekly 4 …` keeps (0.16.0 and later): per rule,
+ * walking newest first, the first backup met in each period, for the first N periods met; and the
+ * oldest backup when the rule still has a count left after the walk.
  */
 function expectedKept(
   backups: Made[],
@@ -92,6 +93,8 @@ function expectedKept(
       met.add(period);
       kept.add(backup.id);
     }
+    const oldest = newestFirst[newestFirst.length - 1];
+    if (oldest && met.size < n) kept.add(oldest.id);
   }
   return kept;
 }

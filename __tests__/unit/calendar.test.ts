@@ -245,16 +245,21 @@ describe('keepByCalendar (restic semantics)', () => {
 
   it('draws the day boundaries in the time zone: 23:30 UTC is the next day in Tokyo', () => {
     const times = ['2026-11-22T23:30:00Z', '2026-11-22T16:00:00Z', '2026-11-22T14:00:00Z'];
+    // The oldest backup, on a day of its own in both zones, so that no rule keeps one of the
+    // three as the oldest.
+    times.push('2026-11-20T12:00:00Z');
     // In UTC the three are one day; in Tokyo the first two are the 23rd, the third the 22nd.
     expect(keep(times, { daily: 7, timeZone: 'UTC' }).map(([, r]) => r)).toEqual([
       ['daily: 2026-11-22 (1 of 7)'],
       [],
       [],
+      ['daily: 2026-11-20 (2 of 7)'],
     ]);
     expect(keep(times, { daily: 7, timeZone: 'Asia/Tokyo' }).map(([, r]) => r)).toEqual([
       ['daily: 2026-11-23 (1 of 7)'],
       [],
       ['daily: 2026-11-22 (2 of 7)'],
+      ['daily: 2026-11-20 (3 of 7)'],
     ]);
   });
 
@@ -278,11 +283,17 @@ describe('keepByCalendar (restic semantics)', () => {
   });
 
   it('keeps one backup of the repeated wall-clock hour when Berlin falls back', () => {
-    const times = ['2026-10-25T01:45:00Z', '2026-10-25T01:15:00Z', '2026-10-25T00:45:00Z'];
+    const times = [
+      '2026-10-25T01:45:00Z', // 02:45 CET
+      '2026-10-25T01:15:00Z', // 02:15 CET
+      '2026-10-25T00:45:00Z', // 02:45 CEST
+      '2026-10-24T12:00:00Z', // the oldest, in an hour of its own
+    ];
     expect(keep(times, { hourly: 5, timeZone: 'Europe/Berlin' }).map(([, r]) => r)).toEqual([
       ['hourly: 2026-10-25 02h (1 of 5)'],
       [],
       [],
+      ['hourly: 2026-10-24 14h (2 of 5)'],
     ]);
   });
 
@@ -291,12 +302,243 @@ describe('keepByCalendar (restic semantics)', () => {
     expect(keep(times, { weekly: 5, yearly: 5, timeZone: 'UTC' }).map(([, r]) => r)).toEqual([
       ['weekly: 2026-W53 (1 of 5)', 'yearly: 2027 (1 of 5)'],
       ['yearly: 2026 (2 of 5)'],
-      ['weekly: 2026-W52 (2 of 5)'],
+      // The yearly rule has counts left, so it keeps the oldest backup of its year 2026 too.
+      ['weekly: 2026-W52 (2 of 5)', 'yearly: oldest 2026 (3 of 5)'],
     ]);
   });
 
   it('keeps nothing without a count', () => {
     expect(keepByCalendar([at('2026-11-24T12:00:00Z')], { timeZone: 'UTC' })).toEqual([[]]);
+  });
+});
+
+describe('keepByCalendar keeps the oldest backup while a rule has counts left (restic 0.16+)', () => {
+  it('keeps all three backups of a new set with 3 daily backups and daily 7', () => {
+    expect(
+      keep(['2026-11-24T03:00:00Z', '2026-11-23T03:00:00Z', '2026-11-22T03:00:00Z'], {
+        daily: 7,
+        timeZone: 'UTC',
+      }).map(([, r]) => r),
+    ).toEqual([
+      ['daily: 2026-11-24 (1 of 7)'],
+      ['daily: 2026-11-23 (2 of 7)'],
+      ['daily: 2026-11-22 (3 of 7)'],
+    ]);
+  });
+
+  it('keeps the first backup of a new set whose periods are longer than its backups’ interval', () => {
+    // Three daily backups in one week and one month: weekly 4 and monthly 12 keep the newest, as
+    // before, and now the oldest too, so the set's history reaches back to its first backup.
+    expect(
+      keep(['2026-11-25T03:00:00Z', '2026-11-24T03:00:00Z', '2026-11-23T03:00:00Z'], {
+        weekly: 4,
+        monthly: 12,
+        timeZone: 'UTC',
+      }).map(([, r]) => r),
+    ).toEqual([
+      ['weekly: 2026-W48 (1 of 4)', 'monthly: 2026-11 (1 of 12)'],
+      [],
+      ['weekly: oldest 2026-W48 (2 of 4)', 'monthly: oldest 2026-11 (2 of 12)'],
+    ]);
+  });
+
+  it('keeps the oldest of twice-daily backups when daily 7 has counts left: one count for it', () => {
+    expect(
+      keep(
+        [
+          '2026-11-24T18:00:00Z',
+          '2026-11-24T06:00:00Z',
+          '2026-11-23T18:00:00Z',
+          '2026-11-23T06:00:00Z',
+        ],
+        { daily: 7, timeZone: 'UTC' },
+      ).map(([, r]) => r),
+    ).toEqual([
+      ['daily: 2026-11-24 (1 of 7)'],
+      [],
+      ['daily: 2026-11-23 (2 of 7)'],
+      ['daily: oldest 2026-11-23 (3 of 7)'],
+    ]);
+  });
+
+  it('keeps no extra backup once the counts ran out', () => {
+    // Five days with daily 3: the counts run out on the third day.
+    expect(
+      keep(
+        [
+          '2026-11-24T12:00:00Z',
+          '2026-11-23T12:00:00Z',
+          '2026-11-22T12:00:00Z',
+          '2026-11-21T12:00:00Z',
+          '2026-11-20T12:00:00Z',
+        ],
+        { daily: 3, timeZone: 'UTC' },
+      ).map(([, r]) => r.length > 0),
+    ).toEqual([true, true, true, false, false]);
+    // Exactly N days, the oldest sharing its day: the newest of that day took the last count.
+    expect(
+      keep(['2026-11-24T12:00:00Z', '2026-11-23T18:00:00Z', '2026-11-23T06:00:00Z'], {
+        daily: 2,
+        timeZone: 'UTC',
+      }).map(([, r]) => r),
+    ).toEqual([['daily: 2026-11-24 (1 of 2)'], ['daily: 2026-11-23 (2 of 2)'], []]);
+  });
+
+  it('decides per rule: a rule with counts left keeps the oldest, a rule without does not', () => {
+    expect(
+      keep(['2026-11-24T12:00:00Z', '2026-11-23T12:00:00Z', '2026-11-23T06:00:00Z'], {
+        daily: 1,
+        weekly: 3,
+        timeZone: 'UTC',
+      }).map(([, r]) => r),
+    ).toEqual([
+      ['daily: 2026-11-24 (1 of 1)', 'weekly: 2026-W48 (1 of 3)'],
+      [],
+      ['weekly: oldest 2026-W48 (2 of 3)'],
+    ]);
+  });
+
+  it('keeps a single backup once, not as the oldest', () => {
+    expect(keepByCalendar([at('2026-11-24T12:00:00Z')], { daily: 7, timeZone: 'UTC' })).toEqual([
+      ['daily: 2026-11-24 (1 of 7)'],
+    ]);
+  });
+});
+
+/**
+ * restic's own test data: the snapshot times of `TestApplyPolicy` (internal/data/
+ * snapshot_policy_test.go, restic 0.19.0), all at UTC, in restic's order.
+ */
+const RESTIC_TIMES = [
+  ...['2014-09', '2015-09'].flatMap((m) => days(m, '10:20:30', [1, 2, 5, 6, 8, 9, 10, 11, 20, 22])),
+  ...['2014-08', '2015-08'].flatMap((m) => [
+    ...days(m, '10:20:30', [8, 10, 12, 13]),
+    `${m}-13T10:20:30.100Z`,
+    ...days(m, '10:20:30', [15, 18, 20, 21, 22]),
+  ]),
+  ...days('2014-10', '10:20:30', [1, 2, 5, 6, 8, 9, 10, 11, 20, 22]),
+  ...['2014-11', '2015-11'].flatMap((m) => [
+    ...days(m, '10:20:30', [8, 10, 12, 13]),
+    `${m}-13T10:20:30.100Z`,
+    ...days(m, '10:20:30', [15, 18, 20, 21, 22]),
+  ]),
+  ...days('2015-10', '10:20:30', [1, 2, 5, 6, 8, 9, 10, 11, 20, 22, 22, 22, 22, 22]),
+  ...[
+    '2016-01-01T01:02:03Z',
+    '2016-01-01T01:03:03Z',
+    '2016-01-01T07:08:03Z',
+    '2016-01-03T07:02:03Z',
+    '2016-01-04T10:23:03Z',
+    '2016-01-04T11:23:03Z',
+    '2016-01-04T12:23:03Z',
+    '2016-01-04T12:24:03Z',
+    '2016-01-04T12:28:03Z',
+    '2016-01-04T12:30:03Z',
+    '2016-01-04T16:23:03Z',
+    '2016-01-05T09:02:03Z',
+    '2016-01-06T08:02:03Z',
+    '2016-01-07T10:02:03Z',
+    '2016-01-08T20:02:03Z',
+    '2016-01-09T21:02:03Z',
+    '2016-01-12T21:02:03Z',
+    '2016-01-12T21:08:03Z',
+    '2016-01-18T12:02:03Z',
+  ],
+];
+
+function days(month: string, time: string, list: number[]): string[] {
+  return list.map((day) => `${month}-${String(day).padStart(2, '0')}T${time}Z`);
+}
+
+describe('keepByCalendar against restic’s own expectations (restic 0.19.0 testdata)', () => {
+  const newestFirst = [...RESTIC_TIMES].sort((a, b) => Date.parse(b) - Date.parse(a));
+  /** The kept times and reasons in restic's words: `daily snapshot`, `oldest yearly snapshot`. */
+  const asRestic = (rules: Omit<CalendarRules, 'timeZone'>): [string, string[]][] =>
+    keep(newestFirst, { ...rules, timeZone: 'UTC' })
+      .filter(([, reasons]) => reasons.length > 0)
+      .map(([iso, reasons]) => [
+        new Date(iso).toISOString(),
+        reasons.map((reason) => {
+          const [unit, rest] = reason.split(': ') as [string, string];
+          return `${rest.startsWith('oldest ') ? 'oldest ' : ''}${unit} snapshot`;
+        }),
+      ]);
+
+  it('has restic’s 103 snapshots', () => {
+    expect(RESTIC_TIMES).toHaveLength(103);
+  });
+
+  it('keeps what restic keeps for --keep-yearly 10 (policy_keep_snapshots_16)', () => {
+    expect(asRestic({ yearly: 10 })).toEqual([
+      ['2016-01-18T12:02:03.000Z', ['yearly snapshot']],
+      ['2015-11-22T10:20:30.000Z', ['yearly snapshot']],
+      ['2014-11-22T10:20:30.000Z', ['yearly snapshot']],
+      ['2014-08-08T10:20:30.000Z', ['oldest yearly snapshot']],
+    ]);
+  });
+
+  it('keeps what restic keeps for daily 7, weekly 2, monthly 3, yearly 10 (policy_keep_snapshots_17)', () => {
+    expect(asRestic({ daily: 7, weekly: 2, monthly: 3, yearly: 10 })).toEqual([
+      [
+        '2016-01-18T12:02:03.000Z',
+        ['daily snapshot', 'weekly snapshot', 'monthly snapshot', 'yearly snapshot'],
+      ],
+      ['2016-01-12T21:08:03.000Z', ['daily snapshot', 'weekly snapshot']],
+      ['2016-01-09T21:02:03.000Z', ['daily snapshot']],
+      ['2016-01-08T20:02:03.000Z', ['daily snapshot']],
+      ['2016-01-07T10:02:03.000Z', ['daily snapshot']],
+      ['2016-01-06T08:02:03.000Z', ['daily snapshot']],
+      ['2016-01-05T09:02:03.000Z', ['daily snapshot']],
+      ['2015-11-22T10:20:30.000Z', ['monthly snapshot', 'yearly snapshot']],
+      ['2015-10-22T10:20:30.000Z', ['monthly snapshot']],
+      ['2014-11-22T10:20:30.000Z', ['yearly snapshot']],
+      ['2014-08-08T10:20:30.000Z', ['oldest yearly snapshot']],
+    ]);
+  });
+
+  it('keeps no oldest when the counts run out: daily 3, weekly 4 (policy_keep_snapshots_13)', () => {
+    expect(asRestic({ daily: 3, weekly: 4 })).toEqual([
+      ['2016-01-18T12:02:03.000Z', ['daily snapshot', 'weekly snapshot']],
+      ['2016-01-12T21:08:03.000Z', ['daily snapshot', 'weekly snapshot']],
+      ['2016-01-09T21:02:03.000Z', ['daily snapshot', 'weekly snapshot']],
+      ['2016-01-03T07:02:03.000Z', ['weekly snapshot']],
+    ]);
+  });
+
+  it('keeps no oldest when the counts run out: monthly 6 (policy_keep_snapshots_14)', () => {
+    expect(asRestic({ monthly: 6 }).map(([iso]) => iso.slice(0, 10))).toEqual([
+      '2016-01-18',
+      '2015-11-22',
+      '2015-10-22',
+      '2015-09-22',
+      '2015-08-22',
+      '2014-11-22',
+    ]);
+  });
+
+  it('keeps what restic keeps for --keep-hourly 20 (policy_keep_snapshots_5)', () => {
+    expect(asRestic({ hourly: 20 }).map(([iso]) => iso)).toEqual([
+      '2016-01-18T12:02:03.000Z',
+      '2016-01-12T21:08:03.000Z',
+      '2016-01-09T21:02:03.000Z',
+      '2016-01-08T20:02:03.000Z',
+      '2016-01-07T10:02:03.000Z',
+      '2016-01-06T08:02:03.000Z',
+      '2016-01-05T09:02:03.000Z',
+      '2016-01-04T16:23:03.000Z',
+      '2016-01-04T12:30:03.000Z',
+      '2016-01-04T11:23:03.000Z',
+      '2016-01-04T10:23:03.000Z',
+      '2016-01-03T07:02:03.000Z',
+      '2016-01-01T07:08:03.000Z',
+      '2016-01-01T01:03:03.000Z',
+      '2015-11-22T10:20:30.000Z',
+      '2015-11-21T10:20:30.000Z',
+      '2015-11-20T10:20:30.000Z',
+      '2015-11-18T10:20:30.000Z',
+      '2015-11-15T10:20:30.000Z',
+      '2015-11-13T10:20:30.100Z',
+    ]);
   });
 });
 
@@ -308,6 +550,18 @@ const timesArb = fc
       .sort((a, b) => a - b)
       .map((m) => new Date(Date.UTC(2027, 0, 1) - m * 60_000 - 7_000)),
   );
+
+/**
+ * What restic (0.16.0 and later) keeps of backups whose periods are given newest first, with a
+ * count of N: the newest backup of each of the N most recent periods, and the oldest backup when
+ * fewer than N periods hold one (a count is left for it after the walk).
+ */
+function resticKeeps(periods: readonly string[], n: number): Set<number> {
+  const distinct = [...new Set(periods)];
+  const kept = new Set(distinct.slice(0, n).map((period) => periods.indexOf(period)));
+  if (distinct.length < n && periods.length > 0) kept.add(periods.length - 1);
+  return kept;
+}
 
 describe('keepByCalendar properties', () => {
   const keptBy = (times: Date[], unit: CalendarUnit, n: number, timeZone: string): Set<number> => {
@@ -325,23 +579,21 @@ describe('keepByCalendar properties', () => {
     });
   });
 
-  it('keeps at most N backups, never two in one period, each the newest of its period', () => {
+  it('keeps at most N backups, each the newest of its period but for the oldest backup', () => {
     forAnyRule((times, unit, n, zone) => {
       const kept = [...keptBy(times, unit, n, zone)];
       expect(kept.length).toBeLessThanOrEqual(n);
       const periods = times.map((time) => periodsOf(time, zone)[unit]);
-      const keptPeriods = kept.map((index) => periods[index]);
-      expect(new Set(keptPeriods).size).toBe(kept.length);
-      for (const index of kept) expect(periods.indexOf(periods[index] as string)).toBe(index);
+      const newest = kept.filter((index) => index !== times.length - 1);
+      expect(new Set(newest.map((index) => periods[index])).size).toBe(newest.length);
+      for (const index of newest) expect(periods.indexOf(periods[index] as string)).toBe(index);
     });
   });
 
-  it('keeps exactly min(N, periods holding a backup), the N most recent of those periods', () => {
+  it('keeps the newest backup of the N most recent periods holding one, and the oldest backup when fewer periods hold one', () => {
     forAnyRule((times, unit, n, zone) => {
       const periods = times.map((time) => periodsOf(time, zone)[unit]);
-      const distinct = [...new Set(periods)];
-      const expected = new Set(distinct.slice(0, n).map((period) => periods.indexOf(period)));
-      expect(keptBy(times, unit, n, zone)).toEqual(expected);
+      expect(keptBy(times, unit, n, zone)).toEqual(resticKeeps(periods, n));
     });
   });
 
@@ -359,10 +611,7 @@ describe('keepByCalendar properties', () => {
         arbitraryRuleCount,
         (times, unit, n) => {
           const labels = times.map((time) => time.toISOString().slice(0, slices[unit]));
-          const expected = new Set(
-            [...new Set(labels)].slice(0, n).map((label) => labels.indexOf(label)),
-          );
-          expect(keptBy(times, unit, n, 'UTC')).toEqual(expected);
+          expect(keptBy(times, unit, n, 'UTC')).toEqual(resticKeeps(labels, n));
         },
       ),
     );

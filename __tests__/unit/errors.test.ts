@@ -1,9 +1,11 @@
+import { CredentialsProviderError } from '@smithy/core/config';
 import { describe, expect, it } from 'vitest';
 import {
   copySlotsRefusal,
   DeferredError,
   describeAwsError,
   isExpiredCredentials,
+  isMissingCredentials,
   TargetError,
 } from '../../src/errors.js';
 
@@ -11,6 +13,38 @@ import {
 function awsError(code: string, message: string): Error {
   return Object.assign(new Error(message), { name: code });
 }
+
+describe('describeAwsError when the job has no AWS credentials', () => {
+  it('names configure-aws-credentials and id-token: write for the SDK’s CredentialsProviderError', () => {
+    const error = new CredentialsProviderError('Could not load credentials from any providers', {
+      tryNextLink: false,
+    });
+
+    expect(describeAwsError('Could not look up volumes vol-1 in us-east-1', error)).toBe(
+      "Could not look up volumes vol-1 in us-east-1: the job has no AWS credentials (CredentialsProviderError: Could not load credentials from any providers). Add a step before this one that uses aws-actions/configure-aws-credentials with 'role-to-assume' (the role this action runs as) and 'aws-region', and give the job 'permissions: id-token: write' (with 'contents: read') so that step can assume the role by OIDC; see the README's Quick start.",
+    );
+    expect(isMissingCredentials(error)).toBe(true);
+  });
+
+  it('knows the error by its name, whichever copy of the SDK threw it', () => {
+    const error = awsError(
+      'CredentialsProviderError',
+      'Could not resolve credentials using profile: [ci] in configuration/credentials file(s).',
+    );
+
+    expect(describeAwsError('Could not list', error)).toMatch(
+      /^Could not list: the job has no AWS credentials \(CredentialsProviderError: Could not resolve credentials using profile: \[ci\] in configuration\/credentials file\(s\)\)\. Add a step .*aws-actions\/configure-aws-credentials.*'permissions: id-token: write'/,
+    );
+  });
+
+  it('leaves refusals by AWS as they were: those credentials exist', () => {
+    for (const code of ['ExpiredToken', 'UnauthorizedOperation', 'InvalidClientTokenId']) {
+      const error = awsError(code, 'refused');
+      expect(isMissingCredentials(error)).toBe(false);
+      expect(describeAwsError('Could not list', error)).not.toMatch(/id-token/);
+    }
+  });
+});
 
 describe('describeAwsError for credentials that expired during the run', () => {
   it.each([
