@@ -1,6 +1,7 @@
 /**
- * The README's IAM policy for `ebs-volume`, enforced: the bundled action runs as an IAM user of a
- * moto server that enforces IAM, with the README's policy as the user's inline policy. It must
+ * The IAM policy for `ebs-volume` (docs/iam.md, and the README's Quick start), enforced: the bundled
+ * action runs as an IAM user of a moto server that enforces IAM, with that policy as the user's
+ * inline policy. It must
  * create and prune with it; without one of the actions it needs, it must fail with a message that
  * names that action, and delete nothing it should keep.
  *
@@ -16,13 +17,13 @@
  * request is signed by a known access key (AuthFailure otherwise), and the Action element of the
  * user's policies (AccessDenied, with the action named). What it does not: it checks every EC2 and
  * RDS request against the resource "*" (so a statement that names ARNs never applies), and it
- * ignores conditions (a statement applies whatever its Condition says). The README policy is
+ * ignores conditions (a statement applies whatever its Condition says). The documented policy is
  * therefore put in the form in which moto can evaluate it: its Allow statements on "*" without
  * their conditions, its Deny statements (all conditional) left out. What this test proves is that
  * the actions the policy allows are enough and that each is needed; the resources and conditions
  * (tags at creation, deletes only of tagged backups, keep=true) are checked by
  * __tests__/unit/iam-policy.test.ts against the adapters, not by moto. moto's policy validator
- * does see every README policy as written, below.
+ * does see every policy of docs/iam.md as written, below.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import {
@@ -207,7 +208,7 @@ async function runAsUserWith(policy: Policy): Promise<Scene & { run: ActionRun }
   return { ...made, run };
 }
 
-/** The README's policy for ebs-volume, as moto evaluates it. */
+/** The documented policy for ebs-volume (docs/iam.md), as moto evaluates it. */
 const ebsPolicy = (): Policy => asMotoEvaluatesIt(readmePolicyOf('ebs-volume'));
 
 beforeAll(async () => {
@@ -243,8 +244,8 @@ afterAll(async () => {
 
 beforeEach(() => asAdmin(() => resetMoto(moto.endpoint)));
 
-describe("the README's IAM policies under moto's IAM", () => {
-  it("moto's policy validator accepts every README policy as written", async () => {
+describe("the IAM policies of docs/iam.md under moto's IAM", () => {
+  it("moto's policy validator accepts every policy of docs/iam.md as written", async () => {
     const policies = readmePolicies();
     expect(policies.size).toBe(7); // six policies and the quiescing permissions
     await asAdmin(async () => {

@@ -1,9 +1,11 @@
-// The README's IAM policies, machine-checked: every JSON block parses; each target type's policy
+// The IAM policies of docs/iam.md (and their copies in the README's Quick start), machine-checked:
+// every JSON block parses; the Quick start's trust policy and ebs-volume policy are docs/iam.md's;
+// the trust policy lets only GitHub's OIDC tokens of one repository in; each target type's policy
 // allows every AWS call its adapter makes (read from the source: `new XCommand(`, `paginateX(`,
 // lib-storage's `new Upload(`; S3's commands through src/aws.ts's table of their IAM actions)
 // and nothing else; deletes need the action's tags on the backup, creates the action's tags in the
-// request; and the README policy that src/errors.ts names for a refused action does allow it.
-// An adapter that starts a new call without a README update fails here.
+// request; and the policy that src/errors.ts names for a refused action does allow it.
+// An adapter that starts a new call without an update of docs/iam.md fails here.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -12,10 +14,13 @@ import { README_POLICIES } from '../../src/errors.js';
 import {
   iamSection,
   jsonBlocks,
+  IAM_DOC,
   list,
+  quickStartPolicies,
   readmePolicies,
   readmePolicyOf,
   ROOT,
+  trustPolicy,
   type Policy,
   type Statement,
 } from '../readme-iam.js';
@@ -229,10 +234,40 @@ function allSourceFiles(dir: string = SRC): string[] {
 
 // ---------------------------------------------------------------------------------------------
 
-describe("the README's IAM policies", () => {
-  it('every JSON block of "AWS access with OIDC" parses, and each policy is well-formed', () => {
+describe('the trust policy and the Quick start', () => {
+  it("the README's Quick start holds docs/iam.md's trust policy and ebs-volume policy, as they are", () => {
+    expect(quickStartPolicies()).toEqual([trustPolicy(), policyOf('ebs-volume')]);
+  });
+
+  it("lets in only GitHub's OIDC tokens for STS, of one repository and one branch or environment", () => {
+    const policy = trustPolicy();
+    expect(policy.Version).toBe('2012-10-17');
+    expect(policy.Statement).toHaveLength(1);
+    const [statement] = policy.Statement as [Statement & { Principal?: { Federated?: string } }];
+    expect(statement.Effect).toBe('Allow');
+    expect(statement.Action).toBe('sts:AssumeRoleWithWebIdentity');
+    expect(statement.Principal?.Federated).toMatch(
+      /^arn:aws:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/,
+    );
+    const condition = statement.Condition ?? {};
+    expect(condition.StringEquals?.['token.actions.githubusercontent.com:aud']).toBe(
+      'sts.amazonaws.com',
+    );
+    const subjects = list(
+      condition.StringLike?.['token.actions.githubusercontent.com:sub'] ??
+        condition.StringEquals?.['token.actions.githubusercontent.com:sub'] ??
+        [],
+    );
+    expect(subjects.length).toBeGreaterThan(0);
+    for (const subject of subjects)
+      expect(subject).toMatch(/^repo:[^/*:]+\/[^/*:]+:(ref:refs\/heads\/|environment:)[^*]+$/);
+  });
+});
+
+describe(`the IAM policies of ${IAM_DOC}`, () => {
+  it('every JSON block parses, and each policy is well-formed', () => {
     const blocks = jsonBlocks(iamSection());
-    expect(blocks.length).toBeGreaterThanOrEqual(5);
+    expect(blocks.length).toBeGreaterThanOrEqual(8); // the trust policy and the seven below
     for (const block of blocks) expect(() => JSON.parse(block) as unknown).not.toThrow();
     expect([...POLICIES.keys()].sort()).toEqual(
       [
