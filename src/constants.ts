@@ -18,6 +18,9 @@ export const TAGS = {
   device: `${TAG_PREFIX}device`,
   /** With `pre-command` or `quiesce-document`: `application-consistent` or `crash-consistent`. */
   consistency: `${TAG_PREFIX}consistency`,
+  /** On GitHub Actions: the repository (`owner/repo`) and workflow file that made the backup or copy. */
+  repository: `${TAG_PREFIX}repository`,
+  workflow: `${TAG_PREFIX}workflow`,
 } as const;
 
 /** Input names, as declared in action.yml. */
@@ -75,9 +78,12 @@ export const INPUTS = {
   restoreDays: 'restore-days',
 } as const;
 
-/** Defaults of the inputs that have one; action.yml declares the same values (a test checks). */
+/**
+ * Defaults of the inputs that have one; action.yml declares the same values (a test checks).
+ * `backup-set` has none there: its default is derived from the workflow file and job
+ * (`defaultBackupSet` in github-run.ts).
+ */
 export const DEFAULTS = {
-  [INPUTS.backupSet]: 'default',
   [INPUTS.timezone]: 'UTC',
   [INPUTS.prune]: 'true',
   [INPUTS.copyTags]: 'true',

@@ -74,10 +74,10 @@ async function copyFor(
   try {
     for (const start of starts) {
       const { destination, original, entry } = start;
-      const { tags, dropped } = composeCopyTags(
-        original,
-        config.runId ? { runId: config.runId } : {},
-      );
+      const { tags, dropped } = composeCopyTags(original, {
+        ...(config.runId ? { runId: config.runId } : {}),
+        ...(config.provenance ? { provenance: config.provenance } : {}),
+      });
       if (dropped.length > 0) {
         warn(
           `Not carried onto the copy of ${original.id} (AWS allows 50 tags): ${dropped.join(', ')}.`,

@@ -90,13 +90,14 @@ export function admitCopies<T>(
 
 /**
  * The tag set of a copy: the original's tags (so user and source tags travel with it), its
- * `created-at` (a copy is as old as its original), `copy-of` and `source-region`, and this run.
+ * `created-at` (a copy is as old as its original), `copy-of` and `source-region`, and this run
+ * (its id and, on GitHub Actions, its repository and workflow).
  * The original's `keep` protection is not carried: copies follow the copy retention. Within AWS's
  * 50 tags, the original's own tags give way first and are named in `dropped`.
  */
 export function composeCopyTags(
   original: Backup,
-  context: { runId?: string },
+  context: { runId?: string; provenance?: Readonly<Record<string, string>> },
 ): { tags: Record<string, string>; dropped: string[] } {
   const ownership: Record<string, string> = {
     [TAGS.backupSet]: original.set,
@@ -105,6 +106,7 @@ export function composeCopyTags(
     [TAGS.copyOf]: original.id,
     [TAGS.sourceRegion]: original.region,
     ...(context.runId ? { [TAGS.run]: context.runId } : {}),
+    ...context.provenance,
   };
   const carried = Object.entries(original.tags).filter(
     ([key]) => !key.startsWith(TAG_PREFIX) && !key.toLowerCase().startsWith('aws:'),

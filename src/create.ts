@@ -119,6 +119,7 @@ async function backUp(work: TargetWork, run: RunContext): Promise<void> {
         userTags: config.tags,
         copyTags: config.copyTags,
         ...(config.runId ? { runId: config.runId } : {}),
+        ...(config.provenance ? { provenance: config.provenance } : {}),
         ...(consistency ? { consistency } : {}),
       });
       if (dropped.length > 0) {

@@ -7,6 +7,7 @@ import { DEFAULTS, INPUTS, TAG_PREFIX, TARGET_TYPES, type TargetType } from './c
 import { readCopyConfig } from './copy-inputs.js';
 import { InputError } from './errors.js';
 import { readFilesConfig, type FilesConfig } from './files-inputs.js';
+import { defaultBackupSet, provenanceTags, readGithubRun, type GithubRun } from './github-run.js';
 import { readInstanceConfig, type InstanceConfig } from './instance-inputs.js';
 import { readQuiesceConfig, type QuiesceConfig } from './quiesce-inputs.js';
 import {
@@ -53,6 +54,10 @@ export interface Config {
   quiesce?: QuiesceConfig;
   /** `GITHUB_RUN_ID`, used for the run tag and re-run idempotency. */
   runId?: string;
+  /** The GitHub Actions run (workflow, job, repository…); absent outside GitHub Actions. */
+  github?: GithubRun;
+  /** `snapshot-rotation:repository` and `:workflow` for every backup and copy, where known. */
+  provenance?: Record<string, string>;
   /** Disaster-recovery copies; absent when `copy-to-regions` is empty. */
   copy?: CopyConfig;
   /** `target-type: files`: what to back up to which bucket, or what to restore. */
@@ -83,8 +88,9 @@ export interface CopyConfig {
 export type InputLookup = (name: string) => string;
 
 const MAX_WAIT_TIMEOUT_MS = 6 * 3_600_000;
-// AWS allows 50 tags on a backup; the action sets up to 7 of its own (5 with quiescing, 2 on copies).
-const MAX_USER_TAGS = 43;
+// AWS allows 50 tags on a backup; the action sets up to 9 of its own (5 with quiescing, 2 on
+// copies, 2 of provenance on GitHub Actions: repository and workflow).
+const MAX_USER_TAGS = 41;
 const BACKUP_SET = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 /** AWS resources carry at most 50 tags: more `resource-tags` than that can match nothing. */
 const MAX_RESOURCE_TAGS = 50;
@@ -133,7 +139,9 @@ export function readConfig(input: InputLookup, env: NodeJS.ProcessEnv): Config {
     );
   }
 
-  const backupSet = read(INPUTS.backupSet);
+  // Unnamed, the set is the step's workflow file and job: two workflows share one only by name.
+  const github = readGithubRun(env);
+  const backupSet = read(INPUTS.backupSet) || defaultBackupSet(github);
   if (!BACKUP_SET.test(backupSet)) {
     throw invalid(
       INPUTS.backupSet,
@@ -171,6 +179,7 @@ export function readConfig(input: InputLookup, env: NodeJS.ProcessEnv): Config {
   const instance = readInstanceConfig(read, targetType);
   const quiesce = readQuiesceConfig(read, targetType);
   const runId = env.GITHUB_RUN_ID?.trim();
+  const provenance = provenanceTags(github, TARGET_TYPE_FACTS[targetType].tagText);
   return {
     targetType,
     resourceIds,
@@ -192,6 +201,8 @@ export function readConfig(input: InputLookup, env: NodeJS.ProcessEnv): Config {
     ...(instance ? { instance } : {}),
     ...(quiesce ? { quiesce } : {}),
     ...(runId ? { runId } : {}),
+    ...(github ? { github } : {}),
+    ...(Object.keys(provenance).length > 0 ? { provenance } : {}),
     ...(copy ? { copy } : {}),
     ...(files ? { files } : {}),
     timeScale: readTimeScale(env[TIME_SCALE_VARIABLE]),

@@ -65,6 +65,8 @@ export interface TagContext {
   copyTags: boolean;
   /** With quiescing: how the backup was made (`snapshot-rotation:consistency`). */
   consistency?: string;
+  /** On GitHub Actions: `snapshot-rotation:repository` and `:workflow` (github-run.ts). */
+  provenance?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -83,6 +85,7 @@ export function composeTags(
     [TAGS.createdAt]: context.createdAt.toISOString(),
     ...(context.runId ? { [TAGS.run]: context.runId } : {}),
     ...(context.consistency ? { [TAGS.consistency]: context.consistency } : {}),
+    ...context.provenance,
   };
   const fixed = { ...context.userTags, ...ownership };
   const copied = context.copyTags

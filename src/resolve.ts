@@ -1,11 +1,13 @@
 /**
- * The resolve phase of a run: the sources named by id or found by tags (one lookup), and the set's
- * backups in the source region (one listing, shared by every target).
+ * The resolve phase of a run: the sources named by id or found by tags (one lookup), and their
+ * backups in the source region (one listing of every set's, shared by every target): the set's own
+ * go to the targets, the other sets' are only named in the report.
  */
 import * as core from '@actions/core';
 import { INPUTS } from './constants.js';
 import { CancelledError, isAbort } from './errors.js';
 import type { Backup } from './model.js';
+import { splitSets } from './other-sets.js';
 import { abortable } from './sleep.js';
 import type { RunContext } from './run-state.js';
 import { bySource, fail, newWork } from './work.js';
@@ -45,13 +47,20 @@ export async function resolveTargets(run: RunContext): Promise<boolean> {
       );
       return false;
     }
-    // Copies that other regions' runs made into this one are theirs to keep and prune.
-    backups = (await abortable(adapter.listBackups(config.backupSet), signal)).filter(
-      (backup) => !backup.copyOf,
-    );
+    // Every set's backups of these sources, in the one listing the set's own needed; copies that
+    // other regions' runs made into this one are theirs to keep and prune.
+    const sources = works.map((work) => work.source.id);
+    const listing = await abortable(adapter.listBackups(config.backupSet, sources), signal);
+    const { own, others } = splitSets(listing, config.backupSet, sources);
+    backups = own;
     core.info(
-      `Backup set '${config.backupSet}' holds ${backups.length} backups in ${config.region}.`,
+      `Backup set '${config.backupSet}' holds ${backups.length} backups of these resources in ${config.region}.`,
     );
+    if (others.length > 0) {
+      run.otherSets = others;
+      const named = others.map((other) => `'${other.set}' (${other.backups})`).join(', ');
+      core.info(`Other backup sets also hold backups of these resources: ${named}.`);
+    }
   } catch (error) {
     if (isAbort(error)) errors.push(`${new CancelledError().message} Nothing was changed.`);
     else errors.push(error instanceof Error ? error.message : String(error));

@@ -6,6 +6,7 @@ import type { Clock } from './clock.js';
 import { CancelledError, isAbort } from './errors.js';
 import type { Config } from './inputs.js';
 import { runStatus, type RunReport, type TargetReport } from './report.js';
+import { withRunLink } from './run-report.js';
 import { FilesAdapter } from './targets/files.js';
 import type { TargetAdapter } from './targets/target.js';
 
@@ -64,6 +65,7 @@ export async function restoreFiles(
     startedAt: startedAt.toISOString(),
     finishedAt: now().toISOString(),
     timeZone: config.timeZone,
+    ...withRunLink(config.github),
     resolved: [sourceId],
     targets: [target],
     errors,

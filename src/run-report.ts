@@ -1,8 +1,10 @@
 /** The run's report assembled from every target's state, once the run is over. */
 import { CALENDAR_UNITS } from './calendar.js';
 import { formatDuration } from './duration.js';
+import { runLink } from './github-run.js';
 import { runStatus, type RunReport } from './report.js';
 import type { RetentionRules } from './retention.js';
+import type { Config } from './inputs.js';
 import type { RunContext } from './run-state.js';
 
 /** The report of the run as it stands: every target, with the failures of its copies. */
@@ -35,11 +37,19 @@ export function finishRun(run: RunContext): RunReport {
     startedAt: run.startedAt.toISOString(),
     finishedAt: run.now().toISOString(),
     timeZone: config.timeZone,
+    ...withRunLink(config.github),
+    ...(run.otherSets?.length ? { otherSets: run.otherSets } : {}),
     resolved: run.resolved,
     targets: works.map((work) => work.report),
     errors,
     warnings: run.warnings,
   };
+}
+
+/** `run`: the GitHub Actions run's link, when the run is known (not outside GitHub Actions). */
+export function withRunLink(github: Config['github']): Pick<RunReport, 'run'> {
+  const link = runLink(github);
+  return link ? { run: link } : {};
 }
 
 function describeRules(rules: RetentionRules, prune: boolean): string {

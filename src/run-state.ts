@@ -8,7 +8,13 @@ import type { Clock } from './clock.js';
 import type { Config } from './inputs.js';
 import type { Backup, Source } from './model.js';
 import type { CreateDecision } from './plan.js';
-import type { DeletedEntry, DestinationReport, KeptEntry, TargetReport } from './report.js';
+import type {
+  DeletedEntry,
+  DestinationReport,
+  KeptEntry,
+  OtherSet,
+  TargetReport,
+} from './report.js';
 import type { TargetAdapter } from './targets/target.js';
 
 /** Backups of one source in one region, and what retention decided for them. */
@@ -59,6 +65,8 @@ export interface RunContext {
   works: TargetWork[];
   /** The resolved source ids, in target order (the `targets` output). */
   resolved: string[];
+  /** Other backup sets holding backups of these sources in the source region (resolve phase). */
+  otherSets?: OtherSet[];
   errors: string[];
   warnings: string[];
   /** Which instances owe a post command, kept where the action's post step finds it (`backstop.ts`). */

@@ -50,6 +50,7 @@ export function ref(backup: Backup): BackupRef {
           members: backup.members.map(({ id, device }) => ({ id, ...(device ? { device } : {}) })),
         }
       : {}),
+    ...(backup.sizeGiB !== undefined ? { sizeGiB: backup.sizeGiB } : {}),
   };
 }
 
@@ -99,6 +100,8 @@ export function newWork(source: Source, adapter: TargetAdapter): TargetWork {
     adapter,
     report: {
       sourceId: source.id,
+      // The source's `Name` tag (EC2 volumes and instances, RDS's TagList): the summary's name for it.
+      ...(source.tags.Name ? { name: source.tags.Name } : {}),
       region: adapter.region,
       outcome: 'failed',
       ok: true,

@@ -823,6 +823,72 @@ describe.each(TARGET_CASES)('$type adapter (the TargetAdapter contract)', (c) =>
     });
   });
 
+  describe('size (sizeGiB)', () => {
+    it('reads each backup’s size in GiB from AWS’s own field, and leaves it out where AWS states none', async () => {
+      h.answerListing(() => ({ items: [stored(T1, c.size.stored(100)), stored(T2)] }));
+
+      const backups = await h.adapter().listBackups(SET);
+
+      expect(backups.map((b) => b.id)).toEqual([c.idOf(SOURCE, T1), c.idOf(SOURCE, T2)]);
+      expect(backups[0]?.sizeGiB).toBe(100);
+      expect(backups[1]).not.toHaveProperty('sizeGiB');
+    });
+
+    it(
+      c.size.createAnswers
+        ? 'takes a new backup’s size from the create call’s answer'
+        : 'knows a new backup’s size once the wait reads it (the create call answers with an id alone)',
+      async () => {
+        h.answerCreate(() => ({
+          state: c.states.pending,
+          tags: requestTags(),
+          ...c.size.stored(50),
+        }));
+        const adapter = h.adapter();
+
+        const made = await adapter.create(createRequest(SOURCE));
+        h.answerReads({ state: c.states.completed, tags: requestTags(), ...c.size.stored(50) });
+        const done = await adapter.waitUntilDone(made, { maxWaitSeconds: 60 });
+
+        if (c.size.createAnswers) expect(made.sizeGiB).toBe(50);
+        else expect(made).not.toHaveProperty('sizeGiB');
+        expect(done.sizeGiB).toBe(50);
+      },
+    );
+
+    /** The copy as AWS accepts it, stating `extra` besides. */
+    const acceptedCopy = (of: Backup, extra: Partial<Stored> = {}) => ({
+      state: c.states.pending,
+      tags: copyTags(of),
+      ...c.arnOf(DEST, c.copyIdOf(of.id)),
+      ...extra,
+    });
+
+    it('gives a copy its original’s size where the copy call’s answer states none', async () => {
+      const of = original({ sizeGiB: 40 });
+      h.answerCopy(() => acceptedCopy(of));
+
+      const copy = await h.adapter({}, DEST).copy(copyRequest(of));
+
+      expect(copy.sizeGiB).toBe(40);
+    });
+
+    it(
+      c.size.copyAnswers
+        ? 'takes a copy’s size from the copy call’s answer'
+        : 'states no size for the copy of an original of unknown size (the copy call answers with an id alone)',
+      async () => {
+        const of = original();
+        h.answerCopy(() => acceptedCopy(of, c.size.stored(40)));
+
+        const copy = await h.adapter({}, DEST).copy(copyRequest(of));
+
+        if (c.size.copyAnswers) expect(copy.sizeGiB).toBe(40);
+        else expect(copy).not.toHaveProperty('sizeGiB');
+      },
+    );
+  });
+
   describe('a call refused by IAM, through the action’s own client', () => {
     const denied = (what: string, action: string, policy: string, tagging = '') =>
       `${what}: AWS denied ${action} (${c.iam.code}): ${c.iam.message}; the role needs that permission${tagging} (see the README's IAM policy for ${policy}).`;

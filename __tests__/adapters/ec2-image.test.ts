@@ -20,6 +20,7 @@ import { TargetError } from '../../src/errors.js';
 import { imageName } from '../../src/naming.js';
 import { imageOfSnapshot } from '../../src/targets/ami-snapshots.js';
 import type { Ec2ImageAdapter, Ec2ImageOptions } from '../../src/targets/ec2-image.js';
+import { imageSizeGiB } from '../../src/targets/image-records.js';
 import type { Backup } from '../../src/targets/target.js';
 import { rejectionOf } from './expect.js';
 import {
@@ -617,5 +618,33 @@ describe('Ec2ImageAdapter.pointInTimeFixed (quiescing ends once the image has it
 
     expect(error).toBeInstanceOf(TargetError);
     expect(error.message).toMatch(/Image ami-new named no snapshot within the visibility grace/);
+  });
+});
+
+describe('the size of an image (imageSizeGiB)', () => {
+  it('sums the VolumeSize of its EBS mappings, leaving out instance store volumes', () => {
+    expect(
+      imageSizeGiB({
+        BlockDeviceMappings: [
+          { DeviceName: '/dev/xvda', Ebs: { SnapshotId: 'snap-1', VolumeSize: 8 } },
+          { DeviceName: '/dev/sdb', VirtualName: 'ephemeral0' },
+          { DeviceName: '/dev/sdf', Ebs: { SnapshotId: 'snap-2', VolumeSize: 100 } },
+        ],
+      }),
+    ).toBe(108);
+  });
+
+  it.each([
+    ['no mapping yet (a pending image)', []],
+    ['instance store volumes only', [{ DeviceName: '/dev/sdb', VirtualName: 'ephemeral0' }]],
+    [
+      'an EBS mapping without its size (a part would understate it)',
+      [
+        { DeviceName: '/dev/xvda', Ebs: { SnapshotId: 'snap-1', VolumeSize: 8 } },
+        { DeviceName: '/dev/sdf', Ebs: { SnapshotId: 'snap-2' } },
+      ],
+    ],
+  ])('states no size for an image with %s', (_, BlockDeviceMappings) => {
+    expect(imageSizeGiB({ BlockDeviceMappings })).toBeUndefined();
   });
 });

@@ -360,3 +360,91 @@ describe('wait, delete and copy', () => {
     expect(copy.members).toHaveLength(3);
   });
 });
+
+describe('the size of a set (the sum of its snapshots’ VolumeSize)', () => {
+  const sized = (s: Snapshot, gib: number | undefined): Snapshot => ({
+    ...s,
+    ...(gib !== undefined ? { VolumeSize: gib } : {}),
+  });
+
+  it('sums its members’ volume sizes, counting the twin of a retried CreateSnapshots once', async () => {
+    // The twin: another snapshot of the first volume, without a device tag (never named).
+    const twin: Snapshot = {
+      ...sized(THREE[0]!, 8),
+      SnapshotId: 'snap-00000011',
+      Tags: toAwsTags(ownership()),
+    };
+    mock.on(DescribeSnapshotsCommand).resolves({
+      Snapshots: [sized(THREE[0]!, 8), sized(THREE[1]!, 100), sized(THREE[2]!, 500), twin],
+    });
+
+    const [set] = await adapter().listBackups(SET);
+
+    expect(set?.members).toHaveLength(4);
+    expect(set?.sizeGiB).toBe(608);
+  });
+
+  it('states no size when a member states none: a part of the sum would understate the set', async () => {
+    mock.on(DescribeSnapshotsCommand).resolves({
+      Snapshots: [sized(THREE[0]!, 8), sized(THREE[1]!, undefined), sized(THREE[2]!, 500)],
+    });
+
+    const [set] = await adapter().listBackups(SET);
+
+    expect(set).not.toHaveProperty('sizeGiB');
+  });
+
+  it('takes a new set’s size from the CreateSnapshots answer', async () => {
+    mock.on(DescribeInstancesCommand).resolves({
+      Reservations: [
+        {
+          Instances: [
+            {
+              InstanceId: INSTANCE,
+              RootDeviceName: '/dev/xvda',
+              BlockDeviceMappings: [
+                { DeviceName: '/dev/xvda', Ebs: { VolumeId: 'vol-00000001' } },
+                { DeviceName: '/dev/sdf', Ebs: { VolumeId: 'vol-00000002' } },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    mock.on(CreateSnapshotsCommand).resolves({
+      Snapshots: [1, 2].map((n) => ({
+        SnapshotId: `snap-0000000${n}`,
+        VolumeId: `vol-0000000${n}`,
+        State: 'pending' as const,
+        StartTime: new Date(CREATED_AT),
+        VolumeSize: n * 30,
+      })),
+    });
+    mock.on(CreateTagsCommand).resolves({});
+
+    const set = await adapter().create({
+      source: { id: INSTANCE, tags: {} },
+      set: SET,
+      tags: ownership(),
+    });
+
+    expect(set.sizeGiB).toBe(90);
+  });
+
+  it('gives a copied set its original’s size (CopySnapshot answers with an id alone)', async () => {
+    let n = 0;
+    mock.on(CopySnapshotCommand).callsFake(() => ({ SnapshotId: `snap-0000002${(n += 1)}` }));
+    mock.on(DescribeSnapshotsCommand).resolves({ Snapshots: THREE.map((s) => sized(s, 10)) });
+    const [original] = await adapter().listBackups(SET);
+    const dest = new Ec2InstanceAdapter(ec2, 'eu-west-1', { clock });
+
+    const copy = await dest.copy({
+      original: original!,
+      tags: { ...ownership(), [TAGS.copyOf]: SET_ID, [TAGS.sourceRegion]: 'us-east-1' },
+      clientToken: 'token',
+    });
+
+    expect(original?.sizeGiB).toBe(30);
+    expect(copy.sizeGiB).toBe(30);
+  });
+});

@@ -325,6 +325,12 @@ export interface Stored {
   snapshots?: string[];
   /** Images: DeregistrationProtection. */
   protection?: string;
+  /** EBS: VolumeSize; RDS: AllocatedStorage (GiB). Absent by default. */
+  sizeGiB?: number;
+  /** Images: one EBS mapping per size, each with its VolumeSize (GiB), in place of `snapshots`. */
+  volumeSizes?: number[];
+  /** RDS: the snapshot's Engine (absent by default). */
+  engine?: string;
 }
 
 /** One answer to a describe while waiting or looking up a name: the backup, not shown, an error. */
@@ -541,6 +547,7 @@ export function ebsSnapshot(s: Partial<Stored> & { id: string }): Snapshot {
     StartTime: s.awsTime ?? AWS_TIME,
     ...(tags ? { Tags: awsTags(tags) } : {}),
     ...(s.encrypted !== undefined ? { Encrypted: s.encrypted } : {}),
+    ...(s.sizeGiB !== undefined ? { VolumeSize: s.sizeGiB } : {}),
   };
 }
 
@@ -616,7 +623,10 @@ export function amiId(sourceId: string, createdAt: string): string {
 
 export function amiImage(s: Partial<Stored> & { id: string }): Image {
   const tags = tagsOf(s, IMAGE_SOURCE);
-  const snapshots = s.snapshots ?? (s.encrypted !== undefined ? [`snap-of-${s.id}`] : []);
+  const snapshots =
+    s.snapshots ??
+    s.volumeSizes?.map((_, i) => `snap-of-${s.id}-${i}`) ??
+    (s.encrypted !== undefined ? [`snap-of-${s.id}`] : []);
   return {
     ImageId: s.id,
     Name: `snapshot-rotation-${s.id}`,
@@ -631,7 +641,7 @@ export function amiImage(s: Partial<Stored> & { id: string }): Image {
       DeviceName: `/dev/sd${String.fromCharCode(97 + i)}`,
       Ebs: {
         SnapshotId,
-        VolumeSize: 8,
+        ...(s.volumeSizes?.[i] !== undefined ? { VolumeSize: s.volumeSizes[i] } : {}),
         ...(s.encrypted !== undefined ? { Encrypted: s.encrypted } : {}),
       },
     })),
@@ -784,6 +794,8 @@ export function rdsSnapshot(type: RdsType, s: Partial<Stored> & { id: string }) 
     ...(tags ? { TagList: awsTags(tags) } : {}),
     ...(s.arn ? { [names.arn]: s.arn } : {}),
     ...(s.encrypted !== undefined ? { [names.encrypted]: s.encrypted } : {}),
+    ...(s.sizeGiB !== undefined ? { AllocatedStorage: s.sizeGiB } : {}),
+    ...(s.engine ? { Engine: s.engine } : {}),
   };
 }
 

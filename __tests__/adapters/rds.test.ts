@@ -450,3 +450,46 @@ describe('rds-cluster sources', () => {
     );
   });
 });
+
+describe('the size of an RDS snapshot (AllocatedStorage)', () => {
+  const sizesOf = async (
+    type: 'rds-instance' | 'rds-cluster',
+    items: { sizeGiB?: number; engine?: string }[],
+  ) => {
+    const c = type === 'rds-instance' ? RDS_INSTANCE : RDS_CLUSTER;
+    const times = items.map((_, i) => new Date(Date.parse(T1) + i * 60_000).toISOString());
+    const harness = rdsHarness(type);
+    try {
+      harness.answerListing(() => ({
+        items: items.map((item, i) => ({
+          id: c.idOf(c.sourceId, times[i]!),
+          tags: backupTags(c.sourceId, times[i]),
+          ...item,
+        })),
+      }));
+      const backups = await harness.adapter().listBackups(SET);
+      expect(backups).toHaveLength(items.length);
+      return backups.map((backup) => backup.sizeGiB);
+    } finally {
+      harness.restore();
+    }
+  };
+
+  it('leaves an Aurora cluster snapshot without a size: its AllocatedStorage (1, or 0) is not its storage, which grows', async () => {
+    const sizes = await sizesOf('rds-cluster', [
+      { sizeGiB: 1, engine: 'aurora-postgresql' },
+      { sizeGiB: 0, engine: 'aurora-mysql' },
+      { sizeGiB: 1, engine: 'aurora' },
+      // A Multi-AZ DB cluster's storage is allocated: its size.
+      { sizeGiB: 100, engine: 'mysql' },
+    ]);
+
+    expect(sizes).toEqual([undefined, undefined, undefined, 100]);
+  });
+
+  it('leaves a DB snapshot whose AllocatedStorage is 0 without a size', async () => {
+    const sizes = await sizesOf('rds-instance', [{ sizeGiB: 0 }, { sizeGiB: 20 }, {}]);
+
+    expect(sizes).toEqual([undefined, 20, undefined]);
+  });
+});

@@ -37,6 +37,7 @@ import {
   type Harness,
   type QueryFilter,
   type Read,
+  type Stored,
 } from './fixtures.js';
 
 /** A deletion AWS (or the adapter) refuses for a reason that passes: the backup is skipped. */
@@ -150,6 +151,15 @@ export interface TargetCase {
   };
   /** The optional members of TargetAdapter it has. */
   optional: { strays: boolean; quota: boolean; copiesNamedAfterOriginal: boolean };
+  /** Its size in GiB (`sizeGiB`), as AWS states it. */
+  size: {
+    /** A backup of `gib` GiB as AWS describes it (in AWS's own field for this type). */
+    stored: (gib: number) => Partial<Stored>;
+    /** Whether the create call's answer states it; CreateImage answers with the image id alone. */
+    createAnswers: boolean;
+    /** Whether the copy call's answer states it; EC2's answer with an id alone. */
+    copyAnswers: boolean;
+  };
 }
 
 const EC2_DENIED =
@@ -294,6 +304,8 @@ export const EBS: TargetCase = {
     deletePolicy: 'ebs-volume or ec2-image or ec2-instance',
   },
   optional: { strays: true, quota: false, copiesNamedAfterOriginal: false },
+  // Snapshot.VolumeSize: the size of the volume it was made from.
+  size: { stored: (gib) => ({ sizeGiB: gib }), createAnswers: true, copyAnswers: false },
 };
 
 export const IMAGE: TargetCase = {
@@ -406,6 +418,12 @@ export const IMAGE: TargetCase = {
     deletePolicy: 'ec2-image',
   },
   optional: { strays: false, quota: false, copiesNamedAfterOriginal: false },
+  // The sum of BlockDeviceMappings[].Ebs.VolumeSize: two volumes here.
+  size: {
+    stored: (gib) => ({ volumeSizes: [8, gib - 8] }),
+    createAnswers: false,
+    copyAnswers: false,
+  },
 };
 
 function rdsCase(
@@ -547,6 +565,16 @@ function rdsCase(
       deletePolicy: 'rds-instance and rds-cluster',
     },
     optional: { strays: false, quota: true, copiesNamedAfterOriginal: true },
+    // AllocatedStorage. A cluster snapshot's only where the cluster's storage is fixed: a Multi-AZ
+    // DB cluster's (engine postgres here); Aurora's is not its size (rds.test.ts).
+    size: {
+      stored: (gib) => ({
+        sizeGiB: gib,
+        ...(type === 'rds-cluster' ? { engine: 'postgres' } : {}),
+      }),
+      createAnswers: true,
+      copyAnswers: true,
+    },
   };
 }
 

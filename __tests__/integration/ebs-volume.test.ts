@@ -64,6 +64,12 @@ describe('retention by generations', () => {
     const last = runs[5]!;
     expect(last.outputs['deleted-count']).toBe('1');
     expect(jsonOutput(last, 'deleted-ids')).toEqual([{ region: REGION, id: created[0] }]);
+    // The report names the volume by its Name tag and gives each snapshot's VolumeSize (GiB).
+    expect(jsonOutput<{ targets: unknown[] }>(last, 'report').targets[0]).toMatchObject({
+      name: 'data',
+      backup: { id: created[5], sizeGiB: 1 },
+      deleted: [{ id: created[0], sizeGiB: 1 }],
+    });
 
     const kept = await snapshotsOfSet(volume, 'default');
     expect(kept.map((snapshot) => snapshot.id)).toEqual(created.slice(1));

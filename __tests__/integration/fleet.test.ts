@@ -129,9 +129,15 @@ describe('resource ids and tags together', () => {
     );
 
     expectStatus(run, 'partial', 1);
-    // The named ones in the order given, then the ones found by tags, by id.
+    // The named ones in the order given, then the ones found by tags, by id; then the one not
+    // found: `targets` lists every target, and `report` says which failed.
     const good = [...byId, ...[...byTags].sort()];
-    expect(jsonOutput<string[]>(run, 'targets')).toEqual(good);
+    expect(jsonOutput<string[]>(run, 'targets')).toEqual([...good, missing]);
+    expect(
+      jsonOutput<{ targets: { sourceId: string; ok: boolean }[] }>(run, 'report').targets.map(
+        (target) => [target.sourceId, target.ok],
+      ),
+    ).toEqual([...good.map((id) => [id, true]), [missing, false]]);
     expect(jsonOutput<string[]>(run, 'backup-ids')).toHaveLength(good.length);
     const sources = (await listSnapshots()).map((snapshot) => snapshot.volumeId).sort();
     expect(sources).toEqual([...good].sort());

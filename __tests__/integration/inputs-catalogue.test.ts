@@ -323,6 +323,7 @@ const cases: Case[] = [
     ['not a zone', { 'keep-daily': '7', timezone: 'Tokyo' }],
     ['an offset', { 'keep-daily': '7', timezone: '+09:00' }],
     ['a zone that does not exist', { 'keep-daily': '7', timezone: 'Mars/Olympus_Mons' }],
+    ['an abbreviation', { 'keep-daily': '7', timezone: 'EST' }],
   ]),
   ...about('copy-keep-hourly', [['zero', { ...COPY, 'copy-keep-hourly': '0' }]]),
   ...about('copy-keep-daily', [

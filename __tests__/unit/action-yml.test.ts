@@ -4,6 +4,9 @@ import { parse } from 'yaml';
 import { DEFAULTS, INPUTS, OUTPUTS } from '../../src/constants.js';
 
 interface ActionYml {
+  name: string;
+  description: string;
+  branding: { icon: string; color: string };
   inputs: Record<string, { description: string; required?: boolean; default?: string }>;
   outputs: Record<string, { description: string }>;
   runs: { using: string; main: string; post?: string; 'post-if'?: string };
@@ -14,6 +17,13 @@ const action = parse(
 ) as ActionYml;
 
 describe('action.yml', () => {
+  it('has a Marketplace description under 125 characters, and its branding', () => {
+    expect(action.name).toBe('AWS Snapshot Rotation');
+    expect(action.description.trim().length).toBeGreaterThan(20);
+    expect(action.description.length).toBeLessThan(125);
+    expect(action.branding).toEqual({ icon: 'archive', color: 'orange' });
+  });
+
   it('declares exactly the inputs the code reads', () => {
     expect(Object.keys(action.inputs).sort()).toEqual(Object.values(INPUTS).sort());
   });

@@ -82,7 +82,8 @@ export class FakeAdapter implements TargetAdapter {
     });
   }
 
-  listBackups(set: string) {
+  /** As EC2 lists: the set's backups, or with `sources` every set's backups of those sources. */
+  listBackups(set: string, sources?: readonly string[]) {
     this.calls.push('listBackups');
     if (this.listForever) return new Promise<Backup[]>(() => {});
     if (this.failList) {
@@ -90,7 +91,9 @@ export class FakeAdapter implements TargetAdapter {
         new TargetError(`Could not list snapshots in ${this.region}: Access denied.`),
       );
     }
-    return Promise.resolve(this.backups.filter((b) => b.set === set));
+    return Promise.resolve(
+      this.backups.filter((b) => (sources ? sources.includes(b.sourceId) : b.set === set)),
+    );
   }
 
   async create(request: CreateRequest): Promise<Backup> {
@@ -191,6 +194,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   now?: Date;
   runId?: string;
+  /** More of the runner's variables (GITHUB_WORKFLOW_REF, GITHUB_JOB…). */
+  env?: Record<string, string>;
   /** Where the run saves the action's state (core.saveState by default: stdout without a runner). */
   saveState?: (name: string, value: string) => void;
 }
@@ -213,7 +218,7 @@ export async function runInRegions(
   };
   await run({
     input: (name) => values[name] ?? '',
-    env: { AWS_REGION: HOME, GITHUB_RUN_ID: options.runId ?? '100' },
+    env: { AWS_REGION: HOME, GITHUB_RUN_ID: options.runId ?? '100', ...options.env },
     now: () => options.now ?? NOW,
     adapterFor: (_config, region) => {
       const adapter = byRegion.get(region);

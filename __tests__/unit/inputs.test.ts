@@ -53,6 +53,7 @@ describe('readConfig', () => {
       dryRun: false,
       noReboot: true,
       runId: '42',
+      github: { runId: '42', serverUrl: 'https://github.com' },
       timeScale: 1,
     });
   });
@@ -214,6 +215,67 @@ describe('readConfig calendar rules', () => {
     expect(errorOf({ timezone: 'Tokyo' }).message).toBe(
       "Input 'timezone' has an invalid value 'Tokyo': expected an IANA time zone name such as UTC, Asia/Tokyo or America/New_York (for a fixed offset, Etc/GMT-9 is UTC+9).",
     );
+  });
+
+  it.each([
+    // Known to the runtime, but as a fixed offset without daylight saving time …
+    ['EST', 'America/New_York'],
+    ['MST', 'America/Denver (or America/Phoenix, without daylight saving time)'],
+    ['HST', 'Pacific/Honolulu'],
+    // … as a POSIX-style legacy zone …
+    ['EST5EDT', 'America/New_York'],
+    ['CST6CDT', 'America/Chicago'],
+    ['PST8PDT', 'America/Los_Angeles'],
+    ['MST7MDT', 'America/Denver'],
+    // … as a link whose meaning the name does not say (ICU reads BST as Dhaka) …
+    ['IST', 'Asia/Kolkata (or Europe/Dublin for Irish time)'],
+    ['JST', 'Asia/Tokyo'],
+    ['PST', 'America/Los_Angeles'],
+    ['BST', 'Europe/London'],
+    ['CET', 'Europe/Paris or Europe/Berlin'],
+    ['EET', 'Europe/Athens or Europe/Helsinki'],
+    ['WET', 'Europe/Lisbon'],
+    ['MET', 'Europe/Paris or Europe/Berlin'],
+    ['PRC', 'Asia/Shanghai'],
+    ['ROK', 'Asia/Seoul'],
+    ['GB', 'Europe/London'],
+    ['NZ', 'Pacific/Auckland'],
+    ['GMT', 'UTC or Europe/London'],
+    ['Zulu', 'UTC'],
+    // … or unknown to it, but a common abbreviation.
+    ['EDT', 'America/New_York'],
+    ['AEST', 'Australia/Sydney'],
+    ['est', 'America/New_York'],
+  ])('refuses the abbreviation or legacy alias %s and names %s instead', (zone, instead) => {
+    const error = errorOf({ timezone: zone, 'keep-daily': '7' });
+    expect(error.input).toBe('timezone');
+    expect(error.message).toBe(
+      `Input 'timezone' has an invalid value '${zone}': expected an IANA time zone name (Area/Location) or UTC, not an abbreviation or legacy alias, which is ambiguous or ignores daylight saving time: for ${zone} use ${instead}.`,
+    );
+  });
+
+  it.each(['Cuba', 'Egypt', 'Turkey', 'SystemV/EST5'])(
+    'refuses the legacy alias %s with the general advice',
+    (zone) => {
+      expect(errorOf({ timezone: zone }).message).toBe(
+        `Input 'timezone' has an invalid value '${zone}': expected an IANA time zone name (Area/Location) or UTC, not an abbreviation or legacy alias, which is ambiguous or ignores daylight saving time: use an Area/Location name such as Europe/Berlin or America/New_York.`,
+      );
+    },
+  );
+
+  it.each([
+    ['UTC', 'UTC'],
+    ['utc', 'UTC'],
+    ['Etc/UTC', 'UTC'],
+    ['Etc/GMT+5', 'Etc/GMT+5'],
+    ['America/New_York', 'America/New_York'],
+    ['America/Argentina/Buenos_Aires', undefined],
+    ['US/Eastern', undefined],
+  ])('accepts %s, an Area/Location name, UTC or a fixed offset asked for by name', (zone, as) => {
+    const timeZone = read({ timezone: zone, 'keep-daily': '7' }).rules.calendar?.timeZone;
+    if (as !== undefined) expect(timeZone).toBe(as);
+    // A link is kept in the runtime's canonical spelling, which differs between ICU versions.
+    else expect(timeZone).toMatch(/^[A-Z][A-Za-z_]+\/[A-Za-z_/]+$/);
   });
 });
 
@@ -515,15 +577,15 @@ describe('readConfig SNAPSHOT_ROTATION_TIME_SCALE', () => {
 describe('readConfig tags limit', () => {
   const lines = (n: number) => Array.from({ length: n }, (_, i) => `k${i}=v`).join('\n');
 
-  it('accepts 43 user tags, leaving room for the 7 tags the action sets on a quiesced copy', () => {
-    expect(Object.keys(read({ tags: lines(43) }).tags)).toHaveLength(43);
+  it('accepts 41 user tags, leaving room for the 9 tags the action sets (quiesced copy, provenance)', () => {
+    expect(Object.keys(read({ tags: lines(41) }).tags)).toHaveLength(41);
   });
 
-  it('refuses 44 user tags and names the limit', () => {
-    const error = errorOf({ tags: lines(44) });
+  it('refuses 42 user tags and names the limit', () => {
+    const error = errorOf({ tags: lines(42) });
     expect(error.input).toBe('tags');
     expect(error.message).toBe(
-      "Input 'tags' has an invalid value '44 tags': expected at most 43 tags.",
+      "Input 'tags' has an invalid value '42 tags': expected at most 41 tags.",
     );
   });
 });

@@ -10,10 +10,10 @@ import {
   type DeleteSnapshotReturnCode,
   type EC2Client,
 } from '@aws-sdk/client-ec2';
-import { TAGS, type TargetType } from '../constants.js';
+import type { TargetType } from '../constants.js';
 import { awsErrorCode, CancelledError, describeAwsError, TargetError } from '../errors.js';
 import { sleep as realSleep, type Sleep } from '../sleep.js';
-import { deleteSnapshot } from './ec2.js';
+import { deleteSnapshot, listingFilters } from './ec2.js';
 import { collectSet, ownedBackup, toAwsTags } from './tags.js';
 import type { Backup, DeleteOutcome } from './target.js';
 
@@ -180,26 +180,29 @@ export async function listImageSnapshots(
   region: string,
   set: string,
   clock: Clock,
+  sources?: readonly string[],
 ): Promise<Backup[]> {
   async function* pages() {
-    const paginator = paginateDescribeSnapshots(
-      { client: ec2, pageSize: 1000 },
-      { OwnerIds: ['self'], Filters: [{ Name: `tag:${TAGS.backupSet}`, Values: [set] }] },
-    );
-    for await (const page of paginator) {
-      yield (page.Snapshots ?? []).map((snapshot) => {
-        const owned = ownedBackup(kind, region, clock, {
-          id: snapshot.SnapshotId,
-          tags: snapshot.Tags,
-          state: 'failed',
-          awsTime: snapshot.StartTime,
+    for (const Filters of listingFilters(set, sources)) {
+      const paginator = paginateDescribeSnapshots(
+        { client: ec2, pageSize: 1000 },
+        { OwnerIds: ['self'], Filters },
+      );
+      for await (const page of paginator) {
+        yield (page.Snapshots ?? []).map((snapshot) => {
+          const owned = ownedBackup(kind, region, clock, {
+            id: snapshot.SnapshotId,
+            tags: snapshot.Tags,
+            state: 'failed',
+            awsTime: snapshot.StartTime,
+          });
+          const imageId = imageOfSnapshot(snapshot.Description);
+          return owned && imageId ? { ...owned, stateMessage: imageId } : undefined;
         });
-        const imageId = imageOfSnapshot(snapshot.Description);
-        return owned && imageId ? { ...owned, stateMessage: imageId } : undefined;
-      });
+      }
     }
   }
-  return collectSet(pages(), set, `the snapshots of backup set '${set}' in ${region}`);
+  return collectSet(pages(), set, `the snapshots of backup set '${set}' in ${region}`, sources);
 }
 
 /**

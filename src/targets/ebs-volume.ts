@@ -22,7 +22,7 @@ import {
 import { sleep as realSleep, type Sleep } from '../sleep.js';
 import { awsCall } from './aws-call.js';
 import { chunks } from '../chunks.js';
-import { deleteSnapshot, rawSnapshot } from './ec2.js';
+import { deleteSnapshot, listingFilters, rawSnapshot } from './ec2.js';
 import { findEc2Sources, type Ec2SourceKind } from './ec2-sources.js';
 import { acceptedCopy, collectSet, ownedBackup, toAwsTags } from './tags.js';
 import { batchedWaits, type BatchedDescribe, waitForBackup, type PollingOptions } from './wait.js';
@@ -76,17 +76,24 @@ export class EbsVolumeAdapter implements TargetAdapter {
     return findEc2Sources(this.ec2, this.region, VOLUMES, ids, tags);
   }
 
-  listBackups(set: string): Promise<Backup[]> {
+  listBackups(set: string, sources?: readonly string[]): Promise<Backup[]> {
     const ec2 = this.ec2;
     const toBackup = (snapshot: Snapshot) => this.toBackup(snapshot);
     async function* pages() {
-      const paginator = paginateDescribeSnapshots(
-        { client: ec2, pageSize: 1000 },
-        { OwnerIds: ['self'], Filters: [{ Name: `tag:${TAGS.backupSet}`, Values: [set] }] },
-      );
-      for await (const page of paginator) yield (page.Snapshots ?? []).map(toBackup);
+      for (const Filters of listingFilters(set, sources)) {
+        const paginator = paginateDescribeSnapshots(
+          { client: ec2, pageSize: 1000 },
+          { OwnerIds: ['self'], Filters },
+        );
+        for await (const page of paginator) yield (page.Snapshots ?? []).map(toBackup);
+      }
     }
-    return collectSet(pages(), set, `the snapshots of backup set '${set}' in ${this.region}`);
+    return collectSet(
+      pages(),
+      set,
+      `the snapshots of backup set '${set}' in ${this.region}`,
+      sources,
+    );
   }
 
   async create({ source, set, tags, signal }: CreateRequest): Promise<Backup> {
@@ -162,7 +169,7 @@ export class EbsVolumeAdapter implements TargetAdapter {
           this.region,
           answer.SnapshotId,
           tags,
-          original.encrypted,
+          original,
           this.clock,
         );
         // CopySnapshot takes no idempotency token either: see strays().

@@ -16,7 +16,7 @@ import {
   listImageSnapshots,
   recoverImageTags,
 } from './ami-snapshots.js';
-import { deleteSnapshot } from './ec2.js';
+import { deleteSnapshot, listingFilters } from './ec2.js';
 import { findEc2Sources } from './ec2-sources.js';
 import { INSTANCES } from './ec2-instances.js';
 import { ImageRecords } from './image-records.js';
@@ -81,7 +81,7 @@ export class Ec2ImageAdapter implements TargetAdapter {
    * between the two listings is never taken for gone (its snapshots come into being with it); a
    * snapshot still used by some image is refused by AWS (`InvalidSnapshot.InUse`) and left in place.
    */
-  async listBackups(set: string): Promise<Backup[]> {
+  async listBackups(set: string, sources?: readonly string[]): Promise<Backup[]> {
     const what = `the images of backup set '${set}' in ${this.region}`;
     const imageSnapshots = await listImageSnapshots(
       this.ec2,
@@ -89,13 +89,14 @@ export class Ec2ImageAdapter implements TargetAdapter {
       this.region,
       set,
       this.clock,
+      sources,
     );
-    const images = await collectSet(
-      this.images.pages([{ Name: `tag:${TAGS.backupSet}`, Values: [set] }]),
-      set,
-      what,
-    );
-    return [...images, ...leftBehind(imageSnapshots, images)];
+    const images = this.images;
+    async function* pages() {
+      for (const filters of listingFilters(set, sources)) yield* images.pages(filters);
+    }
+    const listed = await collectSet(pages(), set, what, sources);
+    return [...listed, ...leftBehind(imageSnapshots, listed)];
   }
 
   /**
@@ -172,14 +173,7 @@ export class Ec2ImageAdapter implements TargetAdapter {
       },
       { signal, refusal: copySlotsRefusal },
     );
-    const copy = acceptedCopy(
-      this.type,
-      this.region,
-      imageId,
-      tags,
-      original.encrypted,
-      this.clock,
-    );
+    const copy = acceptedCopy(this.type, this.region, imageId, tags, original, this.clock);
     this.images.gave(copy.id, tags);
     return copy;
   }

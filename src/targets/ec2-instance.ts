@@ -14,7 +14,7 @@ import { TAGS } from '../constants.js';
 import { copySlotsRefusal, TargetError, CancelledError } from '../errors.js';
 import type { InstanceConfig } from '../instance-inputs.js';
 import { awsCall } from './aws-call.js';
-import { deleteSnapshot } from './ec2.js';
+import { deleteSnapshot, listingFilters } from './ec2.js';
 import { attachedVolumes, INSTANCES, type Attached } from './ec2-instances.js';
 import { findEc2Sources } from './ec2-sources.js';
 import {
@@ -82,31 +82,42 @@ export class Ec2InstanceAdapter implements TargetAdapter {
     return findEc2Sources(this.ec2, this.region, INSTANCES, ids, tags);
   }
 
-  /** Every snapshot of the set in one listing (server-side tag filters), grouped into sets. */
-  async listBackups(set: string): Promise<Backup[]> {
+  /**
+   * Every snapshot of the set in one listing (server-side tag filters), grouped into sets; with
+   * `sources`, every set's snapshots of those instances (`TargetAdapter.listBackups`).
+   */
+  async listBackups(set: string, sources?: readonly string[]): Promise<Backup[]> {
     const members: MemberRecord[] = [];
+    const wanted = sources && new Set(sources.map((id) => id.toLowerCase()));
+    const listed = (member: MemberRecord | undefined): member is MemberRecord =>
+      member !== undefined &&
+      (wanted ? wanted.has(member.backup.sourceId.toLowerCase()) : member.backup.set === set);
     await awsCall(
       `Could not list the snapshots of backup set '${set}' in ${this.region}`,
       async () => {
-        const pages = paginateDescribeSnapshots(
-          { client: this.ec2, pageSize: 1000 },
-          {
-            OwnerIds: ['self'],
-            Filters: [
-              { Name: `tag:${TAGS.backupSet}`, Values: [set] },
-              { Name: 'tag-key', Values: [TAGS.setId] },
-            ],
-          },
-        );
-        for await (const page of pages) {
-          for (const snapshot of page.Snapshots ?? []) {
-            const member = memberOfSnapshot(this.region, this.clock, snapshot);
-            if (member?.backup.set === set) members.push(member);
+        for (const filters of listingFilters(set, sources)) {
+          const pages = paginateDescribeSnapshots(
+            { client: this.ec2, pageSize: 1000 },
+            {
+              OwnerIds: ['self'],
+              Filters: [...filters, { Name: 'tag-key', Values: [TAGS.setId] }],
+            },
+          );
+          for await (const page of pages) {
+            for (const snapshot of page.Snapshots ?? []) {
+              const member = memberOfSnapshot(this.region, this.clock, snapshot);
+              if (listed(member)) members.push(member);
+            }
           }
         }
       },
     );
-    return groupSets(members);
+    // Grouped within each backup set: two sets' snapshots of one instance never make one backup.
+    const bySet = new Map<string, MemberRecord[]>();
+    for (const member of members) {
+      bySet.set(member.backup.set, [...(bySet.get(member.backup.set) ?? []), member]);
+    }
+    return [...bySet.values()].flatMap((group) => groupSets(group));
   }
 
   /**
@@ -180,7 +191,7 @@ export class Ec2InstanceAdapter implements TargetAdapter {
     return setBackup(members);
   }
 
-  /** Copies each snapshot of the set; the copies form a set of the same id, tagged `copy-of` it. */
+  /** Copies each snapshot of the set: a set of the same id, tagged `copy-of` it, of its size. */
   async copy({ original, tags, kmsKeyId, signal, warn }: CopyRequest): Promise<Backup> {
     if (signal?.aborted) throw new CancelledError();
     const members = original.members ?? [];
@@ -223,7 +234,8 @@ export class Ec2InstanceAdapter implements TargetAdapter {
       if (!copy) throw new TargetError(`${what}: AWS accepted the copy but named no snapshot id.`);
       copies.push(copy);
     }
-    return setBackup(copies);
+    const copied = setBackup(copies);
+    return original.sizeGiB !== undefined ? { ...copied, sizeGiB: original.sizeGiB } : copied;
   }
 
   /** Each snapshot of a set takes one of the destination's in-flight copy slots. */

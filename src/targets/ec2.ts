@@ -1,10 +1,12 @@
-/** What the EC2-based adapters share: tag filters, snapshot deletion. */
+/** What the EC2-based adapters share: tag filters (a listing's among them), snapshot deletion. */
 import {
   DeleteSnapshotCommand,
   type EC2Client,
   type Filter,
   type Snapshot,
 } from '@aws-sdk/client-ec2';
+import { chunks } from '../chunks.js';
+import { TAGS } from '../constants.js';
 import type { RawBackup } from './tags.js';
 import { awsErrorCode } from '../errors.js';
 import { awsCall } from './aws-call.js';
@@ -13,6 +15,20 @@ import type { BackupState, DeleteOutcome } from './target.js';
 /** Server-side `tag:Key=Value` filters: a resource must carry all of them. */
 export function tagFilters(record: Readonly<Record<string, string>>): Filter[] {
   return Object.entries(record).map(([key, value]) => ({ Name: `tag:${key}`, Values: [value] }));
+}
+
+/**
+ * The EC2 filters of one listing (`listBackups`): the set's tag, or with `sources` the source tag
+ * of at most 200 of them a call (EC2's limit of values per filter), one call per batch.
+ */
+export function listingFilters(
+  set: string,
+  sources: readonly string[] | undefined,
+): { Name: string; Values: string[] }[][] {
+  if (!sources) return [[{ Name: `tag:${TAGS.backupSet}`, Values: [set] }]];
+  return chunks([...new Set(sources)], 200).map((part) => [
+    { Name: `tag:${TAGS.source}`, Values: part },
+  ]);
 }
 
 /**
@@ -88,5 +104,7 @@ export function rawSnapshot(snapshot: Snapshot): RawBackup {
     stateMessage: snapshot.StateMessage,
     encrypted: snapshot.Encrypted,
     archived: snapshot.StorageTier === 'archive',
+    // The size of the volume it was made from (a copy: of its original's volume).
+    sizeGiB: snapshot.VolumeSize,
   };
 }

@@ -78,7 +78,10 @@ export class FilesAdapter implements TargetAdapter {
     return Promise.resolve({ found: ids.map((id) => ({ id, tags: {} })), missing: [] });
   }
 
-  /** The file set's manifests: only keys of exactly the action's shape count. */
+  /**
+   * The file set's manifests: only keys of exactly the action's shape count. Other sets are under
+   * other prefixes and would cost listings of their own: never listed (no `sources` here).
+   */
   async listBackups(set: string): Promise<Backup[]> {
     if (set !== this.set) return [];
     const backups: Backup[] = [];

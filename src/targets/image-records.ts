@@ -127,6 +127,7 @@ export class ImageRecords {
       awsTime: image.CreationDate ? new Date(image.CreationDate) : undefined,
       stateMessage: image.StateReason?.Message,
       encrypted: imageEncrypted(image),
+      sizeGiB: imageSizeGiB(image),
       madeFrom: image.SourceInstanceId,
       copiedFrom: image.SourceImageId,
     });
@@ -151,6 +152,19 @@ function imageEncrypted(image: Image): boolean | undefined {
     .map((mapping) => mapping.Ebs?.Encrypted)
     .filter((flag): flag is boolean => flag !== undefined);
   return flags.length > 0 ? flags.includes(true) : undefined;
+}
+
+/**
+ * The sum of the image's EBS volume sizes (`BlockDeviceMappings[].Ebs.VolumeSize`, GiB); instance
+ * store mappings have none. Undefined when no EBS mapping is named yet (a pending image) or one of
+ * them states no size: a part of the sum would understate the image.
+ */
+export function imageSizeGiB(image: Image): number | undefined {
+  const ebs = (image.BlockDeviceMappings ?? []).flatMap((mapping) =>
+    mapping.Ebs ? [mapping.Ebs] : [],
+  );
+  if (ebs.length === 0 || ebs.some((volume) => volume.VolumeSize === undefined)) return undefined;
+  return ebs.reduce((sum, volume) => sum + (volume.VolumeSize ?? 0), 0);
 }
 
 /** Image states as the core sees them; deregistered images no longer count at all. */

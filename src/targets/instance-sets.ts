@@ -104,6 +104,8 @@ export function setBackup(
   delete common.stateMessage;
   delete common.encrypted;
   delete common.archived;
+  delete common.sizeGiB;
+  const sizeGiB = setSizeGiB(sorted);
   return {
     ...common,
     id: first.setId,
@@ -112,8 +114,29 @@ export function setBackup(
     ...(stateMessage ? { stateMessage } : {}),
     ...(sorted.some((member) => member.backup.encrypted) ? { encrypted: true } : {}),
     ...(sorted.some((member) => member.backup.archived) ? { archived: true } : {}),
+    ...(sizeGiB !== undefined ? { sizeGiB } : {}),
     members: sorted.map((member) => memberEntry(member)),
   };
+}
+
+/**
+ * The set's size: the sum of its snapshots' volume sizes (`VolumeSize`, GiB), each volume counted
+ * once (two snapshots of one volume, from a retried `CreateSnapshots`, are one volume of the set;
+ * a copy's volume id is a placeholder, so its device tells its volume then). Undefined when a
+ * member states no size: a part of the sum would understate the set.
+ */
+export function setSizeGiB(members: readonly MemberRecord[]): number | undefined {
+  const sizes = new Map<string, number | undefined>();
+  for (const member of members) {
+    const volume = member.backup.copyOf ? undefined : member.volumeId;
+    sizes.set(volume ?? member.device ?? member.id, member.backup.sizeGiB);
+  }
+  let sum = 0;
+  for (const size of sizes.values()) {
+    if (size === undefined) return undefined;
+    sum += size;
+  }
+  return sizes.size > 0 ? sum : undefined;
 }
 
 function memberEntry(member: MemberRecord): BackupMember {
@@ -180,6 +203,7 @@ export function fromInfo(info: SnapshotInfo, tags: Record<string, string>): Snap
     State: info.State ?? 'pending',
     StartTime: info.StartTime,
     Encrypted: info.Encrypted,
+    VolumeSize: info.VolumeSize,
     Tags: toAwsTags(tags),
   };
 }

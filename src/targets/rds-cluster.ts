@@ -21,6 +21,9 @@ const snapshot = (s: DBClusterSnapshot): RdsSnapshot => ({
   encrypted: s.StorageEncrypted,
   madeFrom: s.DBClusterIdentifier,
   copiedFrom: s.SourceDBClusterSnapshotArn,
+  // Aurora's storage is not fixed: AWS documents its AllocatedStorage as always 1 (0 in some
+  // answers), never the data's size. A Multi-AZ DB cluster's (MySQL, PostgreSQL) is its storage.
+  sizeGiB: s.Engine?.startsWith('aurora') ? undefined : s.AllocatedStorage,
 });
 
 export const rdsClusterFlavor: RdsFlavor = {

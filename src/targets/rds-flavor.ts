@@ -25,6 +25,8 @@ export interface RdsSnapshot {
   madeFrom?: string | undefined;
   /** For a copy, the snapshot it was copied from. */
   copiedFrom?: string | undefined;
+  /** `AllocatedStorage` (GiB) where it is the storage's size: not for Aurora, whose storage grows. */
+  sizeGiB?: number | undefined;
 }
 
 /** The calls and names that differ between DB snapshots and DB cluster snapshots. */

@@ -21,6 +21,7 @@ const snapshot = (s: DBSnapshot): RdsSnapshot => ({
   encrypted: s.Encrypted,
   madeFrom: s.DBInstanceIdentifier,
   copiedFrom: s.SourceDBSnapshotIdentifier,
+  sizeGiB: s.AllocatedStorage,
 });
 
 export const rdsInstanceFlavor: RdsFlavor = {

@@ -46,6 +46,7 @@ export class RdsSnapshotRecords {
       createdAt: snapshot?.createdAt,
       arn: snapshot?.arn,
       encrypted: snapshot?.encrypted,
+      sizeGiB: snapshot?.sizeGiB,
       // The tags were set by this very call; an answer without them still names our snapshot.
       tags: snapshot?.tags?.length ? snapshot.tags : toAwsTags(tags),
     });
@@ -68,6 +69,7 @@ export class RdsSnapshotRecords {
       stateMessage: `status ${snapshot.status}`,
       encrypted: snapshot.encrypted,
       arn: snapshot.arn,
+      sizeGiB: snapshot.sizeGiB,
       madeFrom: snapshot.madeFrom,
       copiedFrom: snapshot.copiedFrom,
     });

@@ -70,7 +70,8 @@ export class RdsAdapter implements TargetAdapter {
     return findRdsSources(this.rds, this.flavor, this.region, ids, tags);
   }
 
-  listBackups(set: string): Promise<Backup[]> {
+  /** RDS filters snapshots by no tag: the account's manual snapshots, kept by their tags here. */
+  listBackups(set: string, sources?: readonly string[]): Promise<Backup[]> {
     const { rds, flavor } = this;
     const toBackup = (snapshot: RdsSnapshot) => this.records.toBackup(snapshot);
     async function* pages() {
@@ -80,6 +81,7 @@ export class RdsAdapter implements TargetAdapter {
       pages(),
       set,
       `the manual ${flavor.snapshotNoun}s of backup set '${set}' in ${this.region}`,
+      sources,
     );
   }
 
@@ -182,7 +184,8 @@ export class RdsAdapter implements TargetAdapter {
     if (made.adopted) return made.adopted;
     // The flavor's mapping always has an `encrypted` key: undefined when RDS did not say.
     const encrypted = made.snapshot?.encrypted ?? original.encrypted;
-    return this.records.accepted(original.id, { ...made.snapshot, encrypted }, tags);
+    const sizeGiB = made.snapshot?.sizeGiB ?? original.sizeGiB;
+    return this.records.accepted(original.id, { ...made.snapshot, encrypted, sizeGiB }, tags);
   }
 
   copySlots(): number {

@@ -62,6 +62,8 @@ export interface RawBackup {
   copiedFrom?: string | undefined;
   /** Stored in an archive tier, from which AWS copies nothing. */
   archived?: boolean | undefined;
+  /** Its size in GiB as AWS states it; 0 or absent: AWS gives none. */
+  sizeGiB?: number | undefined;
 }
 
 /**
@@ -103,19 +105,21 @@ export function ownedBackup(
     ...(raw.encrypted !== undefined ? { encrypted: raw.encrypted } : {}),
     ...(raw.arn ? { arn: raw.arn } : {}),
     ...(raw.archived ? { archived: true } : {}),
+    ...(raw.sizeGiB !== undefined && raw.sizeGiB > 0 ? { sizeGiB: raw.sizeGiB } : {}),
   };
 }
 
 /**
  * The record of a copy that AWS has just accepted: pending, in `region`, owned through the tags it
- * was given (the original's `created-at` is its age).
+ * was given (the original's `created-at` is its age). A copy is as large as its original: EC2's copy
+ * calls answer with an id alone, so the original's size is the copy's.
  */
 export function acceptedCopy(
   kind: TargetType,
   region: string,
   id: string | undefined,
   tags: Readonly<Record<string, string>>,
-  encrypted: boolean | undefined,
+  original: Pick<Backup, 'encrypted' | 'sizeGiB'>,
   now: Clock,
 ): Backup {
   const copy = ownedBackup(kind, region, now, {
@@ -123,7 +127,8 @@ export function acceptedCopy(
     tags: toAwsTags(tags),
     state: 'pending',
     awsTime: undefined,
-    encrypted,
+    encrypted: original.encrypted,
+    sizeGiB: original.sizeGiB,
   });
   if (!copy) throw new TargetError(`AWS accepted a copy into ${region} but named no copy id.`);
   return copy;
@@ -147,16 +152,24 @@ export function isRequestedBackup(
   );
 }
 
-/** Collects the set's backups from a listing's pages; a listing error becomes one sentence. */
+/**
+ * Collects the set's backups from a listing's pages (with `sources`, every set's backups of those
+ * sources: `listBackups`); a listing error becomes one sentence.
+ */
 export async function collectSet(
   pages: AsyncIterable<(Backup | undefined)[]>,
   set: string,
   what: string,
+  sources?: readonly string[],
 ): Promise<Backup[]> {
+  const wanted = sources && new Set(sources.map((id) => id.toLowerCase()));
+  const listed = (backup: Backup | undefined): backup is Backup =>
+    backup !== undefined &&
+    (wanted ? wanted.has(backup.sourceId.toLowerCase()) : backup.set === set);
   const backups: Backup[] = [];
   await awsCall(`Could not list ${what}`, async () => {
     for await (const page of pages) {
-      for (const backup of page) if (backup?.set === set) backups.push(backup);
+      for (const backup of page) if (listed(backup)) backups.push(backup);
     }
   });
   return backups;

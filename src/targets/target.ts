@@ -92,8 +92,14 @@ export interface TargetAdapter {
     ids: readonly string[],
     tags: Readonly<Record<string, string>>,
   ): Promise<SourceLookup>;
-  /** Every backup of the set in the region (one listing, server-side filtered by the set tag). */
-  listBackups(set: string): Promise<Backup[]>;
+  /**
+   * Every backup of the set in the region (one listing, server-side filtered by the set tag). With
+   * `sources`, every set's backups of those sources instead, `set`'s among them (one listing,
+   * filtered by the source tag; `other-sets.ts` splits it by set): the run's own set and the other
+   * sets that hold backups of its sources, at no extra call. An adapter whose other sets would
+   * cost another listing (`files`: the set is part of the key prefix) returns the set's only.
+   */
+  listBackups(set: string, sources?: readonly string[]): Promise<Backup[]>;
   /** Requests a new backup; returns it as soon as AWS has accepted it (usually `pending`). */
   create(request: CreateRequest): Promise<Backup>;
   /** Waits until the backup is completed or failed; throws on timeout or abort. */
