@@ -135,10 +135,10 @@ function decide(
     thisRun: place.thisRun,
     ...(pinned ? { pinned } : {}),
   });
-  for (const { backup, keep, reasons } of decisions) {
+  for (const { backup, keep, reasons, rules: keptBy } of decisions) {
     if (place.standIns.has(backup.id)) continue;
     if (keep) {
-      place.report.kept.push({ ...ref(backup), reasons });
+      place.report.kept.push({ ...ref(backup), reasons, rules: keptBy });
     } else {
       const entry: DeletedEntry = {
         ...ref(backup),

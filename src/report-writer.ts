@@ -1,6 +1,7 @@
 /** The one thin writer that hands the rendered report to the runner: outputs and job summary. */
 import * as core from '@actions/core';
-import { renderOutputs, renderSummary, type RunReport } from './report.js';
+import { renderOutputs, type RunReport } from './report.js';
+import { renderSummary } from './summary.js';
 
 /** Hands outputs and summary to the runner. A missing summary file (a local run) is a warning. */
 export async function writeReport(report: RunReport): Promise<void> {

@@ -1,12 +1,13 @@
 /**
- * The run report, its step outputs and its job summary, rendered by pure functions (report →
- * strings); report-writer.ts hands them to the runner.
+ * The run report and its step outputs, rendered by pure functions (report → strings); the job
+ * summary is summary.ts's, and report-writer.ts hands both to the runner.
  */
-import { escape } from 'html-escaper';
-import { renderFilesSection, type FilesReport } from './files-report.js';
-import { renderQuiesceSection, type QuiesceReport } from './quiesce-report.js';
+import type { FilesReport } from './files-report.js';
+import type { QuiesceReport } from './quiesce-report.js';
 import { OUTPUTS } from './constants.js';
 import type { BackupState } from './model.js';
+
+export { renderSummary } from './summary.js';
 
 export type RunStatus = 'success' | 'partial' | 'failed';
 
@@ -113,7 +114,10 @@ export interface RunReport {
   run?: RunLink;
   /** Other backup sets that also hold backups of this run's sources, in the source region. */
   otherSets?: OtherSet[];
-  /** Source ids that were found (by id or by tags): what a fan-out matrix runs over. */
+  /**
+   * Source ids that were found (by id or by tags), in target order. The `targets` output is not
+   * this list but every target's id (`targets[].sourceId`), the ones not found included.
+   */
   resolved: string[];
   targets: TargetReport[];
   /** Failures of the run as a whole (listing, max-deletions, cancellation). */
@@ -180,7 +184,9 @@ export function renderOutputs(report: RunReport): Record<string, string> {
     [OUTPUTS.deletedIds]: JSON.stringify(deleted),
     [OUTPUTS.deletedCount]: String(deleted.length),
     [OUTPUTS.status]: report.status,
-    [OUTPUTS.targets]: JSON.stringify(report.resolved),
+    // Every target, failed ones included (not found, wrong state…), in the order of
+    // `report.targets`, where each one's status is: a fan-out matrix runs over all of them.
+    [OUTPUTS.targets]: JSON.stringify(report.targets.map((target) => target.sourceId)),
     [OUTPUTS.report]: JSON.stringify(report),
     [OUTPUTS.restoreState]: first?.files?.restore?.state ?? '',
   };
@@ -189,137 +195,4 @@ export function renderOutputs(report: RunReport): Record<string, string> {
 /** Deleted, or would be in a dry run: what `deleted-ids` lists and the summary counts. */
 function removed(entry: DeletedEntry): boolean {
   return entry.result === 'deleted' || entry.result === 'would-delete';
-}
-
-const COPY_TEXT: Record<CopyResult, string> = {
-  copied: 'copied',
-  exists: 'already copied',
-  queued: 'queued for a later run',
-  skipped: 'not copied',
-  'would-copy': 'would copy',
-  failed: 'copy failed',
-};
-
-const OUTCOME_TEXT: Record<CreateOutcome, string> = {
-  created: 'created',
-  reused: 'reused (re-run)',
-  skipped: 'skipped',
-  'would-create': 'would create',
-  failed: 'failed',
-  restore: 'restore',
-};
-
-const DELETE_TEXT: Record<DeleteResult, string> = {
-  deleted: 'deleted',
-  'would-delete': 'would delete',
-  'already-gone': 'already gone',
-  skipped: 'skipped',
-  failed: 'delete failed',
-  'not-attempted': 'not deleted',
-};
-
-const STATUS_ICON: Record<RunStatus, string> = { success: '✅', partial: '⚠️', failed: '❌' };
-
-/** The job summary as HTML (GitHub renders it as Markdown with inline HTML). Every value is escaped. */
-export function renderSummary(report: RunReport): string {
-  const e = (value: string): string => escape(value);
-  const lines: string[] = [];
-  lines.push(
-    `<h2>${STATUS_ICON[report.status]} AWS Snapshot Rotation: ${e(report.status)}${report.dryRun ? ' (dry run)' : ''}</h2>`,
-  );
-  if (report.dryRun) {
-    lines.push(
-      '<p><strong>Dry run: no change was made.</strong> The tables show what a real run would create and delete.</p>',
-    );
-  }
-  lines.push(
-    `<p><code>${e(report.targetType)}</code> in <code>${e(report.region)}</code>, backup set <code>${e(report.backupSet)}</code>; retention: ${e(report.rules)}.</p>`,
-  );
-  for (const error of report.errors) lines.push(`<p>❌ ${e(error)}</p>`);
-  for (const warning of report.warnings) lines.push(`<p>⚠️ ${e(warning)}</p>`);
-
-  const deleteHeader = report.dryRun ? 'Would delete' : 'Deleted';
-  lines.push(
-    `<table><thead><tr><th>Source</th><th>Backup</th><th>Outcome</th><th>Kept</th><th>${deleteHeader}</th><th>Notes</th></tr></thead><tbody>`,
-  );
-  for (const target of report.targets) {
-    const notes = [target.message, ...target.warnings].filter((note) => note !== undefined);
-    lines.push(
-      `<tr><td><code>${e(target.sourceId)}</code></td><td>${target.backup ? `<code>${e(target.backup.id)}</code>` : ''}</td>` +
-        `<td>${target.ok ? '' : '❌ '}${e(OUTCOME_TEXT[target.outcome])}</td><td>${target.kept.length}</td><td>${target.deleted.filter(removed).length}</td>` +
-        `<td>${notes.map(e).join('<br>')}</td></tr>`,
-    );
-  }
-  lines.push('</tbody></table>');
-  lines.push(...renderCopies(report, deleteHeader), ...renderQuiesceSection(report.targets));
-  for (const target of report.targets) {
-    if (target.files) lines.push(renderFilesSection(target.sourceId, target.files));
-  }
-
-  const deleted = report.targets.flatMap((target) =>
-    [target, ...target.destinations].flatMap((place) =>
-      place.deleted.map((entry) => ({ target, entry })),
-    ),
-  );
-  if (deleted.length > 0) {
-    lines.push(
-      `<details><summary>${e(deleteHeader)}: ${deleted.length} backup${deleted.length === 1 ? '' : 's'}</summary><ul>`,
-    );
-    for (const { target, entry } of deleted) {
-      const detail = [entry.reasons.join('; '), entry.message].filter(Boolean).join(' — ');
-      lines.push(
-        `<li><code>${e(entry.id)}</code> of <code>${e(target.sourceId)}</code> in ${e(entry.region)} (${e(entry.createdAt)}): ${e(DELETE_TEXT[entry.result])}, ${e(detail)}</li>`,
-      );
-    }
-    lines.push('</ul></details>');
-  }
-  const kept = report.targets.flatMap((target) =>
-    [target, ...target.destinations].flatMap((place) =>
-      place.kept.map((entry) => ({ target, entry })),
-    ),
-  );
-  if (kept.length > 0) {
-    lines.push(
-      `<details><summary>Kept: ${kept.length} backup${kept.length === 1 ? '' : 's'}</summary><ul>`,
-    );
-    for (const { target, entry } of kept) {
-      lines.push(
-        `<li><code>${e(entry.id)}</code> of <code>${e(target.sourceId)}</code> in ${e(entry.region)} (${e(entry.createdAt)}, ${e(entry.state)}): ${e(entry.reasons.join('; '))}</li>`,
-      );
-    }
-    lines.push('</ul></details>');
-  }
-  return lines.join('\n') + '\n';
-}
-
-/** The copies table: one row per destination region and target. */
-function renderCopies(report: RunReport, deleteHeader: string): string[] {
-  const e = (value: string): string => escape(value);
-  const rows = (report.copyRegions ?? []).flatMap((region) =>
-    report.targets.flatMap((target) => {
-      const destination = target.destinations.find((place) => place.region === region);
-      return destination ? [{ target, destination }] : [];
-    }),
-  );
-  if (rows.length === 0) return [];
-  const lines = [
-    `<h3>Copies</h3><p>Retention in ${e((report.copyRegions ?? []).join(', '))}: ${e(report.copyRules ?? '')}.</p>`,
-    `<table><thead><tr><th>Region</th><th>Source</th><th>Copies</th><th>Kept</th><th>${deleteHeader}</th><th>Notes</th></tr></thead><tbody>`,
-  ];
-  for (const { target, destination } of rows) {
-    const copies = destination.copies.map(
-      (entry) =>
-        `${entry.result === 'failed' ? '❌ ' : ''}<code>${e(entry.of)}</code> → ${entry.copy ? `<code>${e(entry.copy.id)}</code> ` : ''}${e(COPY_TEXT[entry.result])}`,
-    );
-    const notes = destination.copies
-      .map((entry) => entry.message)
-      .filter((note) => note !== undefined);
-    lines.push(
-      `<tr><td><code>${e(destination.region)}</code></td><td><code>${e(target.sourceId)}</code></td>` +
-        `<td>${copies.join('<br>')}</td><td>${destination.kept.length}</td><td>${destination.deleted.filter(removed).length}</td>` +
-        `<td>${notes.map(e).join('<br>')}</td></tr>`,
-    );
-  }
-  lines.push('</tbody></table>');
-  return lines;
 }

@@ -8,7 +8,13 @@
  * failed state are deleted unless protected, and so are duplicates: two backups of one source with
  * the same `created-at` tag (and `copy-of`) are one request that AWS carried out twice.
  */
-import { keepByCalendar, type CalendarRules } from './calendar.js';
+import {
+  CALENDAR_UNITS,
+  keepByCalendar,
+  periodsOf,
+  type CalendarRules,
+  type CalendarUnit,
+} from './calendar.js';
 import { TAGS } from './constants.js';
 import { formatDuration } from './duration.js';
 import type { Backup } from './model.js';
@@ -35,6 +41,21 @@ export interface RetentionDecision {
   keep: boolean;
   /** Every rule that keeps it, or why it goes; the first one is the main reason. */
   reasons: string[];
+  /**
+   * Short names of what keeps it, for the summary (empty when it goes): `protected`, `this-run`,
+   * `pinned`, `pending`, `newest`, `generations`, `keep-within`, `hourly` … `yearly`.
+   */
+  rules: string[];
+}
+
+/**
+ * A calendar reason (`daily: 2026-11-24 (1 of 7)`) → its unit, from the prefix, and its period
+ * (the text before any parenthesis); undefined for any other reason.
+ */
+export function calendarPeriod(reason: string): { unit: CalendarUnit; period: string } | undefined {
+  const match = /^([a-z]+): ([^(]+?)(?: \(.*)?$/.exec(reason);
+  const unit = CALENDAR_UNITS.find((name) => name === match?.[1]);
+  return unit && match?.[2] ? { unit, period: match[2] } : undefined;
 }
 
 /** True when a backup carries `snapshot-rotation:keep=true` (case-insensitive value). */
@@ -77,41 +98,49 @@ function decideGroup(
   const twins = duplicates(all, thisRun);
   const sorted = all.filter((backup) => !twins.has(backup));
   const calendar = calendarReasons(sorted, rules.calendar);
+  const held = heldPeriods(calendar);
   let generation = 0;
   const decided = sorted.map((backup): RetentionDecision => {
     const reasons: string[] = [];
+    const names: string[] = [];
+    const because = (name: string, reason: string): void => {
+      names.push(name);
+      reasons.push(reason);
+    };
     const age = now.getTime() - backup.createdAt.getTime();
-    if (isProtected(backup)) reasons.push(`protected by ${TAGS.keep}=true`);
+    if (isProtected(backup)) because('protected', `protected by ${TAGS.keep}=true`);
     if (backup.state === 'failed') {
       return reasons.length > 0
-        ? { backup, keep: true, reasons }
-        : { backup, keep: false, reasons: [failedReason(backup)] };
+        ? { backup, keep: true, reasons, rules: names }
+        : { backup, keep: false, reasons: [failedReason(backup)], rules: [] };
     }
-    if (thisRun?.has(backup.id)) reasons.push('made in this run');
+    if (thisRun?.has(backup.id)) because('this-run', 'made in this run');
     const pin = pinned?.get(backup.id);
-    if (pin) reasons.push(pin);
+    if (pin) because('pinned', pin);
     if (backup.state === 'pending') {
-      reasons.push('pending (in progress backups are never deleted)');
-      return { backup, keep: true, reasons };
+      because('pending', 'pending (in progress backups are never deleted)');
+      return { backup, keep: true, reasons, rules: names };
     }
     generation += 1;
-    if (generation === 1) reasons.push('newest completed backup of the source');
+    if (generation === 1) because('newest', 'newest completed backup of the source');
     if (rules.generations !== undefined && generation <= rules.generations) {
-      reasons.push(`generations: ${generation} of ${rules.generations}`);
+      because('generations', `generations: ${generation} of ${rules.generations}`);
     }
     if (rules.keepWithinMs !== undefined && age < rules.keepWithinMs) {
-      reasons.push(
+      because(
+        'keep-within',
         `keep-within: ${formatDuration(Math.max(age, 0))} old, under ${formatDuration(rules.keepWithinMs)}`,
       );
     }
-    reasons.push(...(calendar.get(backup) ?? []));
-    if (reasons.length > 0) return { backup, keep: true, reasons };
+    for (const reason of calendar.get(backup) ?? []) {
+      because(calendarPeriod(reason)?.unit ?? 'calendar', reason);
+    }
+    if (reasons.length > 0) return { backup, keep: true, reasons, rules: names };
     return {
       backup,
       keep: false,
-      reasons: [
-        `beyond retention (generation ${generation}, ${formatDuration(Math.max(age, 0))} old)`,
-      ],
+      reasons: [outsideReason(backup, age, rules, held)],
+      rules: [],
     };
   });
   for (const [twin, kept] of twins) decided.push(decideDuplicate(twin, kept));
@@ -156,12 +185,22 @@ function duplicates(
 function decideDuplicate(backup: Backup, kept: Backup): RetentionDecision {
   const twin = `duplicate of ${kept.id} (the same backup made twice by a retried request)`;
   if (isProtected(backup)) {
-    return { backup, keep: true, reasons: [`protected by ${TAGS.keep}=true`, twin] };
+    return {
+      backup,
+      keep: true,
+      reasons: [`protected by ${TAGS.keep}=true`, twin],
+      rules: ['protected'],
+    };
   }
   if (backup.state === 'pending') {
-    return { backup, keep: true, reasons: [`pending ${twin}; deleted once it completes`] };
+    return {
+      backup,
+      keep: true,
+      reasons: [`pending ${twin}; deleted once it completes`],
+      rules: ['pending'],
+    };
   }
-  return { backup, keep: false, reasons: [twin] };
+  return { backup, keep: false, reasons: [twin], rules: [] };
 }
 
 /**
@@ -179,6 +218,60 @@ function calendarReasons(
     rules,
   );
   return new Map(completed.map((backup, index) => [backup, reasons[index] ?? []]));
+}
+
+/** The calendar periods that the rules' kept backups hold, per unit. */
+function heldPeriods(calendar: ReadonlyMap<Backup, string[]>): Map<CalendarUnit, Set<string>> {
+  const held = new Map<CalendarUnit, Set<string>>();
+  for (const reasons of calendar.values()) {
+    for (const reason of reasons) {
+      const parsed = calendarPeriod(reason);
+      if (!parsed) continue;
+      const periods = held.get(parsed.unit) ?? new Set<string>();
+      periods.add(parsed.period);
+      held.set(parsed.unit, periods);
+    }
+  }
+  return held;
+}
+
+/**
+ * Why a completed backup that no rule keeps goes, naming each configured rule's window it fell
+ * outside: `3d old: not among the 2 newest, older than keep-within 2d and outside the last 7 daily
+ * periods`. Only the rules that are set are named.
+ */
+function outsideReason(
+  backup: Backup,
+  age: number,
+  rules: RetentionRules,
+  held: ReadonlyMap<CalendarUnit, ReadonlySet<string>>,
+): string {
+  const windows: string[] = [];
+  if (rules.generations !== undefined) {
+    windows.push(
+      rules.generations === 1 ? 'not the newest' : `not one of the ${rules.generations} newest`,
+    );
+  }
+  if (rules.keepWithinMs !== undefined) {
+    windows.push(`older than keep-within ${formatDuration(rules.keepWithinMs)}`);
+  }
+  const { calendar } = rules;
+  if (calendar) {
+    const periods = periodsOf(backup.createdAt, calendar.timeZone);
+    for (const unit of CALENDAR_UNITS) {
+      const count = calendar[unit] ?? 0;
+      if (count <= 0) continue;
+      windows.push(
+        held.get(unit)?.has(periods[unit])
+          ? `a newer backup holds its ${unit} period ${periods[unit]}`
+          : `outside the last ${count} ${unit} ${count === 1 ? 'period' : 'periods'}`,
+      );
+    }
+  }
+  if (windows.length === 0) windows.push('not the newest completed backup');
+  const last = windows.pop() as string;
+  const list = windows.length > 0 ? `${windows.join(', ')} and ${last}` : last;
+  return `${formatDuration(Math.max(age, 0))} old: ${list}`;
 }
 
 function failedReason(backup: Backup): string {

@@ -2,7 +2,8 @@
 // source region and the destinations, and deletions that AWS refuses or skips.
 import { describe, expect, it } from 'vitest';
 import { renderOutputs } from '../../src/report.js';
-import { A, backup, copyIn, dailyBackups, DAY, EU, HOME } from './fixtures.js';
+import { renderSummary } from '../../src/summary.js';
+import { A, B, backup, copyIn, dailyBackups, DAY, EU, HOME } from './fixtures.js';
 import { FakeAdapter, quietRuns, runIn, runWith } from './fake-adapter.js';
 
 quietRuns();
@@ -33,6 +34,47 @@ describe('prune within max-deletions', () => {
     expect(report?.status).toBe('failed');
     expect(report?.errors[0]).toMatch(/more than max-deletions \(2\)/);
     expect(adapter.mutations()).toEqual([]);
+  });
+
+  it('shows in a dry run refused by max-deletions the same counts in the rows, the header and the list', async () => {
+    // Before: every row said "Would delete 0" (the refusal marks the entries not attempted, and
+    // the rows counted only would-delete ones) while the list and the banner said 14.
+    const adapter = new FakeAdapter([...dailyBackups(7), ...dailyBackups(7, B)], [A, B]);
+    const report = await runWith(adapter, {
+      'resource-id': `${A},${B}`,
+      generations: '1',
+      'max-deletions': '2',
+      'dry-run': 'true',
+    });
+    if (!report) throw new Error('no report');
+    const html = renderSummary(report);
+
+    expect(report.errors[0]).toMatch(/would delete 14 backups/);
+    const rows = [
+      ...html.matchAll(
+        /<tr><td><code>vol-[^<]+<\/code><\/td><td>would create<\/td><td><\/td><td>([^<]*)<\/td><td>([^<]*)<\/td>/g,
+      ),
+    ];
+    expect(rows.map((row) => [row[1], row[2]])).toEqual([
+      ['0 + the new one', '7 (7 held back)'],
+      ['0 + the new one', '7 (7 held back)'],
+    ]);
+    expect(html).toContain('<b>14</b> would delete');
+    expect(html).toContain(
+      '<summary>Would delete: 14 backups; 14 held back: see the failures above</summary>',
+    );
+    expect(html.match(/<td>held back: /g)).toHaveLength(14);
+    // The dry run still predicts the real run's outputs: nothing deleted.
+    expect(renderOutputs(report)['deleted-count']).toBe('0');
+  });
+
+  it('puts the short names of the rules that keep each backup on the kept entries', async () => {
+    const adapter = new FakeAdapter(dailyBackups(3), [A]);
+    const report = await runWith(adapter, { 'resource-id': A, generations: '2' });
+    expect(report?.targets[0]?.kept.map((entry) => [entry.id, entry.rules])).toEqual([
+      ['snap-new-1', ['this-run', 'newest', 'generations']],
+      ['snap-1', ['generations']],
+    ]);
   });
 
   it('counts deletions in the destinations against max-deletions', async () => {

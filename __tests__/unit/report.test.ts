@@ -116,9 +116,9 @@ describe('renderSummary', () => {
   it('renders one table row per target and the deletions in a collapsible list', () => {
     const html = renderSummary(report());
     expect(html).toContain(
-      '<td><code>vol-1</code></td><td><code>snap-new</code></td><td>created</td>',
+      '<tr><td><code>vol-1</code></td><td>created</td><td><a href="https://us-east-1.console.aws.amazon.com/ec2/home?region=us-east-1#SnapshotDetails:snapshotId=snap-new"><code>snap-new</code></a></td>',
     );
-    expect(html).toMatch(/<details><summary>Deleted: 1 backup<\/summary>[\s\S]*snap-old/);
+    expect(html).toMatch(/<details><summary>Deleted: 1 backup of 1<\/summary>[\s\S]*snap-old/);
   });
 
   it('labels a dry run clearly', () => {
@@ -239,23 +239,25 @@ describe('copies in the outputs and the summary', () => {
     expect(outputs['deleted-count']).toBe('2');
   });
 
-  it('renders one escaped copies row per destination region and target, region by region', () => {
+  it('renders one escaped copies row per target, one cell per destination region', () => {
     const html = renderSummary(withCopies());
+    expect(html).toContain('<h3>Copies</h3>');
     expect(html).toContain(
-      '<h3>Copies</h3><p>Retention in eu-west-1, ap-northeast-1: generations 1.</p>',
+      '<th>Resource</th><th><code>eu-west-1</code></th><th><code>ap-northeast-1</code></th>',
     );
-    const rows = [...html.matchAll(/<tr><td><code>([^<]+)<\/code><\/td><td><code>([^<]+)</g)]
-      .map((match) => `${match[1]} ${match[2]}`)
-      .filter((row) => !row.startsWith('vol-'));
-    expect(rows).toEqual(['eu-west-1 vol-1', 'eu-west-1 vol-&lt;2&gt;', 'ap-northeast-1 vol-1']);
+    const link = (id: string, region: string) =>
+      `<a href="https://${region}.console.aws.amazon.com/ec2/home?region=${region}#SnapshotDetails:snapshotId=${id}"><code>${id}</code></a>`;
     expect(html).toContain(
-      '<tr><td><code>eu-west-1</code></td><td><code>vol-1</code></td><td>' +
-        '<code>snap-new</code> → <code>snap-c1</code> copied<br>' +
-        '<code>snap-old</code> → <code>snap-c0</code> already copied<br>' +
-        '<code>snap-q</code> → queued for a later run<br>' +
-        '❌ <code>snap-f</code> → <code>snap-cf</code> copy failed<br>' +
-        '<code>snap-w</code> → would copy</td><td>1</td><td>1</td>' +
-        '<td>snap-q waits for a &lt;later&gt; run<br>KMS &amp; co</td></tr>',
+      '<tr><td><code>vol-1</code></td><td>' +
+        `<code>snap-new</code> → ✅ copied ${link('snap-c1', 'eu-west-1')}<br>` +
+        `<code>snap-old</code> → ✅ already there ${link('snap-c0', 'eu-west-1')}<br>` +
+        '<code>snap-q</code> → ⏳ queued for a later run: snap-q waits for a &lt;later&gt; run<br>' +
+        `<code>snap-f</code> → ❌ copy failed ${link('snap-cf', 'eu-west-1')}: KMS &amp; co<br>` +
+        '<code>snap-w</code> → would copy</td>' +
+        `<td>✅ copied ${link('snap-ap1', 'ap-northeast-1')}</td></tr>`,
+    );
+    expect(html).toContain(
+      `<tr><td><code>vol-&lt;2&gt;</code></td><td>✅ copied ${link('snap-c2', 'eu-west-1')}</td><td>–</td></tr>`,
     );
     expect(html).not.toContain('<later>');
   });
@@ -280,8 +282,7 @@ describe('copies in the outputs and the summary', () => {
 
     const html = renderSummary(skipped);
 
-    expect(html).toContain('<code>snap-arch</code> → not copied</td>');
-    expect(html).toContain('<td>snap-arch is archived</td>');
+    expect(html).toContain('<td>⚠️ not copied: snap-arch is archived</td>');
     expect(renderOutputs(skipped).copies).toBe('[]');
   });
 

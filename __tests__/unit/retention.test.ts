@@ -144,7 +144,14 @@ describe('decideRetention with calendar rules', () => {
         'monthly: 2026-11 (1 of 12)',
         'yearly: 2026 (1 of 2)',
       ],
-      ['daily: 2026-11-20 (2 of 7)'],
+      // The oldest backup: a new day, and the oldest of a week, month and year already held
+      // (restic 0.16+ keeps the oldest while a rule has counts left).
+      [
+        'daily: 2026-11-20 (2 of 7)',
+        'weekly: oldest 2026-W47 (2 of 4)',
+        'monthly: oldest 2026-11 (2 of 12)',
+        'yearly: oldest 2026 (2 of 2)',
+      ],
     ]);
   });
 
@@ -189,8 +196,72 @@ describe('decideRetention with calendar rules', () => {
       ['failed', false, 'failed state'],
       ['done', true, 'daily: 2026-11-22 (1 of 2)'],
       ['yesterday', true, 'daily: 2026-11-21 (2 of 2)'],
-      ['older', false, 'beyond retention (generation 3, 2d4h old)'],
+      ['older', false, '2d4h old: outside the last 2 daily periods'],
     ]);
+  });
+
+  it('names the rule window a deleted backup fell outside, for the rules that are set only', () => {
+    const backups = [
+      at('new', '2026-11-22T11:00:00Z'),
+      at('same-day', '2026-11-22T01:00:00Z'),
+      at('d21', '2026-11-21T11:00:00Z'),
+      at('d20', '2026-11-20T11:00:00Z'),
+    ];
+    const reasonOf = (rules: RetentionRules, id: string): string | undefined =>
+      decideRetention(backups, rules, { now: NOW })
+        .find((d) => d.backup.id === id && !d.keep)
+        ?.reasons.join('; ');
+    const daily2 = { calendar: { daily: 2, timeZone: 'UTC' } };
+
+    expect(reasonOf(daily2, 'd20')).toBe('2d1h old: outside the last 2 daily periods');
+    expect(reasonOf(daily2, 'same-day')).toBe(
+      '11h old: a newer backup holds its daily period 2026-11-22',
+    );
+    expect(reasonOf({ ...daily2, generations: 1, keepWithinMs: 6 * HOUR }, 'd20')).toBe(
+      '2d1h old: not the newest, older than keep-within 6h and outside the last 2 daily periods',
+    );
+    expect(reasonOf({ generations: 2 }, 'd20')).toBe('2d1h old: not one of the 2 newest');
+    // No generation is named when generations is not set, and no parentheses nest.
+    for (const rules of [daily2, { keepWithinMs: DAY }, { ...daily2, keepWithinMs: HOUR }]) {
+      const reasons = decideRetention(backups, rules, { now: NOW })
+        .filter((d) => !d.keep)
+        .flatMap((d) => d.reasons);
+      expect(reasons.length).toBeGreaterThan(0);
+      for (const reason of reasons) {
+        expect(reason).not.toMatch(/generation/);
+        expect(reason).not.toMatch(/\([^)]*\(/);
+      }
+    }
+  });
+
+  it('names the rules that keep each backup in short words, one per reason', () => {
+    const decisions = decideRetention(
+      [
+        at('pending', '2026-11-22T10:00:00Z', { state: 'pending' }),
+        at('new', '2026-11-22T09:00:00Z'),
+        at('pinned', '2026-11-21T09:00:00Z', { tags: { [TAGS.keep]: 'true' } }),
+        at('old', '2026-11-10T09:00:00Z'),
+      ],
+      { generations: 1, keepWithinMs: 2 * DAY, calendar: { daily: 7, timeZone: 'UTC' } },
+      {
+        now: NOW,
+        thisRun: new Set(['new']),
+        pinned: new Map([['pinned', 'its copy is in progress']]),
+      },
+    );
+    expect(decisions.map((d) => [d.backup.id, d.rules])).toEqual([
+      ['pending', ['pending']],
+      ['new', ['this-run', 'newest', 'generations', 'keep-within', 'daily']],
+      ['pinned', ['protected', 'pinned', 'keep-within', 'daily']],
+      ['old', ['daily']],
+    ]);
+    for (const d of decisions) expect(d.rules).toHaveLength(d.reasons.length);
+    const [deleted] = decideRetention(
+      [at('a', '2026-11-22T09:00:00Z'), at('b', '2026-11-01T09:00:00Z')],
+      { generations: 1 },
+      { now: NOW },
+    ).filter((d) => !d.keep);
+    expect(deleted?.rules).toEqual([]);
   });
 
   it('counts protected backups and this run’s backup in their periods like any completed one', () => {
@@ -348,7 +419,7 @@ describe('retention properties', () => {
     );
   });
 
-  it('each calendar rule keeps at most N completed backups of a source, never two in one period', () => {
+  it('each calendar rule keeps at most N completed backups of a source, never two in one period but for the oldest', () => {
     fc.assert(
       fc.property(arbitraryBackups, berlinCalendar, (backups, calendar) => {
         const decisions = decideRetention(backups, { calendar }, { now: NOW });
@@ -357,11 +428,18 @@ describe('retention properties', () => {
             .filter((d) => `${d.backup.set}/${d.backup.sourceId}` === group)
             .flatMap((d) => d.reasons);
           for (const unit of CALENDAR_UNITS) {
-            const periods = reasons
-              .filter((reason) => reason.startsWith(`${unit}: `))
-              .map((reason) => reason.split(' (')[0]);
-            expect(periods.length).toBeLessThanOrEqual(calendar[unit] ?? 0);
+            const held = reasons.filter((reason) => reason.startsWith(`${unit}: `));
+            expect(held.length).toBeLessThanOrEqual(calendar[unit] ?? 0);
+            // A period is held once, and a second time only by the oldest backup (`oldest`).
+            const periods = held
+              .filter((r) => !r.includes(': oldest '))
+              .map((r) => r.split(' (')[0]);
             expect(new Set(periods).size).toBe(periods.length);
+            const oldest = held.filter((r) => r.includes(': oldest '));
+            expect(oldest.length).toBeLessThanOrEqual(1);
+            for (const reason of oldest) {
+              expect(periods).toContain(reason.split(' (')[0]?.replace(': oldest ', ': '));
+            }
           }
         }
         for (const d of decisions) {
