@@ -93,7 +93,7 @@ export const ACCESS_DENIED_CODES: readonly string[] = [
   'NotAuthorized',
 ];
 
-/** The README's IAM policies, by the name of their section. */
+/** The IAM policies of docs/iam.md, by the name of their section. */
 export type ReadmePolicy =
   | 'ebs-volume'
   | 'ec2-image'
@@ -105,7 +105,7 @@ export type ReadmePolicy =
 
 /**
  * Which README policy grants each IAM action the adapters call: named in the message of a refused
- * call. A unit test checks this table against the adapters' calls and the README's policies.
+ * call. A unit test checks this table against the adapters' calls and docs/iam.md's policies.
  */
 export const README_POLICIES: Readonly<Record<string, readonly ReadmePolicy[]>> = {
   'ec2:DescribeVolumes': ['ebs-volume'],
@@ -191,7 +191,7 @@ export function isAccessDenied(error: unknown): boolean {
  * One sentence for an AWS error: `<what failed>: <AWS message> (<code>)`. A call refused for want
  * of a permission names the IAM action and where the README lists it:
  * `<what failed>: AWS denied ec2:CreateSnapshot (UnauthorizedOperation): <AWS message>; the role
- * needs that permission (… see the README's IAM policy for ebs-volume).`
+ * needs that permission (… see the IAM policy for ebs-volume in docs/iam.md).`
  */
 export function describeAwsError(what: string, error: unknown): string {
   if (error instanceof CancelledError || isAbort(error)) return `${what}: cancelled.`;
@@ -211,19 +211,17 @@ export function describeAwsError(what: string, error: unknown): string {
   return `${what}: ${message.replace(/\.$/, '')}${suffix}.`;
 }
 
-/** What to do about a refused call: which permission, and where the README lists it. */
+/** What to do about a refused call: which permission, and where docs/iam.md lists it. */
 function permissionHint(action: string | undefined): string {
   const policies = action ? README_POLICIES[action] : undefined;
   if (!action || !policies) {
-    return "the role lacks a permission (see the README's minimal IAM policy for your target-type)";
+    return 'the role lacks a permission (see the IAM policy for your target-type in docs/iam.md)';
   }
   const types = policies.filter((policy) => policy !== 'copies' && policy !== 'quiescing');
   const where = [
-    ...(types.length > 0 ? [`the README's IAM policy for ${types.join(' or ')}`] : []),
-    ...(policies.includes('copies') ? ["the README's additional permissions for copies"] : []),
-    ...(policies.includes('quiescing')
-      ? ["the README's additional permissions for quiescing"]
-      : []),
+    ...(types.length > 0 ? [`the IAM policy for ${types.join(' or ')}`] : []),
+    ...(policies.includes('copies') ? ['the additional permissions for copies'] : []),
+    ...(policies.includes('quiescing') ? ['the additional permissions for quiescing'] : []),
   ].join(' or ');
   // Tags given at creation are authorized as a tagging action of their own, which AWS reports as
   // a refusal of the create or copy call itself.
@@ -232,7 +230,7 @@ function permissionHint(action: string | undefined): string {
   const alsoTags = /^(Create|Copy)(?!Tags)/.test(name)
     ? `, and ${tagging} for the tags it sets at creation`
     : '';
-  return `the role needs that permission${alsoTags} (see ${where})`;
+  return `the role needs that permission${alsoTags} (see ${where} in docs/iam.md)`;
 }
 
 /** True for the errors an AbortSignal produces in the SDK and in timers. */

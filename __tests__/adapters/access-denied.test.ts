@@ -54,7 +54,7 @@ describe("the action's clients record the IAM action of a failed call", () => {
     expect(iamActionOf(error)).toBe('rds:DeleteDBSnapshot');
     expect(describeAwsError('Could not delete DB snapshot sr-x', error)).toBe(
       `Could not delete DB snapshot sr-x: AWS denied rds:DeleteDBSnapshot (AccessDenied): ${RDS_DENIED}; ` +
-        "the role needs that permission (see the README's IAM policy for rds-instance and rds-cluster).",
+        'the role needs that permission (see the IAM policy for rds-instance and rds-cluster in docs/iam.md).',
     );
   });
 });
@@ -64,11 +64,11 @@ describe('describeAwsError', () => {
     const unknown = Object.assign(new Error('no'), { name: 'AccessDeniedException' });
     recordIamAction(unknown, 'kms:CreateGrant');
     expect(describeAwsError('Could not copy', unknown)).toBe(
-      "Could not copy: AWS denied kms:CreateGrant (AccessDeniedException): no; the role lacks a permission (see the README's minimal IAM policy for your target-type).",
+      'Could not copy: AWS denied kms:CreateGrant (AccessDeniedException): no; the role lacks a permission (see the IAM policy for your target-type in docs/iam.md).',
     );
     const bare = Object.assign(new Error('Not authorized.'), { name: 'UnauthorizedOperation' });
     expect(describeAwsError('Could not tag', bare)).toBe(
-      "Could not tag: AWS denied the call (UnauthorizedOperation): Not authorized; the role lacks a permission (see the README's minimal IAM policy for your target-type).",
+      'Could not tag: AWS denied the call (UnauthorizedOperation): Not authorized; the role lacks a permission (see the IAM policy for your target-type in docs/iam.md).',
     );
   });
 

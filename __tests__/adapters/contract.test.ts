@@ -891,7 +891,7 @@ describe.each(TARGET_CASES)('$type adapter (the TargetAdapter contract)', (c) =>
 
   describe('a call refused by IAM, through the action’s own client', () => {
     const denied = (what: string, action: string, policy: string, tagging = '') =>
-      `${what}: AWS denied ${action} (${c.iam.code}): ${c.iam.message}; the role needs that permission${tagging} (see the README's IAM policy for ${policy}).`;
+      `${what}: AWS denied ${action} (${c.iam.code}): ${c.iam.message}; the role needs that permission${tagging} (see the IAM policy for ${policy} in docs/iam.md).`;
 
     it(`create names ${c.iam.create}, and ${c.iam.tagging} for the tags it sets at creation`, async () => {
       const error = await rejectionOf(c.iam.deniedAdapter(REGION).create(createRequest(SOURCE)));

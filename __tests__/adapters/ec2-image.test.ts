@@ -214,7 +214,7 @@ describe('an image it made or copied that comes back without its tags', () => {
       expect(done.state).toBe('completed');
       expect(warn.mock.calls).toEqual([
         [
-          `Image ${pending.id} came back without the tags it was created with, and tagging it and its snapshots (snap-a) afterwards failed; no run will count it, so deregister it by hand: AWS denied the call (UnauthorizedOperation): You are not authorized to perform ec2:CreateTags; the role lacks a permission (see the README's minimal IAM policy for your target-type).`,
+          `Image ${pending.id} came back without the tags it was created with, and tagging it and its snapshots (snap-a) afterwards failed; no run will count it, so deregister it by hand: AWS denied the call (UnauthorizedOperation): You are not authorized to perform ec2:CreateTags; the role lacks a permission (see the IAM policy for your target-type in docs/iam.md).`,
         ],
       ]);
     },

@@ -282,7 +282,7 @@ describe("the IAM policies of docs/iam.md under moto's IAM", () => {
       `Could not snapshot ${volume}: AWS denied ec2:CreateSnapshot (AccessDenied)`,
     );
     expect(run.stdout).toContain(
-      "the role needs that permission, and ec2:CreateTags for the tags it sets at creation (see the README's IAM policy for ebs-volume)",
+      'the role needs that permission, and ec2:CreateTags for the tags it sets at creation (see the IAM policy for ebs-volume in docs/iam.md)',
     );
     expect(JSON.parse(run.outputs['deleted-ids'] ?? '[]')).toEqual([]);
     expect(await snapshotsOf(volume)).toEqual([earlier, manual].sort());
@@ -299,7 +299,7 @@ describe("the IAM policies of docs/iam.md under moto's IAM", () => {
       `Could not delete snapshot ${earlier}: AWS denied ec2:DeleteSnapshot (AccessDenied)`,
     );
     expect(run.stdout).toContain(
-      "the role needs that permission (see the README's IAM policy for ebs-volume or ec2-image or ec2-instance)",
+      'the role needs that permission (see the IAM policy for ebs-volume or ec2-image or ec2-instance in docs/iam.md)',
     );
     // The target failed, so its backup is read from the report (not from `backup-id`).
     const report = JSON.parse(run.outputs.report ?? '{}') as {

@@ -94,7 +94,7 @@ const ADAPTER_FILES: Record<TargetType, string> = {
 /**
  * The SSM Run Command calls of quiescing (`pre-command`): `createAdapter` gives the adapter of
  * these types a quiescer (targets/ssm-quiesce.ts) when the inputs ask for one, so they are the
- * calls of these types too, allowed by the README's additional permissions for quiescing.
+ * calls of these types too, allowed by docs/iam.md's additional permissions for quiescing.
  */
 const QUIESCER_FILE = 'targets/ssm-quiesce.ts';
 const QUIESCED_TYPES: readonly TargetType[] = ['ebs-volume', 'ec2-image', 'ec2-instance'];
