@@ -79,6 +79,20 @@ function wrap(text, width = 96) {
 }
 
 /**
+ * What the runner tells a step of job `snapshots` in `.github/workflows/backup.yml`: the action
+ * names its default backup set after them and tags its backups with where they came from.
+ */
+const WORKFLOW_ENV = {
+  GITHUB_WORKFLOW_REF: 'example/infra/.github/workflows/backup.yml@refs/heads/main',
+  GITHUB_WORKFLOW: 'backup',
+  GITHUB_JOB: 'snapshots',
+  GITHUB_REPOSITORY: 'example/infra',
+  GITHUB_SERVER_URL: 'https://github.com',
+};
+/** The default backup set of that step: `<workflow file>.<job id>`. */
+const DEMO_SET = 'backup.yml.snapshots';
+
+/**
  * The snapshots of the demo's backup set (of one volume, or in the DR region all), oldest first.
  *
  * @param {EC2Client} ec2
@@ -89,7 +103,7 @@ async function setSnapshots(ec2, volumeId) {
     new DescribeSnapshotsCommand({
       Filters: [
         ...(volumeId ? [{ Name: 'volume-id', Values: [volumeId] }] : []),
-        { Name: 'tag:snapshot-rotation:backup-set', Values: ['default'] },
+        { Name: 'tag:snapshot-rotation:backup-set', Values: [DEMO_SET] },
       ],
     }),
   );
@@ -162,7 +176,7 @@ async function main() {
         endpoint: aws.endpoint,
         region: REGION,
         runId: String(9000 + n),
-        env: { SNAPSHOT_ROTATION_TIME_SCALE: '0.02' },
+        env: { SNAPSHOT_ROTATION_TIME_SCALE: '0.02', ...WORKFLOW_ENV },
       });
       if (run.code !== 0) failures++;
       console.log(`${'='.repeat(72)}\nRun ${n} of ${RUNS} (GITHUB_RUN_ID ${run.runId})`);
@@ -196,8 +210,9 @@ async function main() {
     console.log(
       wrap(
         `What happened: each run is what a scheduled workflow does once a day. The action ` +
-          `snapshotted ${volumeId}, tagging the snapshot at creation as its own (backup set, source ` +
-          `volume, creation time, workflow run), then applied the retention rule "generations: ` +
+          `snapshotted ${volumeId}, tagging the snapshot at creation as its own (backup set ` +
+          `${DEMO_SET}, named after the workflow file and job; source volume, creation time, ` +
+          `repository, workflow and run), then applied the retention rule "generations: ` +
           `${GENERATIONS}" to the snapshots of that backup set only. The first ${GENERATIONS} runs ` +
           `only added snapshots; from then on each run deleted the oldest, so the ${GENERATIONS} ` +
           `newest remain. Each run also copied its new snapshot to ${DR_REGION} and, with ` +
