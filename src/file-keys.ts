@@ -3,8 +3,10 @@
  * (one per run, its key the backup id), `data/` (content by SHA-256) and `packs/` (small files,
  * one tar per run). Anything else under the area is not ours: never counted, never deleted. Pure.
  */
+import { TAGS } from './constants.js';
 import { TargetError } from './errors.js';
 import { RUN_ID, SHA256_HEX } from './manifest.js';
+import type { Backup } from './model.js';
 
 /** A UTC time to the millisecond, `2026-11-22T12-00-00-000Z`: sorts as time does, URL-safe. */
 const STAMP = '(\\d{4}-\\d{2}-\\d{2}T\\d{2}-\\d{2}-\\d{2}-\\d{3}Z)';
@@ -50,6 +52,38 @@ export function parseManifestKey(
   if (!key.startsWith(folder)) return undefined;
   const match = MANIFEST_NAME.exec(key.slice(folder.length));
   return match ? timeAndRun(match[1]!, match[2]) : undefined;
+}
+
+/** Where a file set's manifests are: what a manifest key's backup is made of. */
+export interface FileSetPlace {
+  area: string;
+  region: string;
+  set: string;
+  fileSet: string;
+}
+
+/**
+ * The backup a manifest key names (a completed `files` backup, its tags rebuilt from the key), or
+ * undefined for a key of any other shape.
+ */
+export function manifestBackup(key: string, place: FileSetPlace): Backup | undefined {
+  const parsed = parseManifestKey(key, place.area);
+  if (!parsed) return undefined;
+  return {
+    id: key,
+    kind: 'files',
+    region: place.region,
+    sourceId: place.fileSet,
+    set: place.set,
+    createdAt: parsed.createdAt,
+    state: 'completed',
+    tags: {
+      [TAGS.backupSet]: place.set,
+      [TAGS.source]: place.fileSet,
+      [TAGS.createdAt]: parsed.createdAt.toISOString(),
+      ...(parsed.runId ? { [TAGS.run]: parsed.runId } : {}),
+    },
+  };
 }
 
 /** `data/<first two hex digits>/<sha256>`, relative to the area. */

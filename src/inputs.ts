@@ -3,7 +3,7 @@
  * values come from a lookup function, so tests need no environment.
  */
 import { EC2_ID, partitionOf } from './aws-names.js';
-import { DEFAULTS, INPUTS, TAG_PREFIX, TARGET_TYPES, type TargetType } from './constants.js';
+import { DEFAULTS, INPUTS, TARGET_TYPES, type TargetType } from './constants.js';
 import { readCopyConfig } from './copy-inputs.js';
 import { InputError } from './errors.js';
 import { readFilesConfig, type FilesConfig } from './files-inputs.js';
@@ -20,6 +20,7 @@ import {
   TIME_SCALE_VARIABLE,
 } from './input-values.js';
 import type { RetentionRules } from './retention.js';
+import { readUserTags } from './tag-inputs.js';
 import {
   CALENDAR_INPUTS,
   hasKeepRule,
@@ -88,9 +89,6 @@ export interface CopyConfig {
 export type InputLookup = (name: string) => string;
 
 const MAX_WAIT_TIMEOUT_MS = 6 * 3_600_000;
-// AWS allows 50 tags on a backup; the action sets up to 9 of its own (5 with quiescing, 2 on
-// copies, 2 of provenance on GitHub Actions: repository and workflow).
-const MAX_USER_TAGS = 41;
 const BACKUP_SET = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 /** AWS resources carry at most 50 tags: more `resource-tags` than that can match nothing. */
 const MAX_RESOURCE_TAGS = 50;
@@ -253,41 +251,6 @@ function readResourceIds(value: string, targetType: TargetType): string[] {
     }
   }
   return ids;
-}
-
-/**
- * `tags`: Key=Value lines without the reserved `aws:` and `snapshot-rotation:` keys (in any case),
- * at most MAX_USER_TAGS, and for RDS within what RDS tags can carry.
- */
-function readUserTags(value: string, targetType: TargetType): Record<string, string> {
-  const name = INPUTS.tags;
-  const tags = readKeyValueLines(name, value);
-  const { tagText, reservedTagText } = TARGET_TYPE_FACTS[targetType];
-  for (const [key, tagValue] of Object.entries(tags)) {
-    const line = `${key}=${tagValue}`;
-    const lower = key.toLowerCase();
-    if (lower.startsWith('aws:') || lower.startsWith(TAG_PREFIX)) {
-      throw invalid(name, line, `keys that do not start with 'aws:' or '${TAG_PREFIX}' (reserved)`);
-    }
-    if (tagText && (!tagText.test(key) || !tagText.test(tagValue))) {
-      throw invalid(
-        name,
-        line,
-        `only letters, digits, spaces and _ . : / = + - @ for target-type ${targetType} (all that RDS tags can carry)`,
-      );
-    }
-    if (reservedTagText && [key, tagValue].some((text) => reservedTagText.test(text))) {
-      throw invalid(
-        name,
-        line,
-        `keys and values that do not start with 'aws:' or 'rds:' for target-type ${targetType} (RDS reserves them)`,
-      );
-    }
-  }
-  if (Object.keys(tags).length > MAX_USER_TAGS) {
-    throw invalid(name, `${Object.keys(tags).length} tags`, `at most ${MAX_USER_TAGS} tags`);
-  }
-  return tags;
 }
 
 /** `no-reboot`: only an AMI can reboot its instance, so `false` for another target-type is a mistake. */

@@ -14,7 +14,8 @@ import { TAGS } from '../constants.js';
 import { copySlotsRefusal, TargetError, CancelledError } from '../errors.js';
 import type { InstanceConfig } from '../instance-inputs.js';
 import { awsCall } from './aws-call.js';
-import { deleteSnapshot, listingFilters } from './ec2.js';
+import { listingFilters } from './ec2.js';
+import { deleteSet } from './set-delete.js';
 import { attachedVolumes, INSTANCES, type Attached } from './ec2-instances.js';
 import { findEc2Sources } from './ec2-sources.js';
 import {
@@ -112,12 +113,7 @@ export class Ec2InstanceAdapter implements TargetAdapter {
         }
       },
     );
-    // Grouped within each backup set: two sets' snapshots of one instance never make one backup.
-    const bySet = new Map<string, MemberRecord[]>();
-    for (const member of members) {
-      bySet.set(member.backup.set, [...(bySet.get(member.backup.set) ?? []), member]);
-    }
-    return [...bySet.values()].flatMap((group) => groupSets(group));
+    return groupSets(members);
   }
 
   /**
@@ -267,39 +263,9 @@ export class Ec2InstanceAdapter implements TargetAdapter {
     });
   }
 
-  /**
-   * Deletes every snapshot of the set. Gone ones count as done; one AWS refuses for a reason that
-   * passes (in use, locked) is skipped and reported, and the others are still deleted. An error
-   * fails the deletion after every member was tried.
-   */
-  async delete(backup: Backup, signal?: AbortSignal): Promise<DeleteOutcome> {
-    const outcomes: DeleteOutcome[] = [];
-    let failure: Error | undefined;
-    for (const member of backup.members ?? []) {
-      if (signal?.aborted) throw new CancelledError();
-      try {
-        outcomes.push(await deleteSnapshot(this.ec2, member.id, signal));
-      } catch (error) {
-        if (error instanceof CancelledError) throw error;
-        failure ??=
-          error instanceof Error
-            ? error
-            : new TargetError(`Could not delete set ${backup.id}.`, { cause: error });
-      }
-    }
-    if (failure) throw failure;
-    const skipped = outcomes.filter((outcome) => outcome.result === 'skipped');
-    if (skipped.length > 0) {
-      return {
-        result: 'skipped',
-        message: `Set ${backup.id} is not deleted whole: ${skipped.map((outcome) => outcome.message).join(' ')}`,
-        ...(skipped.every((outcome) => outcome.result === 'skipped' && outcome.inUse)
-          ? { inUse: true }
-          : {}),
-      };
-    }
-    const gone = outcomes.every((outcome) => outcome.result === 'already-gone');
-    return { result: gone ? 'already-gone' : 'deleted' };
+  /** Deletes every snapshot of the set (`deleteSet`). */
+  delete(backup: Backup, signal?: AbortSignal): Promise<DeleteOutcome> {
+    return deleteSet(this.ec2, backup, signal);
   }
 
   private excluded(volume: Attached): boolean {

@@ -7,7 +7,7 @@
 import type { Clock } from '../clock.js';
 import { TAGS } from '../constants.js';
 import { TargetError } from '../errors.js';
-import { areaPrefix, manifestKey, packKey, parseManifestKey } from '../file-keys.js';
+import { areaPrefix, manifestBackup, manifestKey, packKey } from '../file-keys.js';
 import { planContent, planHashing, storedContent } from '../file-plan.js';
 import type { FilesConfig, RestoreConfig } from '../files-inputs.js';
 import { emptyFilesReport, type FilesReport } from '../files-report.js';
@@ -285,22 +285,7 @@ export class FilesAdapter implements TargetAdapter {
   }
 
   private backupOf(key: string): Backup | undefined {
-    const parsed = parseManifestKey(key, this.area);
-    if (!parsed) return undefined;
-    return {
-      id: key,
-      kind: this.type,
-      region: this.region,
-      sourceId: this.fileSet,
-      set: this.set,
-      createdAt: parsed.createdAt,
-      state: 'completed',
-      tags: {
-        [TAGS.backupSet]: this.set,
-        [TAGS.source]: this.fileSet,
-        [TAGS.createdAt]: parsed.createdAt.toISOString(),
-        ...(parsed.runId ? { [TAGS.run]: parsed.runId } : {}),
-      },
-    };
+    const { area, region, set, fileSet } = this;
+    return manifestBackup(key, { area, region, set, fileSet });
   }
 }

@@ -78,7 +78,8 @@ export function memberOf(
 export function groupSets(members: readonly MemberRecord[]): Backup[] {
   const groups = new Map<string, MemberRecord[]>();
   for (const member of members) {
-    const key = `${member.setId}\u0000${member.backup.copyOf ?? ''}`;
+    // Within one backup set: two sets' snapshots of one instance never make one backup.
+    const key = `${member.backup.set}\u0000${member.setId}\u0000${member.backup.copyOf ?? ''}`;
     const group = groups.get(key);
     if (group) group.push(member);
     else groups.set(key, [member]);
