@@ -5,6 +5,7 @@
  * does since 0.16.0 (checked against restic 0.19.0). Pure: the time zone's rules come from the
  * runtime's ICU data (Intl).
  */
+import { wallClockFormat } from './zone-formats.js';
 
 /** The calendar rules, in the order they are applied and reported. */
 export const CALENDAR_UNITS = ['hourly', 'daily', 'weekly', 'monthly', 'yearly'] as const;
@@ -18,24 +19,6 @@ export type CalendarRules = Partial<Record<CalendarUnit, number>> & {
 
 /** The label of the period a moment falls in, per unit: `2026-11-24 13h`, `2026-11-24`, `2026-W48`, `2026-11`, `2026`. */
 export type Periods = Record<CalendarUnit, string>;
-
-const formats = new Map<string, Intl.DateTimeFormat>();
-
-function formatIn(timeZone: string): Intl.DateTimeFormat {
-  let format = formats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-    });
-    formats.set(timeZone, format);
-  }
-  return format;
-}
 
 /**
  * The canonical name of an IANA time zone (`asia/tokyo` → `Asia/Tokyo`, `utc` → `UTC`), or
@@ -53,7 +36,7 @@ export function canonicalTimeZone(name: string): string | undefined {
 /** The wall-clock periods of `date` in `timeZone`. */
 export function periodsOf(date: Date, timeZone: string): Periods {
   const parts: Record<string, string> = {};
-  for (const part of formatIn(timeZone).formatToParts(date)) parts[part.type] = part.value;
+  for (const part of wallClockFormat(timeZone).formatToParts(date)) parts[part.type] = part.value;
   const year = Number(parts.year);
   const month = Number(parts.month);
   const day = Number(parts.day);

@@ -4,26 +4,7 @@
  * is measured against a time given in (the run's end), never the machine's clock.
  */
 import type { BackupState } from './model.js';
-
-const formats = new Map<string, Intl.DateTimeFormat>();
-
-function formatIn(timeZone: string): Intl.DateTimeFormat {
-  let format = formats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      timeZoneName: 'short',
-    });
-    formats.set(timeZone, format);
-  }
-  return format;
-}
+import { wallClockFormat } from './zone-formats.js';
 
 /**
  * A moment as the operator reads it, to the minute in the time zone with the zone's abbreviation
@@ -35,9 +16,9 @@ export function formatTime(iso: string, timeZone: string): string {
   if (Number.isNaN(date.getTime())) return iso;
   let format: Intl.DateTimeFormat;
   try {
-    format = formatIn(timeZone || 'UTC');
+    format = wallClockFormat(timeZone || 'UTC', true);
   } catch {
-    format = formatIn('UTC');
+    format = wallClockFormat('UTC', true);
   }
   const parts: Record<string, string> = {};
   for (const part of format.formatToParts(date)) parts[part.type] = part.value;

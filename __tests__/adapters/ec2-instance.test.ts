@@ -157,6 +157,26 @@ describe('listing', () => {
   });
 });
 
+/** A DescribeInstances answer: the instance, its root device `/dev/xvda`, these volumes. */
+function instanceWith(volumes: [device: string, volumeId: string][]) {
+  return {
+    Reservations: [
+      {
+        Instances: [
+          {
+            InstanceId: INSTANCE,
+            RootDeviceName: '/dev/xvda',
+            BlockDeviceMappings: volumes.map(([DeviceName, VolumeId]) => ({
+              DeviceName,
+              Ebs: { VolumeId },
+            })),
+          },
+        ],
+      },
+    ],
+  };
+}
+
 describe('create', () => {
   const tags = {
     [TAGS.backupSet]: SET,
@@ -164,23 +184,11 @@ describe('create', () => {
     [TAGS.createdAt]: CREATED_AT,
     Team: 'data',
   };
-  const mappings = {
-    Reservations: [
-      {
-        Instances: [
-          {
-            InstanceId: INSTANCE,
-            RootDeviceName: '/dev/xvda',
-            BlockDeviceMappings: [
-              { DeviceName: '/dev/xvda', Ebs: { VolumeId: 'vol-00000001' } },
-              { DeviceName: '/dev/sdf', Ebs: { VolumeId: 'vol-00000002' } },
-              { DeviceName: '/dev/sdg', Ebs: { VolumeId: 'vol-00000003' } },
-            ],
-          },
-        ],
-      },
-    ],
-  };
+  const mappings = instanceWith([
+    ['/dev/xvda', 'vol-00000001'],
+    ['/dev/sdf', 'vol-00000002'],
+    ['/dev/sdg', 'vol-00000003'],
+  ]);
   const info = (n: number) => ({
     SnapshotId: `snap-0000000${n}`,
     VolumeId: `vol-0000000${n}`,
@@ -395,22 +403,12 @@ describe('the size of a set (the sum of its snapshots’ VolumeSize)', () => {
   });
 
   it('takes a new set’s size from the CreateSnapshots answer', async () => {
-    mock.on(DescribeInstancesCommand).resolves({
-      Reservations: [
-        {
-          Instances: [
-            {
-              InstanceId: INSTANCE,
-              RootDeviceName: '/dev/xvda',
-              BlockDeviceMappings: [
-                { DeviceName: '/dev/xvda', Ebs: { VolumeId: 'vol-00000001' } },
-                { DeviceName: '/dev/sdf', Ebs: { VolumeId: 'vol-00000002' } },
-              ],
-            },
-          ],
-        },
-      ],
-    });
+    mock.on(DescribeInstancesCommand).resolves(
+      instanceWith([
+        ['/dev/xvda', 'vol-00000001'],
+        ['/dev/sdf', 'vol-00000002'],
+      ]),
+    );
     mock.on(CreateSnapshotsCommand).resolves({
       Snapshots: [1, 2].map((n) => ({
         SnapshotId: `snap-0000000${n}`,

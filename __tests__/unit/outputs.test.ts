@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { renderOutputs, type RunReport, type TargetReport } from '../../src/report.js';
 import { FakeAdapter, quietRuns, runWith } from './fake-adapter.js';
 import { A, B, C } from './fixtures.js';
+import { runReport } from './report-fixtures.js';
 
 quietRuns();
 
@@ -20,21 +21,8 @@ const target = (sourceId: string, overrides: Partial<TargetReport> = {}): Target
   ...overrides,
 });
 
-const report = (targets: TargetReport[], resolved: string[]): RunReport => ({
-  status: 'partial',
-  dryRun: false,
-  targetType: 'ebs-volume',
-  region: 'us-east-1',
-  backupSet: 'default',
-  rules: 'generations 5',
-  startedAt: '2026-11-22T00:00:00.000Z',
-  finishedAt: '2026-11-22T00:01:00.000Z',
-  timeZone: 'UTC',
-  resolved,
-  targets,
-  errors: [],
-  warnings: [],
-});
+const report = (targets: TargetReport[], resolved: string[]): RunReport =>
+  runReport({ status: 'partial', resolved, targets });
 
 /** The `targets` output and, by id, each target's status in the `report` output. */
 function outputsOf(run: RunReport): { targets: string[]; status: Record<string, unknown> } {

@@ -6,6 +6,7 @@ import {
   type RunReport,
   type TargetReport,
 } from '../../src/report.js';
+import { runReport } from './report-fixtures.js';
 
 const target = (overrides: Partial<TargetReport> = {}): TargetReport => ({
   sourceId: 'vol-1',
@@ -42,22 +43,8 @@ const target = (overrides: Partial<TargetReport> = {}): TargetReport => ({
   ...overrides,
 });
 
-const report = (overrides: Partial<RunReport> = {}): RunReport => ({
-  status: 'success',
-  dryRun: false,
-  targetType: 'ebs-volume',
-  region: 'us-east-1',
-  backupSet: 'default',
-  rules: 'generations 5',
-  startedAt: '2026-11-22T00:00:00.000Z',
-  finishedAt: '2026-11-22T00:01:00.000Z',
-  timeZone: 'UTC',
-  resolved: ['vol-1', 'vol-2'],
-  targets: [target()],
-  errors: [],
-  warnings: [],
-  ...overrides,
-});
+const report = (overrides: Partial<RunReport> = {}): RunReport =>
+  runReport({ resolved: ['vol-1', 'vol-2'], targets: [target()], ...overrides });
 
 describe('runStatus', () => {
   it('is success, partial or failed by how many targets succeeded', () => {
