@@ -12,8 +12,13 @@
  * (c) One large file (default 1 GiB) backed up with `target-type: files`: time and the action's peak
  *     memory (scripts/bench-files.mjs).
  *
+ * (d) Start-up: the bundle exiting on a missing input (median wall time of 10 and peak memory, by
+ *     GNU time), Node's own start, and the time to the first AWS call of a dry run
+ *     (scripts/bench-startup.mjs).
+ *
  * Options: `--volumes N`, `--sources N --per-source M` (part a), `--file-mib N` (part c),
- * `--only core|moto|files`.
+ * `--startup-compare FILE` (part d: another bundle measured alike, e.g. configure-aws-credentials'
+ * dist/index.js), `--only core|moto|files|startup`.
  * Resets the moto server it uses (its own, or the one MOTO_ENDPOINT_URL names).
  */
 import { CreateVolumeCommand, EC2Client } from '@aws-sdk/client-ec2';
@@ -25,6 +30,7 @@ import { parseArgs } from 'node:util';
 import { ACTION_ENTRY, ROOT, runAction } from './action-runner.mjs';
 import { startCountingProxy } from './counting-proxy.mjs';
 import { benchFiles } from './bench-files.mjs';
+import { benchStartup } from './bench-startup.mjs';
 import { resetMoto, startMoto } from './moto.mjs';
 
 const REGION = 'us-east-1';
@@ -36,6 +42,7 @@ const { values: options } = parseArgs({
     'per-source': { type: 'string', default: '100' },
     only: { type: 'string' },
     'file-mib': { type: 'string', default: '1024' },
+    'startup-compare': { type: 'string' },
   },
 });
 
@@ -193,4 +200,7 @@ if (!options.only || options.only === 'core') benchCore();
 if (!options.only || options.only === 'moto') await benchMoto();
 if (!options.only || options.only === 'files') {
   await benchFiles(positive('file-mib', options['file-mib']));
+}
+if (!options.only || options.only === 'startup') {
+  await benchStartup({ runs: 10, compare: options['startup-compare'] });
 }

@@ -18,8 +18,7 @@ import { writeReport } from './report-writer.js';
 import { resolveTargets } from './resolve.js';
 import { finishRun } from './run-report.js';
 import { restoreFiles } from './restore.js';
-import { scanFiles, type Scan } from './targets/file-scan.js';
-import { createAdapter } from './targets/index.js';
+import type { Scan } from './targets/file-scan.js';
 import type { TargetAdapter } from './targets/target.js';
 import type { RunContext } from './run-state.js';
 import { activeWorks } from './work.js';
@@ -45,7 +44,11 @@ export async function run(deps: RunDependencies = {}): Promise<RunReport | undef
   try {
     config = readConfig(deps.input ?? ((name) => core.getInput(name)), env);
     // A file set is scanned before any AWS call: a pattern that matches nothing is an input error.
-    if (config.files && !config.files.restore) scan = await scanFiles(config.files);
+    // The scanner (and @actions/glob) loads only for a file set, like each type's adapter.
+    if (config.files && !config.files.restore) {
+      const { scanFiles } = await import('./targets/file-scan.js');
+      scan = await scanFiles(config.files);
+    }
   } catch (error) {
     if (error instanceof InputError) {
       core.setFailed(error.message);
@@ -55,9 +58,11 @@ export async function run(deps: RunDependencies = {}): Promise<RunReport | undef
   }
   const now = deps.now ?? systemClock;
   const files = { ...(scan ? { scan } : {}), log: (line: string) => core.info(line) };
-  const adapterFor =
-    deps.adapterFor ?? ((config, region) => createAdapter(config, region, now, files));
-  const adapterIn = (region: string) => adapterFor(config, region);
+  // Only now, the inputs valid, are the target type's adapter and AWS client loaded.
+  const { adapterFor } = deps;
+  const adapterIn = adapterFor
+    ? (region: string) => adapterFor(config, region)
+    : await (await import('./targets/index.js')).loadAdapterFactory(config, now, files);
   const report = config.files?.restore
     ? await restoreFiles(config, adapterIn(config.region), now, deps.signal)
     : await rotate(config, adapterIn, now, deps.signal, deps.saveState ?? core.saveState);

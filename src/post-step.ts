@@ -8,7 +8,6 @@ import type { Clock } from './clock.js';
 import { IS_POST_STATE, OWED_STATE, readOwed, sendOwedPosts } from './backstop.js';
 import { messageOf } from './errors.js';
 import { readConfig, type Config, type InputLookup } from './inputs.js';
-import { createQuiescer } from './targets/index.js';
 import type { Quiescer } from './targets/target.js';
 
 /** What the post step reads and reaches: the main step's state, and the instances' quiescer. */
@@ -18,7 +17,7 @@ export interface PostDependencies {
   now?: Clock;
   /** The action's state saved by the main step (`core.getState`). */
   getState?: (name: string) => string;
-  quiescerFor?: (config: Config, region: string) => Quiescer;
+  quiescerFor?: (config: Config, region: string) => Quiescer | Promise<Quiescer>;
 }
 
 /** Whether this process is the action's post step: the main step said so first thing. */
@@ -45,9 +44,12 @@ export async function runPost(deps: PostDependencies = {}): Promise<void> {
       deps.input ?? ((name) => core.getInput(name)),
       deps.env ?? process.env,
     );
-    const quiescer = (
-      deps.quiescerFor ?? ((config, region) => createQuiescer(config, region, deps.now))
-    )(config, owed.region);
+    // The quiescer and SSM's client load only now, when a post command is owed.
+    const quiescerFor =
+      deps.quiescerFor ??
+      (async (config: Config, region: string) =>
+        (await import('./targets/index.js')).createQuiescer(config, region, deps.now));
+    const quiescer = await quiescerFor(config, owed.region);
     await sendOwedPosts(owed, config, quiescer, log);
   } catch (error) {
     log.warning(`The post step could not send the owed post commands: ${messageOf(error)}`);

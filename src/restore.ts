@@ -7,8 +7,13 @@ import { CancelledError, isAbort } from './errors.js';
 import type { Config } from './inputs.js';
 import { runStatus, type RunReport, type TargetReport } from './report.js';
 import { withRunLink } from './run-report.js';
-import { FilesAdapter } from './targets/files.js';
+import type { FilesAdapter } from './targets/files.js';
 import type { TargetAdapter } from './targets/target.js';
+
+/** Whether the adapter restores (a `files` one), asked without loading its module at start-up. */
+function restores(adapter: TargetAdapter): adapter is FilesAdapter {
+  return typeof (adapter as Partial<FilesAdapter>).restore === 'function';
+}
 
 export async function restoreFiles(
   config: Config,
@@ -31,7 +36,7 @@ export async function restoreFiles(
   const errors: string[] = [];
   try {
     const restore = config.files?.restore;
-    if (!(adapter instanceof FilesAdapter) || !restore) {
+    if (!restores(adapter) || !restore) {
       throw new Error('Restore applies to target-type files with restore-to set.');
     }
     const restored = await adapter.restore(restore, config.files?.workspace ?? '.', signal);

@@ -5,7 +5,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DescribeSnapshotsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { readConfig } from '../../src/inputs.js';
-import { createAdapter, scaledDelays } from '../../src/targets/index.js';
+import { createAdapter, loadAdapterFactory, scaledDelays } from '../../src/targets/index.js';
+import { EbsVolumeAdapter } from '../../src/targets/ebs-volume.js';
+import { Ec2ImageAdapter } from '../../src/targets/ec2-image.js';
+import { Ec2InstanceAdapter } from '../../src/targets/ec2-instance.js';
+import { FilesAdapter } from '../../src/targets/files.js';
+import { RdsAdapter } from '../../src/targets/rds.js';
+import { SsmQuiescer } from '../../src/targets/ssm-quiesce.js';
 import { rejectionOf } from './expect.js';
 import { backupOf, REGION } from './fixtures.js';
 
@@ -26,7 +32,6 @@ describe('scaledDelays', () => {
         maxDelaySeconds: 120,
         visibilityGraceSeconds: 300,
         rateLimitBackoffMs: 15_000,
-        inUseRetrySeconds: 60,
       },
     ],
     [
@@ -37,7 +42,6 @@ describe('scaledDelays', () => {
         maxDelaySeconds: 1.2,
         visibilityGraceSeconds: 3,
         rateLimitBackoffMs: 150,
-        inUseRetrySeconds: 0.6,
       },
     ],
   ])('%s', (_, scale, delays) => {
@@ -58,11 +62,49 @@ describe('createAdapter', () => {
     const started = performance.now();
 
     const error = await rejectionOf(
-      createAdapter(config).waitUntilDone(pending, { maxWaitSeconds: 600 }),
+      (await createAdapter(config)).waitUntilDone(pending, { maxWaitSeconds: 600 }),
     );
 
     expect(error.message).toMatch(/was accepted by AWS but has not become visible/);
     expect(performance.now() - started).toBeLessThan(5_000);
     expect(ec2.commandCalls(DescribeSnapshotsCommand).length).toBeGreaterThan(1);
+  });
+});
+
+describe('loadAdapterFactory', () => {
+  const configOf = (inputs: Record<string, string>) =>
+    readConfig((name) => ({ generations: '1', ...inputs })[name] ?? '', { AWS_REGION: REGION });
+
+  it.each([
+    ['ebs-volume', { 'resource-id': VOLUME }, EbsVolumeAdapter],
+    ['ec2-image', { 'resource-id': 'i-0123456789abcdef0' }, Ec2ImageAdapter],
+    ['ec2-instance', { 'resource-id': 'i-0123456789abcdef0' }, Ec2InstanceAdapter],
+    ['rds-instance', { 'resource-id': 'db-1' }, RdsAdapter],
+    ['rds-cluster', { 'resource-id': 'cluster-1' }, RdsAdapter],
+    ['files', { 'resource-id': 'site', path: 'src/**', bucket: 'backups-bucket' }, FilesAdapter],
+  ] as const)('loads the %s adapter and makes one per region', async (type, inputs, kind) => {
+    const adapterIn = await loadAdapterFactory(configOf({ 'target-type': type, ...inputs }));
+
+    const home = adapterIn(REGION);
+    const away = adapterIn('eu-west-1');
+
+    expect(home).toBeInstanceOf(kind);
+    expect(away).toBeInstanceOf(kind);
+    expect(away).not.toBe(home);
+    expect(home.quiescer).toBeUndefined();
+  });
+
+  it('gives the home adapter an SSM quiescer when the inputs quiesce, and a copy destination none', async () => {
+    const adapterIn = await loadAdapterFactory(
+      configOf({
+        'target-type': 'ebs-volume',
+        'resource-id': VOLUME,
+        'pre-command': 'sync',
+        'post-command': 'true',
+      }),
+    );
+
+    expect(adapterIn(REGION).quiescer).toBeInstanceOf(SsmQuiescer);
+    expect(adapterIn('eu-west-1').quiescer).toBeUndefined();
   });
 });
