@@ -55,3 +55,8 @@ export declare function faults(options: {
   services?: string[];
   serverErrors?: boolean;
 }): BeforeHook;
+export declare const EC2_BUCKETS: Record<string, [number, number]>;
+export declare const RDS_BUCKET: [number, number];
+export declare function awsBuckets(options?: {
+  now?: () => number;
+}): BeforeHook & { throttled: () => number };

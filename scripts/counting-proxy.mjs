@@ -305,3 +305,85 @@ export function faults({ rate, seed, services, serverErrors = true }) {
     return ec2 ? FAULTS.RequestLimitExceeded : FAULTS.Throttling;
   };
 }
+
+/**
+ * EC2's request token buckets ("Request throttling for the Amazon EC2 API", tables "Request token
+ * bucket sizes and refill rates"): [capacity, refill per second] of the actions the action sends
+ * that have a bucket of their own, and of the categories for the rest.
+ */
+export const EC2_BUCKETS = {
+  CreateSnapshot: [100, 5],
+  CreateSnapshots: [100, 5],
+  DeleteSnapshot: [100, 5],
+  DeregisterImage: [100, 5],
+  CopyImage: [100, 1],
+  CreateTags: [100, 10],
+  DeleteTags: [100, 10],
+  '(non-mutating)': [100, 20],
+  '(unfiltered and unpaginated)': [50, 10],
+  '(mutating)': [50, 5],
+};
+
+/** EC2's describes that draw on the smaller bucket when sent with neither a filter nor paging. */
+const EC2_UNFILTERED = [
+  'DescribeInstances',
+  'DescribeInstanceStatus',
+  'DescribeNetworkInterfaces',
+  'DescribeSecurityGroups',
+  'DescribeSnapshots',
+  'DescribeSpotInstanceRequests',
+  'DescribeVolumes',
+];
+
+/** RDS's one bucket for all API operations of an account and Region (300, 12 per second). */
+export const RDS_BUCKET = [300, 12];
+
+/**
+ * A `before` hook that throttles as AWS does: EC2's bucket per action and Region (`EC2_BUCKETS`),
+ * RDS's one bucket per Region (`RDS_BUCKET`), each full at the start and refilled continuously. A
+ * call that finds its bucket empty gets the service's throttling answer (`RequestLimitExceeded`,
+ * `Throttling`) instead of moto's, and the proxy marks it (`call.fault`); `throttled()` counts
+ * them. Other services pass. `now` (ms) is the clock, `performance.now` unless a test gives one.
+ *
+ * @param {{ now?: () => number }} [options]
+ * @returns {BeforeHook & { throttled: () => number }}
+ */
+export function awsBuckets({ now = () => performance.now() } = {}) {
+  /** @type {Map<string, { tokens: number, at: number }>} */
+  const buckets = new Map();
+  let throttled = 0;
+  /** @param {Call} call @returns {[string, number[]] | undefined} */
+  const bucketOf = (call) => {
+    if (call.service === 'rds') return ['rds', RDS_BUCKET];
+    if (call.service !== 'ec2') return undefined;
+    const own = /** @type {Record<string, number[]>} */ (EC2_BUCKETS)[call.action];
+    if (own) return [call.action, own];
+    if (!/^(Describe|List|Get|Search)/.test(call.action))
+      return ['(mutating)', EC2_BUCKETS['(mutating)']];
+    const keys = Object.keys(call.params);
+    const unfiltered =
+      EC2_UNFILTERED.includes(call.action) &&
+      !keys.some((key) => /^(Filter\.|MaxResults|NextToken)/.test(key));
+    const category = unfiltered ? '(unfiltered and unpaginated)' : '(non-mutating)';
+    return [category, EC2_BUCKETS[category]];
+  };
+  /** @type {BeforeHook} */
+  const hook = (call) => {
+    const found = bucketOf(call);
+    if (!found) return undefined;
+    const [name, [capacity, perSecond]] = found;
+    const key = `${call.service} ${call.region} ${name}`;
+    const time = now();
+    const bucket = buckets.get(key) ?? { tokens: capacity, at: time };
+    bucket.tokens = Math.min(capacity, bucket.tokens + ((time - bucket.at) * perSecond) / 1000);
+    bucket.at = time;
+    buckets.set(key, bucket);
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      return undefined;
+    }
+    throttled += 1;
+    return call.service === 'ec2' ? FAULTS.RequestLimitExceeded : FAULTS.Throttling;
+  };
+  return Object.assign(hook, { throttled: () => throttled });
+}

@@ -1,50 +1,170 @@
-// Pacing of mutating calls (src/pacing.ts): the pacer's bound with fake timers, and, through the
-// action's own clients with the HTTP handler replaced, which calls wait for it and how often.
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { CreateTagsCommand, DescribeSnapshotsCommand, EC2Client } from '@aws-sdk/client-ec2';
+// Pacing of mutating calls (src/pacing.ts): the token bucket's arithmetic and the pacers with a
+// fake clock (a burst, then the refill rate; actions, services and Regions independent), and,
+// through the action's own clients with the HTTP handler replaced, which calls wait and how often.
+import { describe, expect, it, vi } from 'vitest';
+import {
+  CreateTagsCommand,
+  DeleteSnapshotCommand,
+  DescribeSnapshotsCommand,
+  EC2Client,
+} from '@aws-sdk/client-ec2';
 import { DeleteDBSnapshotCommand } from '@aws-sdk/client-rds';
 import { ec2Client, rdsClient } from '../../src/aws.js';
-import { isMutating, MUTATIONS_PER_SECOND, paceMutations, pacer } from '../../src/pacing.js';
+import {
+  isMutating,
+  MAX_BURST,
+  paceMutations,
+  pacer,
+  pacers,
+  take,
+  type Bucket,
+  type PaceTime,
+} from '../../src/pacing.js';
 import { answerHttp, ec2ErrorXml } from './fixtures.js';
 
-afterEach(() => {
-  vi.useRealTimers();
-  vi.unstubAllEnvs();
-});
+/**
+ * A fake clock: `now` is set by the test; `sleep` records each wait and resolves at once, so the
+ * waits of calls made at one instant are their whole schedule.
+ */
+function fakeTime(): PaceTime & { t: number; waits: number[] } {
+  const time = {
+    t: 0,
+    waits: [] as number[],
+    now: () => time.t,
+    sleep: (ms: number) => {
+      time.waits.push(ms);
+      return Promise.resolve();
+    },
+  };
+  return time;
+}
 
-describe('pacer', () => {
-  it('lets through 5 calls at once, then one every 200 ms: never more than 5 in any second', async () => {
-    vi.useFakeTimers();
-    const pace = pacer();
-    const passed: number[] = [];
-    const start = Date.now();
-    const calls = Array.from({ length: 12 }, () =>
-      pace().then(() => passed.push(Date.now() - start)),
-    );
+/** When each of `count` calls of `command` made at the clock's instant may go (ms from now). */
+async function schedule(
+  pace: (command: string) => Promise<void>,
+  time: ReturnType<typeof fakeTime>,
+  command: string,
+  count: number,
+): Promise<number[]> {
+  const before = time.waits.length;
+  const zeros: number[] = [];
+  const calls = Array.from({ length: count }, () => pace(command));
+  await Promise.all(calls);
+  // A call that did not wait recorded nothing: calls go in order, so the waits are the tail.
+  const waits = time.waits.slice(before);
+  for (let i = 0; i < count - waits.length; i += 1) zeros.push(0);
+  return [...zeros, ...waits];
+}
 
-    await vi.advanceTimersByTimeAsync(0);
-    expect(passed).toHaveLength(MUTATIONS_PER_SECOND);
-    await vi.advanceTimersByTimeAsync(999);
-    expect(passed).toHaveLength(MUTATIONS_PER_SECOND);
-    await vi.advanceTimersByTimeAsync(5000);
-    await Promise.all(calls);
-    // A bucket of 5 that refills at 5 per second: the burst, then one call every 200 ms.
-    expect(passed).toEqual([0, 0, 0, 0, 0, 1000, 1200, 1400, 1600, 1800, 2000, 2200]);
-    for (let i = 0; i + MUTATIONS_PER_SECOND < passed.length; i += 1) {
-      expect(passed[i + MUTATIONS_PER_SECOND]! - passed[i]!).toBeGreaterThanOrEqual(1000);
+const range = (from: number, to: number, step: number): number[] =>
+  Array.from({ length: Math.round((to - from) / step) + 1 }, (_, i) => from + i * step);
+
+describe('take (a token bucket)', () => {
+  const rate = { burst: 3, perSecond: 2 };
+
+  it('lets the burst through at once, then one call per 1/perSecond, in order', () => {
+    let bucket: Bucket = { tokens: rate.burst, at: 0 };
+    const waits: number[] = [];
+    for (let i = 0; i < 6; i += 1) {
+      const taken = take(rate, bucket, 0);
+      bucket = taken.bucket;
+      waits.push(taken.waitMs);
     }
+    expect(waits).toEqual([0, 0, 0, 500, 1000, 1500]);
   });
 
-  it('does not delay calls that come slower than the rate', async () => {
-    vi.useFakeTimers();
-    const pace = pacer(2);
-    for (let i = 0; i < 4; i += 1) {
-      let done = false;
-      void pace().then(() => (done = true));
-      await vi.advanceTimersByTimeAsync(0);
-      expect(done).toBe(true);
-      await vi.advanceTimersByTimeAsync(600);
-    }
+  it('refills at its rate up to the burst, never beyond', () => {
+    let bucket: Bucket = { tokens: 0, at: 0 };
+    // 750 ms refill 1.5 tokens: one call goes, the next waits for the half token missing.
+    let taken = take(rate, bucket, 750);
+    expect(taken.waitMs).toBe(0);
+    taken = take(rate, taken.bucket, 750);
+    expect(taken.waitMs).toBe(250);
+    // An hour idle fills the bucket to its burst only.
+    bucket = take(rate, taken.bucket, 3_600_000).bucket;
+    expect(bucket.tokens).toBe(rate.burst - 1);
+  });
+
+  it('refills nothing when the clock goes back', () => {
+    const taken = take(rate, { tokens: 0, at: 10_000 }, 5_000);
+    expect(taken.waitMs).toBe(500);
+    expect(taken.bucket.at).toBe(10_000);
+  });
+});
+
+describe('pacer (one service and Region)', () => {
+  it(`lets ${MAX_BURST} CreateSnapshot calls go at once, then 5 per second (EC2's refill)`, async () => {
+    const time = fakeTime();
+    const pace = pacer('ec2', time);
+    const waits = await schedule(pace, time, 'CreateSnapshotCommand', MAX_BURST + 10);
+    expect(waits).toEqual([...Array<number>(MAX_BURST).fill(0), ...range(200, 2000, 200)]);
+  });
+
+  it('refills CopyImage at 1 per second and CreateTags at 10 per second', async () => {
+    const time = fakeTime();
+    const pace = pacer('ec2', time);
+    expect((await schedule(pace, time, 'CopyImageCommand', MAX_BURST + 3)).slice(-3)).toEqual([
+      1000, 2000, 3000,
+    ]);
+    expect((await schedule(pace, time, 'CreateTagsCommand', MAX_BURST + 3)).slice(-3)).toEqual([
+      100, 200, 300,
+    ]);
+  });
+
+  it("gives each action a bucket of its own: deletes don't wait for creates", async () => {
+    const time = fakeTime();
+    const pace = pacer('ec2', time);
+    await schedule(pace, time, 'CreateSnapshotCommand', 100);
+    expect(await schedule(pace, time, 'DeleteSnapshotCommand', MAX_BURST)).toEqual(
+      Array<number>(MAX_BURST).fill(0),
+    );
+    // The creates' own bucket is still 100 − MAX_BURST calls behind, at 5 per second.
+    expect(await schedule(pace, time, 'CreateSnapshotCommand', 1)).toEqual([
+      (100 - MAX_BURST + 1) * 200,
+    ]);
+  });
+
+  it('refills between calls: a drained bucket is full again after burst / perSecond', async () => {
+    const time = fakeTime();
+    const pace = pacer('ec2', time);
+    await schedule(pace, time, 'DeleteSnapshotCommand', MAX_BURST);
+    time.t = 1000;
+    expect(await schedule(pace, time, 'DeleteSnapshotCommand', 6)).toEqual([0, 0, 0, 0, 0, 200]);
+    time.t = 60_000;
+    expect(await schedule(pace, time, 'DeleteSnapshotCommand', MAX_BURST + 1)).toEqual([
+      ...Array<number>(MAX_BURST).fill(0),
+      200,
+    ]);
+  });
+
+  it("shares one bucket among RDS's operations, as RDS meters them (10 per second)", async () => {
+    const time = fakeTime();
+    const pace = pacer('rds', time);
+    await schedule(pace, time, 'CreateDBSnapshotCommand', MAX_BURST);
+    expect(await schedule(pace, time, 'DeleteDBClusterSnapshotCommand', 2)).toEqual([100, 200]);
+  });
+
+  it('paces SSM SendCommand at 5 at once, then 5 per second', async () => {
+    const time = fakeTime();
+    expect(await schedule(pacer('ssm', time), time, 'SendCommandCommand', 7)).toEqual([
+      0, 0, 0, 0, 0, 200, 400,
+    ]);
+  });
+});
+
+describe('pacers (a run: services and Regions)', () => {
+  it('keeps one pacer per service and Region: Regions and services never wait on each other', async () => {
+    const time = fakeTime();
+    const paceOf = pacers(time);
+    expect(paceOf('ec2', 'eu-west-1')).toBe(paceOf('ec2', 'eu-west-1'));
+    await schedule(paceOf('ec2', 'eu-west-1'), time, 'CreateSnapshotCommand', MAX_BURST);
+    expect(
+      await schedule(paceOf('ec2', 'eu-west-2'), time, 'CreateSnapshotCommand', MAX_BURST),
+    ).toEqual(Array<number>(MAX_BURST).fill(0));
+    expect(await schedule(paceOf('ec2', 'eu-west-1'), time, 'CreateSnapshotCommand', 1)).toEqual([
+      200,
+    ]);
+    expect(await schedule(paceOf('ssm', 'eu-west-1'), time, 'SendCommandCommand', 1)).toEqual([0]);
   });
 });
 
@@ -56,10 +176,12 @@ describe('isMutating', () => {
     ['DeregisterImageCommand', true],
     ['CreateTagsCommand', true],
     ['CreateDBSnapshotCommand', true],
+    ['SendCommandCommand', true],
     ['DescribeSnapshotsCommand', false],
     ['DescribeAccountAttributesCommand', false],
     ['ListTagsForResourceCommand', false],
     ['GetSnapshotBlockPublicAccessStateCommand', false],
+    ['GetCommandInvocationCommand', false],
   ])('%s → %s', (name, expected) => {
     expect(isMutating(name)).toBe(expected);
   });
@@ -71,9 +193,9 @@ describe('paced clients (HTTP handler replaced)', () => {
     `<requestId>req</requestId><return>true</return></${action}Response>`;
   const throttled = ec2ErrorXml('RequestLimitExceeded', 'Request limit exceeded.');
 
-  it('paces mutating commands once each (not their SDK retries) and never reads', async () => {
+  it('paces mutating commands once each (not their SDK retries), by name, and never reads', async () => {
     const client = new EC2Client({ region: 'us-east-1', maxAttempts: 3 });
-    const pace = vi.fn(() => Promise.resolve());
+    const pace = vi.fn((_command: string) => Promise.resolve());
     paceMutations(client.middlewareStack, pace);
     let first = true;
     const sent = answerHttp(client, (body) => {
@@ -92,26 +214,27 @@ describe('paced clients (HTTP handler replaced)', () => {
 
     await client.send(new CreateTagsCommand({ Resources: ['snap-1'], Tags: [] }));
     expect(sent.filter((s) => s.body.includes('Action=CreateTags'))).toHaveLength(2);
-    expect(pace).toHaveBeenCalledTimes(1);
+    expect(pace.mock.calls).toEqual([['CreateTagsCommand']]);
   });
 
-  // Real timers (fake timers stall the SDK's send path). The bound is a lower one: a busy machine
-  // only makes the sixth call later, so this cannot flake the other way.
+  // Real timers (fake timers stall the SDK's send path). The bounds are lower ones: a busy machine
+  // only makes the later calls later, so these cannot flake the other way.
   it(
-    "holds the action's EC2 client to 5 mutating calls per second per region",
+    "holds the action's EC2 client to the action's bucket: the burst, then 5 per second",
     { timeout: 10_000 },
     async () => {
       const client = ec2Client('eu-south-2');
-      const sent = answerHttp(client, () => ({ status: 200, body: ok('CreateTags') }));
+      const sent = answerHttp(client, () => ({ status: 200, body: ok('DeleteSnapshot') }));
 
       await Promise.all(
-        Array.from({ length: 6 }, (_, i) =>
-          client.send(new CreateTagsCommand({ Resources: [`snap-${i}`], Tags: [] })),
+        Array.from({ length: MAX_BURST + 3 }, (_, i) =>
+          client.send(new DeleteSnapshotCommand({ SnapshotId: `snap-${i}` })),
         ),
       );
 
-      expect(sent).toHaveLength(6);
-      expect(sent[5]!.at - sent[0]!.at).toBeGreaterThanOrEqual(900);
+      expect(sent).toHaveLength(MAX_BURST + 3);
+      // The three past the burst go 200, 400 and 600 ms after the first.
+      expect(sent[MAX_BURST + 2]!.at - sent[0]!.at).toBeGreaterThanOrEqual(550);
     },
   );
 
@@ -128,13 +251,14 @@ describe('paced clients (HTTP handler replaced)', () => {
     });
 
     await Promise.all(
-      Array.from({ length: 6 }, (_, i) =>
+      Array.from({ length: MAX_BURST + 3 }, (_, i) =>
         client.send(new DeleteDBSnapshotCommand({ DBSnapshotIdentifier: `s-${i}` })),
       ),
     );
 
     const deletes = sent.filter((s) => s.body.includes('Action=DeleteDBSnapshot'));
-    expect(deletes).toHaveLength(6);
-    expect(deletes[5]!.at - deletes[0]!.at).toBeGreaterThanOrEqual(900);
+    expect(deletes).toHaveLength(MAX_BURST + 3);
+    // 10 per second: the three past the burst go 100, 200 and 300 ms after the first.
+    expect(deletes[MAX_BURST + 2]!.at - deletes[0]!.at).toBeGreaterThanOrEqual(250);
   });
 });
