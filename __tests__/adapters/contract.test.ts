@@ -619,6 +619,88 @@ describe.each(TARGET_CASES)('$type adapter (the TargetAdapter contract)', (c) =>
       expectOnlyReadsOf(pendingBackup().id);
     });
 
+    /** `count` pending backups of SOURCE a second apart, each with its own tags, by id. */
+    function pendingMany(count: number): Map<string, Backup> {
+      const all = Array.from({ length: count }, (_, i) => {
+        const at = new Date(Date.parse(CREATED_AT) + i * 1000).toISOString();
+        const tags = { ...requestTags(), ...backupTags(SOURCE, at) };
+        return backupOf(c.type, c.idOf(SOURCE, at), SOURCE, { createdAt: new Date(at), tags });
+      });
+      return new Map(all.map((backup) => [backup.id, backup]));
+    }
+
+    /** The ids of every filter value of a describe the waits sent. */
+    const askedIn = (read: Record<string, unknown>) =>
+      ((read.Filters ?? []) as { Values?: string[] }[]).flatMap((f) => f.Values ?? []);
+
+    it('reads every backup it waits for with one describe a poll, not one per backup', async () => {
+      const waited = pendingMany(5);
+      const [late] = [...waited.keys()].slice(-1);
+      // First poll: all pending; second: all but the last completed; then the last completed.
+      const read = (state: (id: string) => string) => (id: string) => ({
+        state: state(id),
+        tags: waited.get(id)?.tags ?? {},
+      });
+      h.answerReadsOf(
+        read(() => c.states.pending),
+        read((id) => (id === late ? c.states.pending : c.states.completed)),
+        read(() => c.states.completed),
+      );
+      const adapter = h.adapter(FAST);
+
+      const done = await Promise.all(
+        [...waited.values()].map((backup) => adapter.waitUntilDone(backup, { maxWaitSeconds: 60 })),
+      );
+
+      expect(done).toEqual([...waited.values()].map((b) => ({ ...b, state: 'completed' })));
+      const reads = h.reads();
+      // Three polls, whatever the number of waiters (one more where a poll lands just past the
+      // freshness of the previous read); five waits one by one would take fifteen.
+      expect(reads.length).toBeGreaterThanOrEqual(3);
+      expect(reads.length).toBeLessThanOrEqual(4);
+      expect(reads[0]).toMatchObject(c.read.many(askedIn(reads[0]!)));
+      expect(new Set(askedIn(reads[0]!))).toEqual(new Set(waited.keys()));
+      // A backup seen completed is not asked for again.
+      for (const later of reads.slice(2)) expect(askedIn(later)).toEqual([late]);
+      expect(new Set(h.commands())).toEqual(new Set([c.read.command]));
+    });
+
+    it(`splits the describe of a poll into calls of at most ${c.read.maxIds} ids (AWS's limit of filter values)`, async () => {
+      const waited = pendingMany(c.read.maxIds + 1);
+      h.answerReadsOf((id) => ({ state: c.states.completed, tags: waited.get(id)?.tags ?? {} }));
+      const adapter = h.adapter(FAST);
+
+      const done = await Promise.all(
+        [...waited.values()].map((backup) => adapter.waitUntilDone(backup, { maxWaitSeconds: 60 })),
+      );
+
+      expect(done.every((backup) => backup.state === 'completed')).toBe(true);
+      const asked = h.reads().map(askedIn);
+      expect(asked.map((ids) => ids.length)).toEqual([c.read.maxIds, 1]);
+      expect(new Set(asked.flat())).toEqual(new Set(waited.keys()));
+    });
+
+    it('fails only the backup that a poll’s describe leaves out once it was seen, the others complete', async () => {
+      const waited = pendingMany(3);
+      const [gone] = [...waited.keys()];
+      const read = (state: string) => (id: string) =>
+        state !== c.states.pending && id === gone
+          ? ('absent' as const)
+          : { state, tags: waited.get(id)?.tags ?? {} };
+      h.answerReadsOf(read(c.states.pending), read(c.states.completed));
+      const adapter = h.adapter(FAST);
+
+      const results = await Promise.allSettled(
+        [...waited.values()].map((backup) => adapter.waitUntilDone(backup, { maxWaitSeconds: 60 })),
+      );
+
+      expect(results.map((r) => r.status)).toEqual(['rejected', 'fulfilled', 'fulfilled']);
+      const [first] = results;
+      expect(first?.status === 'rejected' && (first.reason as Error).message).toBe(
+        `${subject(gone!)} disappeared while waiting for it.`,
+      );
+    });
+
     it('throws a CancelledError promptly when the run is cancelled during the wait', async () => {
       h.answerReads(pendingRead());
       const controller = new AbortController();

@@ -26,9 +26,16 @@ class MemoryStore {
   readonly archived = new Map<string, Readability['state']>();
   failDelete = new Set<string>();
   existsAlready = new Set<string>();
+  /** Uploads under these key prefixes fail. */
+  failUploads: string[] = [];
   downloads = 0;
+  /** The prefix of each listing (one ListObjectsV2 paginator each). */
+  readonly listed: string[] = [];
+  /** The time S3 gives what is written now. */
+  now = NOW;
 
   async *list(prefix: string): AsyncIterable<StoredObjectInfo[]> {
+    this.listed.push(prefix);
     yield await Promise.resolve(
       [...this.objects]
         .filter(([key]) => key.startsWith(prefix))
@@ -45,7 +52,8 @@ class MemoryStore {
   }
   putIfAbsent(key: string, body: string, options: { storageClass: string }) {
     if (this.objects.has(key) || this.existsAlready.has(key)) return Promise.resolve('exists');
-    this.objects.set(key, { body: Buffer.from(body), storageClass: options.storageClass, at: NOW });
+    const at = this.now;
+    this.objects.set(key, { body: Buffer.from(body), storageClass: options.storageClass, at });
     return Promise.resolve('created');
   }
   exists(key: string): Promise<boolean> {
@@ -54,11 +62,14 @@ class MemoryStore {
   async upload(key: string, body: Readable, options: { storageClass: string }) {
     const parts: Buffer[] = [];
     for await (const part of body) parts.push(part as Buffer);
+    if (this.failUploads.some((prefix) => key.startsWith(prefix))) {
+      throw new TargetError(`Could not upload ${key}: InternalError.`);
+    }
     if (this.objects.has(key)) return 'exists';
     this.objects.set(key, {
       body: Buffer.concat(parts),
       storageClass: options.storageClass,
-      at: NOW,
+      at: this.now,
     });
     return 'created';
   }
@@ -216,6 +227,101 @@ describe('FilesAdapter', () => {
     expect((error as Error).message).toContain(`${pack.slice(AREA.length)} (AccessDenied)`);
     expect([...store.objects.keys()].filter((key) => key.includes('/data/'))).toEqual([]);
     expect(adapter.files.contentDeleted.objects).toBe(1);
+  });
+
+  describe('the content area data/, listed once a run', () => {
+    const LATER = new Date(NOW.getTime() + 200 * 86_400_000);
+    const BIG = (name: string) => `${name}, long enough to be its own object`;
+    const dataKeys = (store: MemoryStore) =>
+      [...store.objects.keys()].filter((key) => key.startsWith(`${AREA}data/`));
+    const dataListings = (store: MemoryStore) =>
+      store.listed.filter((prefix) => prefix === `${AREA}data/`).length;
+
+    /** A first run long ago stored a.txt and b.txt; a second one, 200 days later, runs now. */
+    async function secondRun(store: MemoryStore, files: Record<string, string>) {
+      await writeData({ 'a.txt': BIG('alpha'), 'b.txt': BIG('bravo') });
+      const first = await (await adapterOver(store)).create(request().request);
+      const before = new Set(dataKeys(store));
+      await writeData(files);
+      store.now = LATER;
+      store.listed.length = 0;
+      const adapter = await adapterOver(store, {}, LATER);
+      const kept = await adapter.listBackups('default');
+      const second = await adapter.create(request(LATER, '8').request);
+      const added = dataKeys(store).filter((key) => !before.has(key));
+      return { adapter, first, second, kept, before, added };
+    }
+
+    it('plans the create on it and reuses it for the clean-up: one listing, nothing referenced deleted', async () => {
+      const store = new MemoryStore();
+      // b.txt changes: its old content is the first run's only, the new one this run's.
+      const { adapter, first, second, kept, added } = await secondRun(store, {
+        'b.txt': BIG('bravo, changed'),
+      });
+      expect(kept.map((backup) => backup.id)).toEqual([first.id]);
+      expect(added).toHaveLength(1);
+
+      // What the area holds before the clean-up, this run's content included, as it is counted.
+      const bytes = [...store.objects]
+        .filter(([key]) => !key.includes('/manifests/'))
+        .reduce((sum, [, object]) => sum + object.body.length, 0);
+      // The first run's manifest is pruned: only the second one remains.
+      await adapter.collectUnreferenced([second], { now: LATER, dryRun: false });
+
+      expect(dataListings(store)).toBe(1);
+      const manifest = parseManifest(await store.getText(second.id), second.id);
+      const referenced = manifest.files.map((file) =>
+        'object' in file.content ? `${AREA}${file.content.object}` : '',
+      );
+      // What the kept manifest references stays (a.txt's old content, b.txt's new one); only
+      // b.txt's old content, referenced by the pruned manifest alone, went.
+      expect(dataKeys(store).sort()).toEqual(referenced.sort());
+      expect(referenced).toEqual(expect.arrayContaining(added));
+      expect(adapter.files.contentDeleted.objects).toBe(1);
+      // The content stored by this run counts among the stored bytes, from the shared listing.
+      expect(adapter.files.storedBytes).toEqual({ GLACIER_IR: bytes });
+    });
+
+    it('keeps the content this run stored even where no remaining manifest references it: it is new', async () => {
+      const store = new MemoryStore();
+      const { adapter, added } = await secondRun(store, { 'b.txt': BIG('bravo, changed') });
+
+      await adapter.collectUnreferenced([], { now: LATER, dryRun: false });
+
+      expect(dataListings(store)).toBe(1);
+      // The first run's content (200 days old, referenced by nothing left) went; this run's stays.
+      expect(dataKeys(store)).toEqual(added);
+      expect(adapter.files.contentDeleted.objects).toBe(2);
+    });
+
+    it('lists it again for the clean-up after a create that failed midway, and keeps what that create stored', async () => {
+      const store = new MemoryStore();
+      await writeData({ 'a.txt': BIG('alpha'), 'c.txt': 'c' });
+      store.failUploads.push(`${AREA}packs/`);
+      const adapter = await adapterOver(store);
+      await expect(adapter.create(request().request)).rejects.toThrow(/InternalError/);
+      const stored = dataKeys(store);
+      expect(stored).toHaveLength(1);
+
+      await adapter.collectUnreferenced([], { now: NOW, dryRun: false });
+
+      expect(dataListings(store)).toBe(2);
+      expect(dataKeys(store)).toEqual(stored);
+      expect(adapter.files.storedBytes).toEqual({ GLACIER_IR: BIG('alpha').length });
+    });
+
+    it('is listed by the clean-up itself in a run that created nothing', async () => {
+      const store = new MemoryStore();
+      await writeData({ 'a.txt': BIG('alpha') });
+      const first = await (await adapterOver(store)).create(request().request);
+      store.listed.length = 0;
+      const adapter = await adapterOver(store, {}, LATER);
+
+      await adapter.collectUnreferenced([first], { now: LATER, dryRun: false });
+
+      expect(dataListings(store)).toBe(1);
+      expect(dataKeys(store)).toHaveLength(1);
+    });
   });
 
   it('asks S3 to restore archived content and downloads nothing until it is restored', async () => {

@@ -384,6 +384,11 @@ export interface Harness {
   listingQueries(): Query[];
   /** Answers the describe calls of a wait or a name lookup in turn; the last answer repeats. */
   answerReads(...reads: Read[]): void;
+  /**
+   * Answers the describe calls of waits in turn (the last answer repeats), each id asked for by
+   * its own answer: shown as given, or not shown.
+   */
+  answerReadsOf(...reads: ((id: string) => Partial<Stored> | 'absent')[]): void;
   reads(): Record<string, unknown>[];
   answerCreate(answer: () => Made): void;
   createQueries(): CreateQuery[];
@@ -440,8 +445,8 @@ interface Describes {
   backupsAnswer: (items: (Partial<Stored> & { id: string })[], next: string | undefined) => object;
   /** The ids a read of given backups asks for. */
   askedIds: (input: Record<string, unknown>) => string[];
-  /** AWS's answer to a read of backups it does not show. */
-  absent: (ids: string[]) => object;
+  /** AWS's answer to a read (`input`) of backups it does not show. */
+  absent: (ids: string[], input: Record<string, unknown>) => object;
 }
 
 /** The part of a harness every type shares: lookups, listings and reads answered and recorded. */
@@ -482,13 +487,25 @@ function mocked(stub: MockedClient, d: Describes) {
         reads.push(input);
         const read = next();
         if (read instanceof Error) throw read;
-        if (read === 'absent') return d.absent(d.askedIds(input));
+        if (read === 'absent') return d.absent(d.askedIds(input), input);
         // A lookup by name asks for no id: the answer names its own.
         const ids = read.id ? [read.id] : d.askedIds(input);
         return d.backupsAnswer(
           ids.map((id) => ({ ...read, id })),
           undefined,
         );
+      });
+    },
+    answerReadsOf: (...answers: ((id: string) => Partial<Stored> | 'absent')[]) => {
+      const next = inTurn(answers);
+      on(d.backups, (input) => {
+        reads.push(input);
+        const read = next();
+        const shown = d.askedIds(input).flatMap((id) => {
+          const backup = read(id);
+          return backup === 'absent' ? [] : [{ ...backup, id }];
+        });
+        return shown.length > 0 ? d.backupsAnswer(shown, undefined) : d.absent([], input);
       });
     },
     reads: () => reads,
@@ -751,6 +768,7 @@ const RDS_NAMES = {
     delete: DeleteDBSnapshotCommand,
     snapshot: 'DBSnapshot',
     identifier: 'DBSnapshotIdentifier',
+    idFilter: 'db-snapshot-id',
     sourceId: 'DBInstanceIdentifier',
     copiedFrom: 'SourceDBSnapshotIdentifier',
     arn: 'DBSnapshotArn',
@@ -769,6 +787,7 @@ const RDS_NAMES = {
     delete: DeleteDBClusterSnapshotCommand,
     snapshot: 'DBClusterSnapshot',
     identifier: 'DBClusterSnapshotIdentifier',
+    idFilter: 'db-cluster-snapshot-id',
     sourceId: 'DBClusterIdentifier',
     copiedFrom: 'SourceDBClusterSnapshotArn',
     arn: 'DBClusterSnapshotArn',
@@ -856,9 +875,16 @@ export function rdsHarness(type: RdsType): RdsHarness {
         [names.snapshots]: items.map((item) => rdsSnapshot(type, item)),
         Marker: next,
       }),
-      askedIds: (input) => [String(input[names.identifier])],
-      // RDS answers an identifier it does not show with its not-found error.
-      absent: (ids) => {
+      // By identifier (a name looked up), or by the identifier filter (the waits).
+      askedIds: (input) =>
+        input[names.identifier] !== undefined
+          ? [String(input[names.identifier])]
+          : (((input.Filters ?? []) as QueryFilter[]).find((f) => f.Name === names.idFilter)
+              ?.Values ?? []),
+      // RDS answers an identifier it does not show with its not-found error; a filter by
+      // identifier leaves it out of the answer.
+      absent: (ids, input) => {
+        if (input.Filters) return { [names.snapshots]: [] };
         throw rdsError(names.notFound, `${ids.join(', ')} not found.`);
       },
     }),

@@ -303,6 +303,78 @@ describe.each(FLAVORS)('$type adapter', (f) => {
     );
   });
 
+  describe('waitUntilDone (one describe by the identifier filter a poll)', () => {
+    const filterName = f.type === 'rds-instance' ? 'db-snapshot-id' : 'db-cluster-snapshot-id';
+    const times = [T1, T2, CREATED_AT];
+    const pending = (iso: string, id = idAt(iso)) =>
+      backupOf(f.type, id, SOURCE, { createdAt: new Date(iso), tags: backupTags(SOURCE, iso) });
+
+    it('reads every page of the filtered describe (MaxRecords 100, then Marker)', async () => {
+      h.answerListing(({ token }) =>
+        token === 'page-2'
+          ? { items: [{ id: idAt(CREATED_AT), tags: backupTags(SOURCE, CREATED_AT) }] }
+          : {
+              items: [T1, T2].map((iso) => ({ id: idAt(iso), tags: backupTags(SOURCE, iso) })),
+              next: 'page-2',
+            },
+      );
+      const adapter = h.adapter();
+
+      const done = await Promise.all(
+        times.map((iso) => adapter.waitUntilDone(pending(iso), { maxWaitSeconds: 60 })),
+      );
+
+      expect(done.map((b) => [b.id, b.state])).toEqual(
+        times.map((iso) => [idAt(iso), 'completed']),
+      );
+      const queries = h.listingQueries();
+      expect(queries.map((q) => q.token)).toEqual([undefined, 'page-2']);
+      for (const { input } of queries) {
+        expect(input).toMatchObject({ MaxRecords: 100 });
+        expect(input).not.toHaveProperty(f.identifier);
+        expect(input).not.toHaveProperty('SnapshotType');
+        const filters = input.Filters as { Name: string; Values: string[] }[];
+        expect(filters.map((filter) => filter.Name)).toEqual([filterName]);
+        expect(new Set(filters[0]?.Values)).toEqual(new Set(times.map((iso) => idAt(iso))));
+      }
+    });
+
+    it('reads a new snapshot first after the first delay, with every other snapshot accepted meanwhile: one describe for waits begun apart', async () => {
+      h.answerListing(({ input }) => {
+        const filters = input.Filters as { Values: string[] }[];
+        const asked = new Set(filters[0]?.Values);
+        const items = [T1, T2].filter((iso) => asked.has(idAt(iso)));
+        return { items: items.map((iso) => ({ id: idAt(iso), tags: backupTags(SOURCE, iso) })) };
+      });
+      const adapter = h.adapter();
+
+      const first = adapter.waitUntilDone(pending(T1), { maxWaitSeconds: 60 });
+      // The second create is answered a fifth of a second later (the pace of mutating calls).
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const second = adapter.waitUntilDone(pending(T2), { maxWaitSeconds: 60 });
+      const done = await Promise.all([first, second]);
+
+      expect(done.map((b) => b.state)).toEqual(['completed', 'completed']);
+      // No read at once; the first one, a second later, covers both.
+      const queries = h.listingQueries();
+      expect(queries).toHaveLength(1);
+      const filters = queries[0]?.input.Filters as { Values: string[] }[];
+      expect(new Set(filters[0]?.Values)).toEqual(new Set([idAt(T1), idAt(T2)]));
+    });
+
+    it('asks in lower case (RDS stores identifiers so; filter values are case-sensitive) and answers the wait under the identifier as asked', async () => {
+      const asked = idAt(T1).toUpperCase();
+      h.answerListing(() => ({ items: [{ id: idAt(T1), tags: backupTags(SOURCE, T1) }] }));
+
+      const done = await h.adapter().waitUntilDone(pending(T1, asked), { maxWaitSeconds: 60 });
+
+      expect(done).toMatchObject({ id: asked, state: 'completed' });
+      expect(h.listingQueries()[0]?.input.Filters).toEqual([
+        { Name: filterName, Values: [idAt(T1)] },
+      ]);
+    });
+  });
+
   describe('copy (the destination’s adapter)', () => {
     const SNAPSHOT_ID = idAt(CREATED_AT);
     const COPY_ARN = rdsArn(f.type, DEST, SNAPSHOT_ID);

@@ -104,6 +104,10 @@ export interface TargetCase {
   read: {
     command: string;
     query: (id: string) => Record<string, unknown>;
+    /** The describe of a poll of the waits for `ids`: every one of them in one call. */
+    many: (ids: string[]) => Record<string, unknown>;
+    /** The most ids that one describe of the waits asks for (AWS's limit of filter values). */
+    maxIds: number;
     /** How AWS answers for a backup gone while it was waited for. */
     gone: [string, Read][];
   };
@@ -256,6 +260,8 @@ export const EBS: TargetCase = {
   read: {
     command: 'DescribeSnapshotsCommand',
     query: (id) => ({ OwnerIds: ['self'], Filters: [{ Name: 'snapshot-id', Values: [id] }] }),
+    many: (ids) => ({ OwnerIds: ['self'], Filters: [{ Name: 'snapshot-id', Values: ids }] }),
+    maxIds: 200,
     gone: [['an empty answer to a filter by its id', 'absent']],
   },
   delete: {
@@ -365,6 +371,8 @@ export const IMAGE: TargetCase = {
   read: {
     command: 'DescribeImagesCommand',
     query: (id) => ({ Owners: ['self'], Filters: [{ Name: 'image-id', Values: [id] }] }),
+    many: (ids) => ({ Owners: ['self'], Filters: [{ Name: 'image-id', Values: ids }] }),
+    maxIds: 200,
     gone: [['an empty answer to a filter by its id', 'absent']],
   },
   delete: {
@@ -442,6 +450,7 @@ function rdsCase(
     copySource: string;
     copyTarget: string;
     identifier: string;
+    snapshotIdFilter: string;
     action: string;
     factory: typeof rdsInstanceAdapter;
   },
@@ -502,13 +511,12 @@ function rdsCase(
     },
     read: {
       command: names.listCommand,
-      query: (id) => ({ [names.identifier]: id }),
+      // By the identifier filter, which leaves out what does not exist (no not-found error).
+      query: (id) => ({ Filters: [{ Name: names.snapshotIdFilter, Values: [id] }] }),
+      many: (ids) => ({ Filters: [{ Name: names.snapshotIdFilter, Values: ids }] }),
+      maxIds: 100,
       gone: [
-        [names.notFound, rdsError(names.notFound, 'The snapshot does not exist.')],
-        [
-          `${names.notFound}Fault`,
-          rdsError(`${names.notFound}Fault`, 'The snapshot does not exist.'),
-        ],
+        ['an empty answer to a filter by its identifier', 'absent'],
         ['status deleting', { state: 'deleting' }],
       ],
     },
@@ -592,6 +600,7 @@ export const RDS_INSTANCE = rdsCase('rds-instance', {
   copySource: 'SourceDBSnapshotIdentifier',
   copyTarget: 'TargetDBSnapshotIdentifier',
   identifier: 'DBSnapshotIdentifier',
+  snapshotIdFilter: 'db-snapshot-id',
   action: 'DBSnapshot',
   factory: rdsInstanceAdapter,
 });
@@ -610,6 +619,7 @@ export const RDS_CLUSTER = rdsCase('rds-cluster', {
   copySource: 'SourceDBClusterSnapshotIdentifier',
   copyTarget: 'TargetDBClusterSnapshotIdentifier',
   identifier: 'DBClusterSnapshotIdentifier',
+  snapshotIdFilter: 'db-cluster-snapshot-id',
   action: 'DBClusterSnapshot',
   factory: rdsClusterAdapter,
 });

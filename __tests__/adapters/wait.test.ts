@@ -198,6 +198,28 @@ function waitWith(
 }
 
 describe('waitForBackup', () => {
+  it('reads first after the first delay with firstReadAfterDelay, and a backup absent then is one not visible yet', async () => {
+    const read = answering('unseen', 'completed');
+    const waiting = waitForBackup(
+      accepted,
+      { maxWaitSeconds: 30 },
+      {
+        polling: { minDelaySeconds: 0.3, maxDelaySeconds: 0.3 },
+        describe: read.describe,
+        label: 'snapshot snap-new',
+        firstReadAfterDelay: true,
+      },
+    );
+    // Without the option the waiter reads at once; with it, nothing until its first delay.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(read.calls()).toBe(0);
+
+    const done = await waiting;
+
+    expect(done.state).toBe('completed');
+    expect(read.calls()).toBe(2);
+  });
+
   it('polls a backup that describe calls do not show yet until it appears, then until it completes', async () => {
     const { describe: read, calls } = answering('unseen', 'unseen', 'pending', 'completed');
 

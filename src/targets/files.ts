@@ -20,7 +20,7 @@ import {
 } from '../manifest.js';
 import pLimit from 'p-limit';
 import { MAX_GRACE_MS } from '../content-retention.js';
-import { collectContent } from './file-collect.js';
+import { collectContent, DataListing } from './file-collect.js';
 import { restoreManifest } from './file-restore.js';
 import { hashFiles } from './file-hash.js';
 import { uploadObjects, uploadPack, type ContentUpload, type LocalFile } from './file-upload.js';
@@ -55,6 +55,8 @@ export class FilesAdapter implements TargetAdapter {
   private readonly manifests = new Map<string, Manifest>();
   private listed: Backup[] | undefined; // the resolve phase's listing, reused by create()
   private readonly area: string;
+  /** The area's `data/` objects, listed once a run: by the create, or else by the clean-up. */
+  private readonly data: DataListing;
 
   constructor(
     private readonly store: S3Store,
@@ -66,6 +68,7 @@ export class FilesAdapter implements TargetAdapter {
     private readonly options: FilesAdapterOptions,
   ) {
     this.area = areaPrefix(config.prefix, set, fileSet);
+    this.data = new DataListing(store, this.area);
     this.files = emptyFilesReport(config.bucket, this.area);
     if (scan) {
       this.files.scanned = scan.files.length;
@@ -118,7 +121,7 @@ export class FilesAdapter implements TargetAdapter {
       changed,
     );
     this.files.changed = toHash.length;
-    const dataKeys = await this.dataKeys(signal);
+    const dataKeys = (await this.data.read(signal)).map((object) => object.key);
     const plan = planContent(hashed, storedContent(dataKeys, kept), this.config.packThresholdBytes);
     const job: ContentUpload = {
       store: this.store,
@@ -131,8 +134,16 @@ export class FilesAdapter implements TargetAdapter {
       mtimeSeconds: Math.floor(createdAt.getTime() / 1000),
       clock: this.options.clock,
     };
-    const objects = await uploadObjects(plan.uploads, job);
-    const pack = await uploadPack(plan.packed, packKey(createdAt, runId), job);
+    let objects: Awaited<ReturnType<typeof uploadObjects>>, pack: typeof objects;
+    try {
+      objects = await uploadObjects(plan.uploads, job);
+      pack = await uploadPack(plan.packed, packKey(createdAt, runId), job);
+    } catch (error) {
+      this.data.forget(); // what was stored before the failure is not in the listing
+      throw error;
+    }
+    // The clean-up reuses the listing: the content stored since is in it, as new.
+    this.data.stored(objects.files, this.config.storageClass, this.options.clock());
     changed.push(...objects.changed, ...pack.changed);
     for (const path of changed) {
       warn?.(`${path} changed while it was read; it is left out of this backup.`);
@@ -209,6 +220,7 @@ export class FilesAdapter implements TargetAdapter {
       {
         store: this.store,
         area: this.area,
+        data: this.data,
         remaining: await this.readManifests(remaining, options.signal),
         now: options.now,
         dryRun: options.dryRun,
@@ -273,15 +285,6 @@ export class FilesAdapter implements TargetAdapter {
         }),
       ),
     );
-  }
-
-  /** The content already stored as objects of their own, keys relative to the area. */
-  private async dataKeys(signal: AbortSignal | undefined): Promise<string[]> {
-    const keys: string[] = [];
-    for await (const page of this.store.list(`${this.area}data/`, signal)) {
-      keys.push(...page.map((object) => object.key.slice(this.area.length)));
-    }
-    return keys;
   }
 
   private backupOf(key: string): Backup | undefined {

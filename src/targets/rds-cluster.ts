@@ -53,6 +53,14 @@ export const rdsClusterFlavor: RdsFlavor = {
     );
     for await (const page of pages) yield (page.DBClusterSnapshots ?? []).map(snapshot);
   },
+  async *snapshotsNamed(client, ids) {
+    // No SnapshotType: manual and automated, as a describe by identifier reads them.
+    const pages = paginateDescribeDBClusterSnapshots(
+      { client, pageSize: 100 },
+      { Filters: [{ Name: 'db-cluster-snapshot-id', Values: ids }] },
+    );
+    for await (const page of pages) yield (page.DBClusterSnapshots ?? []).map(snapshot);
+  },
   async describeSnapshot(client, id, signal) {
     const answer = await client.send(
       new DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: id }),

@@ -1,6 +1,13 @@
 /** The calls and names that differ between DB snapshots and DB cluster snapshots, as types. */
 import type { Filter, RDSClient, Tag } from '@aws-sdk/client-rds';
 
+/**
+ * The most values RDS takes in one describe filter. AWS documents no number; RDS refuses more than
+ * 100 (`InvalidParameterCombination`: "Only up to 100 unique filter DB Cluster Identifiers may be
+ * specified per filter"), as seen for DescribeDBClusters and its parameter filters.
+ */
+export const RDS_FILTER_VALUES = 100;
+
 /** A DB instance or cluster as the adapter needs it. */
 export interface RdsSource {
   id: string | undefined;
@@ -47,6 +54,13 @@ export interface RdsFlavor {
   snapshotExists: string;
   sources(client: RDSClient, filters: Filter[]): AsyncIterable<RdsSource[]>;
   manualSnapshots(client: RDSClient): AsyncIterable<RdsSnapshot[]>;
+  /**
+   * The snapshots of these identifiers (at most RDS_FILTER_VALUES), page by page, read by the
+   * identifier filter (`db-snapshot-id`, `db-cluster-snapshot-id`): one that does not exist is left
+   * out of the answer, where a describe by `…SnapshotIdentifier` fails with not-found.
+   */
+  snapshotsNamed(client: RDSClient, ids: string[]): AsyncIterable<RdsSnapshot[]>;
+  /** The snapshot of one identifier; throws `snapshotNotFound` when there is none. */
   describeSnapshot(
     client: RDSClient,
     id: string,

@@ -53,6 +53,14 @@ export const rdsInstanceFlavor: RdsFlavor = {
     );
     for await (const page of pages) yield (page.DBSnapshots ?? []).map(snapshot);
   },
+  async *snapshotsNamed(client, ids) {
+    // No SnapshotType: manual and automated, as a describe by identifier reads them.
+    const pages = paginateDescribeDBSnapshots(
+      { client, pageSize: 100 },
+      { Filters: [{ Name: 'db-snapshot-id', Values: ids }] },
+    );
+    for await (const page of pages) yield (page.DBSnapshots ?? []).map(snapshot);
+  },
   async describeSnapshot(client, id, signal) {
     const answer = await client.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: id }), {
       abortSignal: signal,

@@ -3,11 +3,12 @@
  * statuses, and the record of a snapshot RDS has just accepted. Shared by both RDS flavors.
  */
 import type { RDSClient } from '@aws-sdk/client-rds';
+import { chunks } from '../chunks.js';
 import type { Clock } from '../clock.js';
 import { TAGS } from '../constants.js';
 import { hasAwsCode, TargetError } from '../errors.js';
 import { rdsSnapshotIdentifier } from '../naming.js';
-import type { RdsFlavor, RdsSnapshot } from './rds-flavor.js';
+import { RDS_FILTER_VALUES, type RdsFlavor, type RdsSnapshot } from './rds-flavor.js';
 import { ownedBackup, toAwsTags } from './tags.js';
 import type { Backup, BackupState } from './target.js';
 
@@ -19,10 +20,25 @@ export class RdsSnapshotRecords {
     private readonly clock: Clock,
   ) {}
 
-  /** The set's record of the snapshot `id`; undefined when it is gone or none of the set's. */
-  async describe(id: string, signal?: AbortSignal): Promise<Backup | undefined> {
-    const snapshot = await this.read(id, signal);
-    return snapshot ? this.toBackup(snapshot) : undefined;
+  /**
+   * The set's records of those of `ids` that exist (the batched describe of the waits): one call
+   * per RDS_FILTER_VALUES identifiers and page, whatever the number of snapshots waited for. RDS
+   * stores identifiers in lower case and compares filter values as given, so they are asked in
+   * lower case and each record carries the identifier as it was asked for.
+   */
+  async describeMany(ids: string[]): Promise<Backup[]> {
+    const asked = new Map(ids.map((id) => [id.toLowerCase(), id]));
+    const found: Backup[] = [];
+    for (const part of chunks([...asked.keys()], RDS_FILTER_VALUES)) {
+      for await (const page of this.flavor.snapshotsNamed(this.rds, part)) {
+        for (const snapshot of page) {
+          const backup = this.toBackup(snapshot);
+          if (backup)
+            found.push({ ...backup, id: asked.get(backup.id.toLowerCase()) ?? backup.id });
+        }
+      }
+    }
+    return found;
   }
 
   /** The snapshot of that identifier, if any: `{ backup }`, undefined in it when none of the set's. */

@@ -1,12 +1,13 @@
 /** Looking up DB instances or clusters by id and by tags (RDS filters by id, not by tag). */
 import type { Filter, RDSClient } from '@aws-sdk/client-rds';
 import { awsCall } from './aws-call.js';
-import type { RdsFlavor } from './rds-flavor.js';
+import { chunks } from '../chunks.js';
+import { RDS_FILTER_VALUES, type RdsFlavor } from './rds-flavor.js';
 import { fromAwsTags } from './tags.js';
 import type { Source, SourceLookup } from './target.js';
 
 /**
- * The sources among `ids` (at most 100 per filter; a filter returns what exists instead of failing)
+ * The sources among `ids` (at most RDS_FILTER_VALUES per filter; a filter returns what exists instead of failing)
  * and, when `tags` are given, every source carrying all of them (read once, matched in the answer).
  */
 export async function findRdsSources(
@@ -35,9 +36,8 @@ export async function findRdsSources(
         }
       }
     });
-  // RDS takes at most 100 values per filter; a filter returns what exists instead of failing.
-  for (let i = 0; i < ids.length; i += 100) {
-    const part = ids.slice(i, i + 100);
+  // A filter returns what exists instead of failing.
+  for (const part of chunks(ids, RDS_FILTER_VALUES)) {
     await collect([{ Name: flavor.idFilter, Values: part }], () => true, part.join(', '));
   }
   if (wanted.length > 0) {

@@ -31,7 +31,13 @@ import type { RdsFlavor, RdsSnapshot } from './rds-flavor.js';
 import { findRdsSources } from './rds-sources.js';
 import { RdsSnapshotRecords } from './rds-snapshots.js';
 import { awsCall } from './aws-call.js';
-import { adoptRequested, waitForBackup, type PollingOptions } from './wait.js';
+import {
+  adoptRequested,
+  batchedWaits,
+  waitForBackup,
+  type BatchedDescribe,
+  type PollingOptions,
+} from './wait.js';
 
 export interface RdsOptions extends PollingOptions {
   /** Client for the quota read, which is advisory (AWS refuses a create beyond the quota anyway). */
@@ -49,6 +55,8 @@ export class RdsAdapter implements TargetAdapter {
   readonly type: RdsFlavor['type'];
   private readonly clock: Clock;
   private readonly records: RdsSnapshotRecords;
+  /** Every snapshot this adapter waits for (new or copied here), read by one describe a poll. */
+  private readonly waits: BatchedDescribe;
   /** A copy is made under its original's identifier (see copy()). */
   readonly copiesNamedAfterOriginal = true;
 
@@ -61,6 +69,7 @@ export class RdsAdapter implements TargetAdapter {
     this.type = flavor.type;
     this.records = new RdsSnapshotRecords(rds, flavor, region, options.clock ?? systemClock);
     this.clock = options.clock ?? systemClock;
+    this.waits = batchedWaits((ids) => this.records.describeMany(ids), options, this.clock);
   }
 
   findSources(
@@ -203,10 +212,16 @@ export class RdsAdapter implements TargetAdapter {
     return new TargetError(`${describeAwsError(what, error)}${hint}`, { cause: error });
   }
 
+  /**
+   * Waits through one describe shared by every snapshot this adapter waits for (new or copied),
+   * the first after the first delay: snapshots made within it are read together from then on.
+   */
   waitUntilDone(backup: Backup, options: WaitOptions): Promise<Backup> {
+    if (backup.state === 'pending') this.waits.watch(backup.id);
     return waitForBackup(backup, options, {
       polling: this.options,
-      describe: () => this.records.describe(backup.id, options.signal),
+      firstReadAfterDelay: true,
+      describe: () => this.waits.describe(backup.id),
       label: `${this.flavor.snapshotNoun} ${backup.id}`,
     });
   }

@@ -34,6 +34,11 @@ export interface BackupWait {
   describe: () => Promise<Backup | undefined>;
   /** How the backup is called in messages, mid-sentence: `snapshot snap-1`. */
   label: string;
+  /**
+   * The first read after the first delay, not at once: AWS has just answered the backup pending
+   * (RDS snapshots take minutes), and a batched describe then reads every new backup together.
+   */
+  firstReadAfterDelay?: boolean;
 }
 
 /** Waits until the backup is completed or failed; throws a TargetError on timeout or a lost backup. */
@@ -52,6 +57,7 @@ export async function waitForBackup(
   // Until a describe has shown it once, a missing backup is one not visible yet, not one deleted.
   let seen = false;
   let unseenTooLong = false;
+  let skip = wait.firstReadAfterDelay === true;
   const result: WaiterResult = await createWaiter(
     {
       client: undefined,
@@ -63,6 +69,10 @@ export async function waitForBackup(
     },
     undefined,
     async () => {
+      if (skip) {
+        skip = false;
+        return { state: WaiterState.RETRY };
+      }
       try {
         last = await wait.describe();
         lastError = undefined;
@@ -152,6 +162,11 @@ export class BatchedDescribe<T extends { id: string; state: string } = Backup> {
     private readonly freshMs = 5_000,
     private readonly clock: () => number = () => systemClock().getTime(),
   ) {}
+
+  /** Reads `id` in every refresh from now on, before its waiter first asks for it. */
+  watch(id: string): void {
+    this.watched.add(id);
+  }
 
   /** The backup's current state; undefined when it no longer exists. */
   async describe(id: string): Promise<T | undefined> {
