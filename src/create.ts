@@ -8,6 +8,7 @@ import { CancelledError, isAbort } from './errors.js';
 import { abortable } from './sleep.js';
 import { checkQuota, composeTags, planCreate } from './plan.js';
 import { copyKeyProblem, copyOptionGroupProblem } from './copy-rules.js';
+import type { Config } from './inputs.js';
 import type { Backup } from './model.js';
 import type { Consistency } from './quiesce-inputs.js';
 import { quiesced } from './quiesce.js';
@@ -27,7 +28,7 @@ import {
  * Makes (or reuses) every active target's backup and waits for it within the run's wait budget; false when
  * the run was cancelled, and nothing more may change.
  */
-export async function createBackups(run: RunContext): Promise<boolean> {
+export async function createBackups(run: RunContext, around?: AroundCreates): Promise<boolean> {
   const { config, now, signal } = run;
   for (const work of activeWorks(run)) {
     if (work.source.problem) {
@@ -57,15 +58,35 @@ export async function createBackups(run: RunContext): Promise<boolean> {
     });
   }
   await enforceQuota(activeWorks(run), run);
+  around?.planned();
   await Promise.all(
-    activeWorks(run).map((work) => run.limit(() => guard(work, signal, () => backUp(work, run)))),
+    activeWorks(run).map((work) =>
+      run.limit(async () => {
+        await guard(work, signal, () => backUp(work, run));
+        if (around && work.report.ok && !signal?.aborted) await around.made(work);
+      }),
+    ),
   );
   flushLogs(run.works, 'Back up');
   if (signal?.aborted) {
-    run.errors.push(new CancelledError().message + ' Nothing was deleted.');
+    const deleted = run.works.some((work) =>
+      work.report.deleted.some((entry) => entry.result === 'deleted'),
+    );
+    run.errors.push(
+      new CancelledError().message +
+        (deleted ? ' What was deleted before is in the report.' : ' Nothing was deleted.'),
+    );
     return false;
   }
   return true;
+}
+
+/** What a run does in step with its creates: pruning each target early (`early-prune.ts`). */
+export interface AroundCreates {
+  /** Before the first create, once every create decision and the quota are known. */
+  planned(): void;
+  /** In the target's slot, once its backup is made (and complete when waited for). */
+  made(work: TargetWork): Promise<void>;
 }
 
 /**
@@ -113,15 +134,7 @@ async function backUp(work: TargetWork, run: RunContext): Promise<void> {
     work.report.message = `Reused: ${decision.reason}.`;
   } else {
     const tagsAt = (createdAt: Date, consistency?: Consistency) => {
-      const { tags, dropped } = composeTags(work.source, {
-        set: config.backupSet,
-        createdAt,
-        userTags: config.tags,
-        copyTags: config.copyTags,
-        ...(config.runId ? { runId: config.runId } : {}),
-        ...(config.provenance ? { provenance: config.provenance } : {}),
-        ...(consistency ? { consistency } : {}),
-      });
+      const { tags, dropped } = newTags(work, config, createdAt, consistency);
       if (dropped.length > 0) {
         work.report.warnings.push(
           `Not copied from the source (AWS allows 50 tags): ${dropped.join(', ')}.`,
@@ -134,18 +147,9 @@ async function backUp(work: TargetWork, run: RunContext): Promise<void> {
       work.report.outcome = 'would-create';
       work.log.push(`Dry run: would create a backup of ${work.source.id}.`);
       // Stands for the backup a real run would make, so that retention counts it.
-      const standIn: Backup = {
-        id: `(new backup of ${work.source.id})`,
-        kind: config.targetType,
-        region: config.region,
-        sourceId: work.source.id,
-        set: config.backupSet,
-        createdAt,
-        state: config.wait ? 'completed' : 'pending',
-        tags: tagsAt(createdAt),
-      };
-      work.thisRun.push(standIn);
-      work.standIns.add(standIn.id);
+      const made = standIn(work, config, createdAt, tagsAt(createdAt));
+      work.thisRun.push(made);
+      work.standIns.add(made.id);
       return;
     }
     // Between the pre and post commands when quiescing (`quiesce.ts`).
@@ -191,4 +195,45 @@ async function backUp(work: TargetWork, run: RunContext): Promise<void> {
   } else {
     work.log.push(`${backup.id} is ${backup.state}.`);
   }
+}
+
+/** The tags of a new backup of the work's source made at `createdAt`, and the source tags dropped. */
+function newTags(
+  work: TargetWork,
+  config: Config,
+  createdAt: Date,
+  consistency?: Consistency,
+): { tags: Record<string, string>; dropped: string[] } {
+  return composeTags(work.source, {
+    set: config.backupSet,
+    createdAt,
+    userTags: config.tags,
+    copyTags: config.copyTags,
+    ...(config.runId ? { runId: config.runId } : {}),
+    ...(config.provenance ? { provenance: config.provenance } : {}),
+    ...(consistency ? { consistency } : {}),
+  });
+}
+
+/**
+ * Stands for the backup a real run would make of the work's source, so that retention counts it:
+ * the dry run's would-create, and the deletion plan made before a real run's creates
+ * (`early-prune.ts`).
+ */
+export function standIn(
+  work: TargetWork,
+  config: Config,
+  createdAt: Date,
+  tags = newTags(work, config, createdAt).tags,
+): Backup {
+  return {
+    id: `(new backup of ${work.source.id})`,
+    kind: config.targetType,
+    region: config.region,
+    sourceId: work.source.id,
+    set: config.backupSet,
+    createdAt,
+    state: config.wait ? 'completed' : 'pending',
+    tags,
+  };
 }

@@ -1,5 +1,6 @@
 /**
- * Orchestration of one run, in one direction: inputs → sources and listing → create (and wait) →
+ * Orchestration of one run, in one direction: inputs → sources and listing → create (and wait;
+ * without copies, each target pruned once its backup is made, within a plan made before) →
  * list the copy destinations → retention in the source region → copies (and wait) → retention of
  * the copies → deletion budget → delete → report.
  */
@@ -10,6 +11,7 @@ import { OWED_STATE, postLedger } from './backstop.js';
 import { copyBackups } from './copies.js';
 import { listDestinations } from './copy-plan.js';
 import { createBackups } from './create.js';
+import { earlyPruning } from './early-prune.js';
 import { InputError } from './errors.js';
 import { readConfig, type Config, type InputLookup } from './inputs.js';
 import { decideSources, pruneBackups } from './prune.js';
@@ -113,7 +115,8 @@ async function rotate(
   };
   if (!(await resolveTargets(run))) return finishRun(run);
   run.waitDeadline = now().getTime() + config.waitTimeoutMs;
-  if (!(await createBackups(run))) return finishRun(run);
+  // Without copies, each target is pruned as soon as its backup is made (early-prune.ts).
+  if (!(await createBackups(run, earlyPruning(run)))) return finishRun(run);
   const listed = config.copy
     ? await listDestinations(activeWorks(run), config, adapterIn, run.errors, signal)
     : { complete: true, inFlight: new Map<string, number>() };

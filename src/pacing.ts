@@ -14,8 +14,8 @@
  * where AWS's whole bucket would allow 20 s and a fifth of it 36 s.)
  *
  * Reads (Describe, List, Get) are not paced: EC2's non-mutating bucket holds 100 and refills 20
- * per second, and a run's listings are few, filtered and paginated (so they draw on that bucket,
- * not on the 50-token one of unfiltered, unpaginated describes); the waits poll in one describe
+ * per second, and a run's listings are few, filtered and read in pages (so they draw on that bucket,
+ * not on the 50-token one of unfiltered describes read whole); the waits poll in one describe
  * for many backups.
  *
  * The pacing sits in the initialize step, before the SDK's retry loop: a call takes its token
@@ -86,7 +86,7 @@ const RDS_ALL: ActionMeter = {
 const SSM_UNDOCUMENTED: ActionMeter = { rate: { burst: 5, perSecond: 5 } };
 
 /**
- * The meter of each mutating action the adapters send (src/targets: `new XCommand(`). A test reads
+ * The meter of each mutating action the adapters send (src/targets: each `…Command` constructed). A test reads
  * the adapters and fails for a mutating call missing here. EC2's figures are its "Uncategorized
  * actions" table (actions with a bucket of their own) and its "Mutating actions" category.
  */

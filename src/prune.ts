@@ -12,11 +12,15 @@ import { activeWorks, flushLogs, guard, ref } from './work.js';
 
 /** Retention in the source region, before copies: a backup whose copy is in flight is pinned. */
 export function decideSources(run: RunContext): void {
-  const { config, now } = run;
-  if (!config.prune) return;
+  if (!run.config.prune) return;
   for (const work of activeWorks(run)) {
-    decide(work, config.rules, config.dryRun, now(), pendingCopies(work));
+    if (!run.deletionPlan?.pruned.has(work)) decideSource(work, run);
   }
+}
+
+/** Retention of one target in its source region: its report's kept and deleted, its deletions. */
+export function decideSource(work: TargetWork, run: RunContext, now = run.now()): void {
+  decide(work, run.config.rules, run.config.dryRun, now, pendingCopies(work));
 }
 
 /** Retention of the copies in each destination, once this run's copies are made. */
@@ -40,7 +44,9 @@ export async function pruneBackups(run: RunContext, destinationsListed: boolean)
     warnings.push("Pruning is off ('prune: false'): nothing was deleted.");
     return;
   }
-  const places = activeWorks(run).flatMap((work) => [work, ...work.destinations]);
+  const plan = run.deletionPlan;
+  const waiting = activeWorks(run).filter((work) => !plan?.pruned.has(work));
+  const places = waiting.flatMap((work) => [work, ...work.destinations]);
   const refuseAll = (why: string): void => {
     errors.push(why);
     for (const place of places)
@@ -50,51 +56,53 @@ export async function pruneBackups(run: RunContext, destinationsListed: boolean)
     refuseAll('A destination region could not be listed, so nothing was deleted in this run.');
     return;
   }
+  if (plan?.refusal) {
+    refuseAll(plan.refusal);
+    return;
+  }
   // Failed copies replaced during the copy phase count too: they are in the report, not in toDelete.
-  const wouldDelete = places.reduce((sum, place) => sum + place.report.deleted.length, 0);
+  // So do the deletions of the targets pruned early.
+  const wouldDelete = activeWorks(run)
+    .flatMap((work) => [work, ...work.destinations])
+    .reduce((sum, place) => sum + place.report.deleted.length, 0);
   const refusal = deletionBudgetError(wouldDelete, config.maxDeletions);
   if (refusal) {
     refuseAll(refusal);
     return;
   }
   await Promise.all(
-    activeWorks(run).map((work) =>
-      run.limit(() =>
-        guard(
-          work,
-          signal,
-          async () => {
-            const failed: string[] = [];
-            const skipped: string[] = [];
-            for (const place of [work, ...work.destinations]) {
-              const left = await prune(
-                place,
-                work.log,
-                work.report.warnings,
-                config.dryRun,
-                signal,
-              );
-              failed.push(...left.failed);
-              skipped.push(...left.skipped);
-            }
-            await collectUnreferenced(work, run);
-            if (skipped.length > 0) {
-              const note = `Left in place, as AWS refused to delete them (see warnings): ${skipped.join(', ')}.`;
-              work.report.message = work.report.message ? `${work.report.message} ${note}` : note;
-            }
-            if (failed.length > 0) {
-              throw new TargetError(
-                `${failed.length} ${failed.length === 1 ? 'backup' : 'backups'} could not be deleted and ${failed.length === 1 ? 'is' : 'are'} left in place; the other deletions went ahead, and the next run tries again. ${failed.join(' ')}`,
-              );
-            }
-          },
-          false,
-        ),
-      ),
+    waiting.map((work) =>
+      run.limit(() => guard(work, signal, () => pruneTarget(work, run), false)),
     ),
   );
   flushLogs(run.works, 'Prune');
   if (signal?.aborted) errors.push(new CancelledError().message);
+}
+
+/**
+ * Deletes what retention decided for one target, at home and in each destination, then what its
+ * adapter stores that no remaining backup references. A refused deletion fails the target at the
+ * end (a TargetError); the others go ahead.
+ */
+export async function pruneTarget(work: TargetWork, run: RunContext): Promise<void> {
+  const { config, signal } = run;
+  const failed: string[] = [];
+  const skipped: string[] = [];
+  for (const place of [work, ...work.destinations]) {
+    const left = await prune(place, work.log, work.report.warnings, config.dryRun, signal);
+    failed.push(...left.failed);
+    skipped.push(...left.skipped);
+  }
+  await collectUnreferenced(work, run);
+  if (skipped.length > 0) {
+    const note = `Left in place, as AWS refused to delete them (see warnings): ${skipped.join(', ')}.`;
+    work.report.message = work.report.message ? `${work.report.message} ${note}` : note;
+  }
+  if (failed.length > 0) {
+    throw new TargetError(
+      `${failed.length} ${failed.length === 1 ? 'backup' : 'backups'} could not be deleted and ${failed.length === 1 ? 'is' : 'are'} left in place; the other deletions went ahead, and the next run tries again. ${failed.join(' ')}`,
+    );
+  }
 }
 
 /**

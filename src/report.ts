@@ -26,7 +26,8 @@ export interface KeptEntry extends BackupRef {
   reasons: string[];
   /**
    * Short names of what keeps it, for the summary: `newest`, `generations`, `keep-within`,
-   * `hourly` … `yearly`, `protected`, `this-run`, `pending`, `pinned`.
+   * `hourly` … `yearly`, `protected`, `this-run`, `pending`, `pinned`, `deletion-plan` (due, but
+   * outside the run's deletion plan: the next run deletes it).
    */
   rules?: string[];
 }

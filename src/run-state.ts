@@ -71,4 +71,20 @@ export interface RunContext {
   warnings: string[];
   /** Which instances owe a post command, kept where the action's post step finds it (`backstop.ts`). */
   postLedger?: PostLedger;
+  /** Set before the creates when each target is pruned as soon as its backup is made. */
+  deletionPlan?: DeletionPlan;
+}
+
+/** The deletions a run planned before its first create (`early-prune.ts`), and what it did. */
+export interface DeletionPlan {
+  /** Per target, the backups it may delete: retention predicted with a stand-in for the new one. */
+  planned: Map<TargetWork, ReadonlySet<string>>;
+  /** Per target, the backups listed when the plan was made (a later one is a twin of its create). */
+  listed: Map<TargetWork, ReadonlySet<Backup>>;
+  /** What `max-deletions` leaves beyond the plan: for the twins of this run's creates only. */
+  spare: number;
+  /** Why this run deletes nothing: the plan is over `max-deletions`. */
+  refusal?: string;
+  /** The targets pruned already, each in its create slot. */
+  pruned: Set<TargetWork>;
 }

@@ -193,6 +193,8 @@ export class FakeAdapter implements TargetAdapter {
 export interface RunOptions {
   signal?: AbortSignal;
   now?: Date;
+  /** A clock that moves during the run (overrides `now`). */
+  clock?: () => Date;
   runId?: string;
   /** More of the runner's variables (GITHUB_WORKFLOW_REF, GITHUB_JOB…). */
   env?: Record<string, string>;
@@ -219,7 +221,7 @@ export async function runInRegions(
   await run({
     input: (name) => values[name] ?? '',
     env: { AWS_REGION: HOME, GITHUB_RUN_ID: options.runId ?? '100', ...options.env },
-    now: () => options.now ?? NOW,
+    now: options.clock ?? (() => options.now ?? NOW),
     adapterFor: (_config, region) => {
       const adapter = byRegion.get(region);
       if (!adapter) throw new Error(`no adapter for ${region}`);
