@@ -37,8 +37,9 @@ const SET = 'nightly';
 const REGION = 'us-east-1';
 const DESTINATION = 'eu-west-1';
 const RUN_ID = '9000000001';
-// Calendar rules as an operator sets them (restic-style), in a time zone with no DST, whose periods
-// are computed with Intl for every completed backup.
+// Calendar rules as an operator sets them (restic-style), in a time zone with no DST. Their periods
+// come from the zone's offsets, read through Intl once per UTC hour met (src/zone-formats.ts): the
+// warm-up run reads them, as a run reads them once.
 const RULES: RetentionRules = {
   generations: 7,
   keepWithinMs: 30 * DAY,

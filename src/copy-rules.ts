@@ -26,10 +26,13 @@ export function planCopies(
   copies: readonly Backup[],
   context: { now: Date; rules: RetentionRules },
 ): { wanted: Backup[]; missing: Backup[]; archived: Backup[] } {
-  const unprotected = (backup: Backup): Backup => ({
-    ...backup,
-    tags: Object.fromEntries(Object.entries(backup.tags).filter(([key]) => key !== TAGS.keep)),
-  });
+  // A backup without the tag is taken as it is: copying 100,000 backups' tags took a third of this.
+  const unprotected = (backup: Backup): Backup => {
+    if (!Object.hasOwn(backup.tags, TAGS.keep)) return backup;
+    const tags = { ...backup.tags };
+    delete tags[TAGS.keep];
+    return { ...backup, tags };
+  };
   const live = copies.filter((copy) => copy.state !== 'failed' && copy.copyOf);
   const home = new Map(
     originals.filter((backup) => backup.state === 'completed').map((backup) => [backup.id, backup]),

@@ -32,9 +32,11 @@ export interface CreateContext {
  * enough, or create a new one.
  */
 export function planCreate(existing: readonly Backup[], context: CreateContext): CreateDecision {
-  const usable = existing.filter((backup) => backup.state !== 'failed').sort(newestFirst);
+  // The newest usable backup of this run, and the newest usable one, in one pass each and without
+  // sorting: sorting every target's listing took most of this over 100,000 backups.
+  const usable = existing.filter((backup) => backup.state !== 'failed');
   const sameRun = context.runId
-    ? usable.find((backup) => backup.tags[TAGS.run] === context.runId)
+    ? newestOf(usable.filter((backup) => backup.tags[TAGS.run] === context.runId))
     : undefined;
   if (sameRun) {
     return {
@@ -43,7 +45,7 @@ export function planCreate(existing: readonly Backup[], context: CreateContext):
       reason: `workflow run ${context.runId} already made ${sameRun.id} (a re-run reuses it)`,
     };
   }
-  const newest = usable[0];
+  const newest = context.minIntervalMs !== undefined ? newestOf(usable) : undefined;
   if (newest && context.minIntervalMs !== undefined) {
     const age = context.now.getTime() - newest.createdAt.getTime();
     if (age < context.minIntervalMs) {
@@ -55,6 +57,13 @@ export function planCreate(existing: readonly Backup[], context: CreateContext):
     }
   }
   return { action: 'create' };
+}
+
+/** The first of `backups` in `newestFirst` order (the first one met among equals), if any. */
+function newestOf(backups: readonly Backup[]): Backup | undefined {
+  let newest: Backup | undefined;
+  for (const backup of backups) if (!newest || newestFirst(backup, newest) < 0) newest = backup;
+  return newest;
 }
 
 export interface TagContext {
