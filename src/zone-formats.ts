@@ -11,18 +11,25 @@ const formats = new Map<string, Intl.DateTimeFormat>();
  * name (`EST`, `UTC+9`). Throws a RangeError for a zone the runtime does not know.
  */
 export function wallClockFormat(timeZone: string, minutes = false): Intl.DateTimeFormat {
-  const key = `${timeZone}\u0000${minutes}`;
+  return formatIn(timeZone, minutes ? 'minutes' : 'hours', {
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    ...(minutes ? { minute: '2-digit', timeZoneName: 'short' } : {}),
+  });
+}
+
+/** An en-US, 24-hour format of `timeZone` in the given shape, made once per zone and shape. */
+function formatIn(
+  timeZone: string,
+  shape: string,
+  options: Intl.DateTimeFormatOptions,
+): Intl.DateTimeFormat {
+  const key = `${timeZone}\u0000${shape}`;
   let format = formats.get(key);
   if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      ...(minutes ? { minute: '2-digit', timeZoneName: 'short' } : {}),
-    });
+    format = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', ...options });
     formats.set(key, format);
   }
   return format;
@@ -98,20 +105,14 @@ function hourOffsets(timeZone: string, hour: number, samples: Map<number, number
 
 /** Intl's wall clock at a whole second, to the second, minus that second: the offset then. */
 function offsetAtSecond(timeZone: string, second: number): number {
-  let format = formats.get(`${timeZone}\u0000seconds`);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formats.set(`${timeZone}\u0000seconds`, format);
-  }
+  const format = formatIn(timeZone, 'seconds', {
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  });
   const parts: Record<string, number> = {};
   for (const part of format.formatToParts(second * SECOND_MS))
     parts[part.type] = Number(part.value);
