@@ -3,7 +3,7 @@
  * and uploaded, content reused, stored bytes by class, content deleted or waiting for its class's
  * minimum duration, and a restore's progress. Pure.
  */
-import { escape } from 'html-escaper';
+import { esc } from './summary-html.js';
 
 export type RestoreState = 'requested' | 'in-progress' | 'restored';
 
@@ -70,7 +70,7 @@ export function formatBytes(bytes: number): string {
 
 /** The job summary's section for one file set (HTML). */
 export function renderFilesSection(sourceId: string, files: FilesReport): string {
-  const e = (value: string): string => escape(value);
+  const e = esc;
   const lines = [`<h3>Files: ${e(sourceId)} in s3://${e(files.bucket)}/${e(files.area)}</h3>`];
   if (files.restore) {
     const r = files.restore;

@@ -3,7 +3,7 @@
  * post commands' outcomes (status, exit code, first lines of output), how long I/O was paused, and
  * the consistency the backup was tagged with. Pure.
  */
-import { escape } from 'html-escaper';
+import { esc } from './summary-html.js';
 import type { Consistency } from './quiesce-inputs.js';
 
 /** How one Run Command invocation ended, as the core sees it. */
@@ -55,7 +55,7 @@ export function formatPause(ms: number): string {
 export function renderQuiesceSection(
   targets: readonly { sourceId: string; quiesce?: QuiesceReport }[],
 ): string[] {
-  const e = (value: string): string => escape(value);
+  const e = esc;
   const rows = targets.flatMap(({ sourceId, quiesce }) => (quiesce ? [{ sourceId, quiesce }] : []));
   if (rows.length === 0) return [];
   const cell = (outcome: CommandOutcome | undefined): string =>

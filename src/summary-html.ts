@@ -15,7 +15,12 @@ import type {
 } from './report.js';
 import { formatGiB, formatWhen } from './summary-format.js';
 
-export const esc = (value: string): string => escape(value);
+/**
+ * A value as summary HTML: escaped, and its line breaks made spaces. The summary is one HTML block
+ * inside Markdown; a blank line in a value (a tag, an error text) would end the block and let the
+ * rest be read as Markdown (links, images).
+ */
+export const esc = (value: string): string => escape(value).replace(/\r\n|\r|\n/g, ' ');
 
 /** `<b>web-data</b> <code>vol-0f21…</code>`, or only the id without a `Name` tag. */
 export function resourceLabel(target: Pick<TargetReport, 'sourceId' | 'name'>): string {

@@ -430,4 +430,20 @@ describe('the summary’s words and links by target type and partition', () => {
     expect(summary).toContain('&lt;script&gt;');
     expect(summary).toContain('a &amp; b');
   });
+
+  it('keeps a value with blank lines inside its cell: no Markdown link or image comes of it', () => {
+    const report = richReport({ errors: ['refused\n\n[here](https://evil.example/e)'] });
+    const target = report.targets[0] as TargetReport;
+    const name =
+      'web\r\n\r\n[Fix the backup here](https://evil.example/login) ![t](https://evil.example/p.png)';
+    report.targets[0] = { ...target, name, message: 'failed\n\n![i](https://evil.example/i.png)' };
+
+    const { doc } = rendered(report);
+
+    const evil = [...doc.querySelectorAll('a'), ...doc.querySelectorAll('img')].filter((element) =>
+      /evil\.example/.test(element.getAttribute('href') ?? element.getAttribute('src') ?? ''),
+    );
+    expect(evil).toEqual([]);
+    expect(doc.text).toContain('[Fix the backup here](https://evil.example/login)');
+  });
 });
