@@ -13,6 +13,7 @@ import {
   yamlBlocks,
 } from '../../scripts/lint-workflows.mjs';
 import { ROOT } from '../readme-iam.js';
+import { parse } from 'yaml';
 
 const workflow = (body: string) =>
   `name: w\non: push\n${body}jobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: 'true'\n`;
@@ -93,6 +94,32 @@ describe('the examples of the README and docs/', () => {
       expect(problems, where).toEqual([]);
       expect(localised(block.text, majorTag()).problems, where).toEqual([]);
     }
+  });
+
+  it('plan a matrix with a dry run of the same named backup set that the matrix prunes', () => {
+    type Step = { uses?: string; with?: Record<string, unknown> };
+    let planned = 0;
+    for (const block of blocks) {
+      const workflow = parse(block.text) as { jobs?: Record<string, { steps?: Step[] }> } | null;
+      if (!workflow?.jobs) continue;
+      // The steps of this action, per job: a job's default set is its own (workflow file, job id).
+      const ours = Object.entries(workflow.jobs).flatMap(([job, { steps = [] }]) =>
+        steps
+          .filter((step) => step.uses?.includes('/aws-snapshot-rotation@'))
+          .map((step) => ({ job, inputs: step.with ?? {} })),
+      );
+      const plans = ours.filter((step) => String(step.inputs['dry-run']) === 'true');
+      const real = ours.filter((step) => String(step.inputs['dry-run']) !== 'true');
+      for (const plan of plans) {
+        for (const run of real.filter((step) => step.job !== plan.job)) {
+          planned += 1;
+          const where = `${block.doc}:${block.line} ${plan.job} → ${run.job}`;
+          expect(plan.inputs['backup-set'], where).toBeDefined();
+          expect(run.inputs['backup-set'], where).toBe(plan.inputs['backup-set']);
+        }
+      }
+    }
+    expect(planned).toBeGreaterThan(0);
   });
 
   it('the Quick start is one whole workflow with a dry run first', () => {
