@@ -40,9 +40,9 @@ export function earlyPruning(run: RunContext): AroundCreates | undefined {
 export function planDeletions(run: RunContext, works: readonly TargetWork[]): DeletionPlan {
   const now = run.now();
   const planned = new Map<TargetWork, ReadonlySet<string>>();
-  const listed = new Map<TargetWork, ReadonlySet<Backup>>();
+  const listed = new Map<TargetWork, ReadonlySet<string>>();
   for (const work of works) {
-    listed.set(work, new Set(work.existing));
+    listed.set(work, new Set(work.existing.map((backup) => backup.id)));
     const decision = work.decision ?? { action: 'create' };
     const thisRun: Backup[] =
       decision.action === 'create'
@@ -61,7 +61,12 @@ export function planDeletions(run: RunContext, works: readonly TargetWork[]): De
     planned.set(work, new Set(predicted.toDelete.map(({ backup }) => backup.id)));
   }
   const total = [...planned.values()].reduce((sum, ids) => sum + ids.size, 0);
-  const refusal = deletionBudgetError(total, run.config.maxDeletions);
+  const over = deletionBudgetError(total, run.config.maxDeletions);
+  // Counted before the creates: a resource whose backup then fails still counts, so the number can
+  // be larger than the deletions the summary lists as held back.
+  const refusal =
+    over &&
+    `${over} (Counted before the first backup was made, as a dry run counts them, resources whose backup then failed included.)`;
   return {
     planned,
     listed,
@@ -83,10 +88,10 @@ async function pruneEarly(work: TargetWork, run: RunContext): Promise<void> {
   plan.pruned.add(work);
   decideSource(work, run);
   const planned = plan.planned.get(work) ?? new Set<string>();
-  const listed = plan.listed.get(work) ?? new Set<Backup>();
+  const listed = plan.listed.get(work) ?? new Set<string>();
   const unplanned = work.toDelete.filter(({ backup }) => {
     if (planned.has(backup.id)) return false;
-    if (listed.has(backup) || plan.spare === 0) return true;
+    if (listed.has(backup.id) || plan.spare === 0) return true;
     plan.spare -= 1;
     return false;
   });

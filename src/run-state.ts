@@ -79,8 +79,8 @@ export interface RunContext {
 export interface DeletionPlan {
   /** Per target, the backups it may delete: retention predicted with a stand-in for the new one. */
   planned: Map<TargetWork, ReadonlySet<string>>;
-  /** Per target, the backups listed when the plan was made (a later one is a twin of its create). */
-  listed: Map<TargetWork, ReadonlySet<Backup>>;
+  /** Per target, the ids of the backups listed when the plan was made (a later one is a twin of its create). */
+  listed: Map<TargetWork, ReadonlySet<string>>;
   /** What `max-deletions` leaves beyond the plan: for the twins of this run's creates only. */
   spare: number;
   /** Why this run deletes nothing: the plan is over `max-deletions`. */

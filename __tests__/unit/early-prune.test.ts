@@ -76,7 +76,7 @@ describe('early pruning (no copies)', () => {
 
     expect(report.status).toBe('failed');
     expect(report.errors).toEqual([
-      "This run would delete 4 backups, more than max-deletions (3); nothing was deleted. If this is intended, set 'max-deletions: 4' for one run.",
+      "This run would delete 4 backups, more than max-deletions (3); nothing was deleted. If this is intended, set 'max-deletions: 4' for one run. (Counted before the first backup was made, as a dry run counts them, resources whose backup then failed included.)",
     ]);
     expect(adapter.mutations()).toEqual([`create ${A}`, `create ${B}`]);
     const results = report.targets.flatMap((target) => target.deleted.map((d) => d.result));
@@ -93,9 +93,12 @@ describe('early pruning (no copies)', () => {
     });
 
     expect(report.errors.join(' ')).toMatch(
-      /would delete 4 backups, more than max-deletions \(3\)/,
+      /would delete 4 backups, more than max-deletions \(3\).*whose backup then failed included/,
     );
     expect(adapter.mutations()).toEqual([`create ${A}`, `create ${B}`]);
+    // The list holds back what the surviving target would have deleted; the failed one lists none.
+    const held = report.targets.flatMap((target) => target.deleted.map((d) => d.result));
+    expect(held).toEqual(['not-attempted', 'not-attempted']);
   });
 
   it('prunes nothing for a target whose create failed, and the others as soon as they are made', async () => {
