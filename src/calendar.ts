@@ -41,8 +41,12 @@ export function canonicalTimeZone(name: string): string | undefined {
  * Either way an hour that repeats when clocks fall back is one period, named by its wall clock.
  */
 export function periodsOf(date: Date, timeZone: string): Periods {
-  const at = date.getTime();
-  if (!(at >= FAST_FROM_MS && at <= FAST_TO_MS)) return periodsFromIntl(date, timeZone);
+  return periodsAt(date.getTime(), timeZone);
+}
+
+/** `periodsOf` a moment in milliseconds since the epoch. */
+export function periodsAt(at: number, timeZone: string): Periods {
+  if (!(at >= FAST_FROM_MS && at <= FAST_TO_MS)) return periodsFromIntl(new Date(at), timeZone);
   const localHour = Math.floor((at + utcOffset(timeZone, at)) / HOUR_MS);
   if (cachedHours > MAX_CACHED_HOURS) {
     periodsByHour.clear();
@@ -182,12 +186,16 @@ export interface CalendarKeep {
  * snapshot").
  */
 export function keepByCalendar(newestFirst: readonly Date[], rules: CalendarRules): string[][] {
-  return calendarKeeps(newestFirst, rules).map((keeps) => keeps.map((keep) => keep.reason));
+  const times = newestFirst.map((date) => date.getTime());
+  return calendarKeeps(times, rules).map((keeps) => keeps.map((keep) => keep.reason));
 }
 
-/** `keepByCalendar`, with each reason's unit and period (retention reports both). */
+/**
+ * `keepByCalendar` over the backups' times in milliseconds, with each reason's unit and period
+ * (retention reports both).
+ */
 export function calendarKeeps(
-  newestFirst: readonly Date[],
+  newestFirst: readonly number[],
   rules: CalendarRules,
 ): (readonly CalendarKeep[])[] {
   const units = CALENDAR_UNITS.filter((unit) => (rules[unit] ?? 0) > 0);
@@ -197,7 +205,7 @@ export function calendarKeeps(
   const oldest = newestFirst.length - 1;
   return newestFirst.map((createdAt, index) => {
     if (open === 0) return NO_KEEPS;
-    const periods = periodsOf(createdAt, rules.timeZone);
+    const periods = periodsAt(createdAt, rules.timeZone);
     const keeps: CalendarKeep[] = [];
     units.forEach((unit, u) => {
       const limit = rules[unit] ?? 0;

@@ -7,7 +7,7 @@ import { TAG_PREFIX, TAGS } from './constants.js';
 import type { CopyConfig } from './inputs.js';
 import type { Backup } from './model.js';
 import { MAX_TAGS } from './plan.js';
-import { decideRetention, type RetentionRules } from './retention.js';
+import { keptByRetention, type RetentionRules } from './retention.js';
 import { TARGET_TYPE_FACTS } from './target-types.js';
 
 /**
@@ -43,9 +43,9 @@ export function planCopies(
     if (!view.has(id)) view.set(id, { ...unprotected(copy), id, state: 'completed' });
   }
   const copied = new Set(live.map((copy) => copy.copyOf));
-  const wanted = decideRetention([...view.values()], context.rules, { now: context.now })
-    .filter((decision) => decision.keep && home.has(decision.backup.id))
-    .map((decision) => home.get(decision.backup.id) as Backup);
+  const wanted = keptByRetention([...view.values()], context.rules, { now: context.now })
+    .filter((backup) => home.has(backup.id))
+    .map((backup) => home.get(backup.id) as Backup);
   const uncopied = wanted.filter((backup) => !copied.has(backup.id));
   // AWS copies no archived snapshot: it stays wanted (the same decision), but is never started.
   return {

@@ -4,9 +4,10 @@
  */
 import { TAG_PREFIX, TAGS } from './constants.js';
 import { formatDuration } from './duration.js';
+import { newestFirst } from './newest-first.js';
 import {
   decideRetention,
-  newestFirst,
+  decideSourceRetention,
   type RetentionDecision,
   type RetentionRules,
 } from './retention.js';
@@ -124,9 +125,15 @@ export interface PruneContext {
  * the listing yet). Returns every decision, kept and deleted.
  */
 export function planPrune(existing: readonly Backup[], context: PruneContext): RetentionDecision[] {
-  const byId = new Map(existing.map((backup) => [backup.id, backup]));
-  for (const backup of context.thisRun) byId.set(backup.id, backup);
-  return decideRetention([...byId.values()], context.rules, {
+  // This run's backups come last: they stand for the listed ones of the same id (a re-run's
+  // reused backup). Listed, they are one source's backups of one set; a backup of this run of
+  // another source or set (none an adapter makes) is decided in its own group.
+  const backups = context.thisRun.length > 0 ? [...existing, ...context.thisRun] : existing;
+  const first = backups[0];
+  const oneGroup = context.thisRun.every(
+    (made) => made.set === first?.set && made.sourceId === first.sourceId,
+  );
+  return (oneGroup ? decideSourceRetention : decideRetention)(backups, context.rules, {
     now: context.now,
     thisRun: new Set(context.thisRun.map((backup) => backup.id)),
     ...(context.pinned ? { pinned: context.pinned } : {}),

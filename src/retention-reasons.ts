@@ -2,9 +2,8 @@
  * Why retention deletes a completed backup that no rule keeps: the window of each rule it fell
  * outside, with the parts that depend on the rules only worded once per decision. Pure.
  */
-import { CALENDAR_UNITS, periodsOf, type CalendarRules, type CalendarUnit } from './calendar.js';
+import { CALENDAR_UNITS, periodsAt, type CalendarRules, type CalendarUnit } from './calendar.js';
 import { formatDuration } from './duration.js';
-import type { Backup } from './model.js';
 import type { RetentionRules } from './retention.js';
 
 /** The parts of the reasons that depend on the rules only, written once per decision. */
@@ -45,21 +44,35 @@ export function ruleTexts(rules: RetentionRules): RuleTexts {
 }
 
 /**
- * Why a completed backup that no rule keeps goes, naming each configured rule's window it fell
- * outside: `3d old: not among the 2 newest, older than keep-within 2d and outside the last 7 daily
- * periods`. Only the rules that are set are named.
+ * Why a completed backup of one source's group that no rule keeps goes, naming each configured
+ * rule's window it fell outside: `3d old: not among the 2 newest, older than keep-within 2d and
+ * outside the last 7 daily periods`. Only the rules that are set are named. `held` is the periods
+ * the group's kept backups hold, per unit: a backup in one of them is told so instead.
+ *
+ * Most backups that go share their wording but for their age, so the list is made once per
+ * combination of held periods met, and a backup's periods are only read when some are held.
  */
-export function outsideReason(
-  backup: Backup,
-  age: number,
+export function outsideReasons(
   texts: RuleTexts,
   calendar: CalendarRules | undefined,
   held: ReadonlyMap<CalendarUnit, ReadonlySet<string>>,
-): string {
-  let list = texts.list;
-  if (calendar) {
-    const periods = periodsOf(backup.createdAt, calendar.timeZone);
-    if (texts.outside.some(({ unit }) => held.get(unit)?.has(periods[unit]))) {
+): (time: number, age: number) => string {
+  const heldUnits = texts.outside.flatMap(({ unit }) => {
+    const periods = held.get(unit);
+    return periods && periods.size > 0 ? [{ unit, periods }] : [];
+  });
+  const lists = new Map<string, string>();
+  const listOfHeld = (time: number): string => {
+    if (!calendar || heldUnits.length === 0) return texts.list;
+    const periods = periodsAt(time, calendar.timeZone);
+    let key: string | undefined;
+    for (const { unit, periods: heldPeriods } of heldUnits) {
+      if (!heldPeriods.has(periods[unit])) continue;
+      key = key === undefined ? `${unit} ${periods[unit]}` : `${key}|${unit} ${periods[unit]}`;
+    }
+    if (key === undefined) return texts.list;
+    let list = lists.get(key);
+    if (list === undefined) {
       const windows = [...texts.windows];
       for (const { unit, text } of texts.outside) {
         windows.push(
@@ -69,9 +82,11 @@ export function outsideReason(
         );
       }
       list = listOf(windows);
+      lists.set(key, list);
     }
-  }
-  return `${formatDuration(Math.max(age, 0))} old: ${list}`;
+    return list;
+  };
+  return (time, age) => `${formatDuration(Math.max(age, 0))} old: ${listOfHeld(time)}`;
 }
 
 /** `a`, `a and b`, `a, b and c`; with no window, the rule that always holds: the newest. */

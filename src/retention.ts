@@ -9,7 +9,6 @@
  * the same `created-at` tag (and `copy-of`) are one request that AWS carried out twice.
  */
 import {
-  CALENDAR_UNITS,
   calendarKeeps,
   type CalendarKeep,
   type CalendarRules,
@@ -17,7 +16,8 @@ import {
 } from './calendar.js';
 import { TAGS } from './constants.js';
 import { duplicates } from './duplicates.js';
-import { outsideReason, ruleTexts, type RuleTexts } from './retention-reasons.js';
+import { inNewestFirstOrder, isKeepTag, readFacts, type Facts } from './retention-entries.js';
+import { outsideReasons, ruleTexts, type RuleTexts } from './retention-reasons.js';
 import { formatDuration } from './duration.js';
 import type { Backup } from './model.js';
 
@@ -50,125 +50,169 @@ export interface RetentionDecision {
   rules: string[];
 }
 
-/**
- * A calendar reason (`daily: 2026-11-24 (1 of 7)`) → its unit, from the prefix, and its period
- * (the text before any parenthesis); undefined for any other reason.
- */
-export function calendarPeriod(reason: string): { unit: CalendarUnit; period: string } | undefined {
-  const match = /^([a-z]+): ([^(]+?)(?: \(.*)?$/.exec(reason);
-  const unit = CALENDAR_UNITS.find((name) => name === match?.[1]);
-  return unit && match?.[2] ? { unit, period: match[2] } : undefined;
-}
-
 /** True when a backup carries `snapshot-rotation:keep=true` (case-insensitive value). */
 export function isProtected(backup: Backup): boolean {
-  return backup.tags[TAGS.keep]?.trim().toLowerCase() === 'true';
-}
-
-/** Newest first; ties broken by id so the same input always gives the same order. */
-export function newestFirst(a: Backup, b: Backup): number {
-  const diff = b.createdAt.getTime() - a.createdAt.getTime();
-  return diff !== 0 ? diff : a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
-}
-
-/**
- * `backups` sorted by `newestFirst`, the same order: each backup's time is read once, where the
- * sort's comparisons would read it from every record again, spread over memory (over 100,000
- * backups, that took a third of the time of retention).
- */
-export function sortNewestFirst(backups: readonly Backup[]): Backup[] {
-  const keyed = backups.map((backup) => ({ time: backup.createdAt.getTime(), backup }));
-  keyed.sort((a, b) => {
-    const diff = b.time - a.time;
-    return diff !== 0 ? diff : a.backup.id < b.backup.id ? 1 : a.backup.id > b.backup.id ? -1 : 0;
-  });
-  return keyed.map(({ backup }) => backup);
+  return isKeepTag(backup.tags[TAGS.keep]);
 }
 
 /**
  * Decides every backup. Backups are grouped by set and source, so generations and the newest
- * completed backup are counted per source. The result is in the input's newest-first order.
+ * completed backup are counted per source. The result is in the input's newest-first order. A
+ * backup given twice (the same id) is decided once, on its last record: one of `thisRun` given
+ * again stands for the listed one.
  */
 export function decideRetention(
   backups: readonly Backup[],
   rules: RetentionRules,
   context: RetentionContext,
 ): RetentionDecision[] {
-  // By set, then source: a lookup by the records' own strings, whose hashes V8 keeps, where a
-  // joined key would be a new string to hash for every backup. Most backups belong to the group of
-  // the one before (one target's own), which needs no lookup.
-  const bySet = new Map<string, Map<string, Backup[]>>();
-  const groups: Backup[][] = [];
-  let last: Backup | undefined;
-  let group: Backup[] = [];
-  for (const backup of sortNewestFirst(backups)) {
-    if (last && backup.set === last.set && backup.sourceId === last.sourceId) {
-      group.push(backup);
-      continue;
-    }
-    last = backup;
-    let bySource = bySet.get(backup.set);
-    if (!bySource) {
-      bySource = new Map();
-      bySet.set(backup.set, bySource);
-    }
-    const found = bySource.get(backup.sourceId);
-    if (found) group = found;
-    else {
-      group = [];
-      bySource.set(backup.sourceId, group);
-      groups.push(group);
-    }
-    group.push(backup);
-  }
-  const texts = ruleTexts(rules);
-  const decisions: RetentionDecision[] = [];
-  let inOrder = groups.length <= 1;
-  for (const group of groups) {
-    if (!decideGroup(group, rules, texts, context, decisions)) inOrder = false;
-  }
-  // Each group's decisions are newest first but for its duplicates, which come last: one group
-  // without duplicates (a target's own backups) is in order already.
-  if (inOrder) return decisions;
-  return decisions.sort((a, b) => newestFirst(a.backup, b.backup));
+  return decideAll(backups, rules, context, ruleTexts(rules), false);
 }
 
 /**
- * Decides one source's backups of one set (sorted newest first) into `decisions`, in the same
- * order but for duplicates, which come last. True when there were none.
+ * `decideRetention` over one source's backups of one set, as the caller vouches: they are one
+ * group, and no backup's source or set is read to group them.
+ */
+export function decideSourceRetention(
+  backups: readonly Backup[],
+  rules: RetentionRules,
+  context: RetentionContext,
+): RetentionDecision[] {
+  return decideAll(backups, rules, context, ruleTexts(rules), true);
+}
+
+/**
+ * The backups that `decideSourceRetention` keeps, newest first, without wording why: what copy
+ * planning asks of every source's backups on every run.
+ */
+export function keptByRetention(
+  backups: readonly Backup[],
+  rules: RetentionRules,
+  context: RetentionContext,
+): Backup[] {
+  const kept: Backup[] = [];
+  for (const decision of decideAll(backups, rules, context, undefined, true)) {
+    if (decision.keep) kept.push(decision.backup);
+  }
+  return kept;
+}
+
+/** Retention; without `texts`, every decision's reasons and rules are left empty. */
+function decideAll(
+  backups: readonly Backup[],
+  rules: RetentionRules,
+  context: RetentionContext,
+  texts: RuleTexts | undefined,
+  oneSource: boolean,
+): RetentionDecision[] {
+  const { facts, order } = readFacts(backups, context.thisRun);
+  const decided: Decided = { indexes: [], decisions: [] };
+  const groups = oneSource ? [order] : bySetAndSource(order, backups);
+  let inOrder = groups.length === 1;
+  for (const group of groups) {
+    if (!decideGroup(group, facts, rules, texts, context, decided)) inOrder = false;
+  }
+  // One group's decisions are newest first but for its duplicates, which come last.
+  return inOrder ? decided.decisions : reordered(decided, facts);
+}
+
+/**
+ * Indexes (newest first) grouped by set, then source, each group newest first: a lookup by the
+ * records' own strings, whose hashes V8 keeps, where a joined key would be a new string to hash for
+ * every backup.
+ */
+function bySetAndSource(order: readonly number[], backups: readonly Backup[]): number[][] {
+  const bySet = new Map<string, Map<string, number[]>>();
+  const groups: number[][] = [];
+  for (const index of order) {
+    const { set, sourceId } = backups[index] as Backup;
+    let bySource = bySet.get(set);
+    if (!bySource) {
+      bySource = new Map();
+      bySet.set(set, bySource);
+    }
+    let group = bySource.get(sourceId);
+    if (!group) {
+      group = [];
+      bySource.set(sourceId, group);
+      groups.push(group);
+    }
+    group.push(index);
+  }
+  return groups;
+}
+
+/** The decisions made so far, and the index of each one's backup. */
+interface Decided {
+  indexes: number[];
+  decisions: RetentionDecision[];
+}
+
+/** The decisions in the newest-first order of their backups. */
+function reordered({ indexes, decisions }: Decided, facts: Facts): RetentionDecision[] {
+  const byIndex = new Map(indexes.map((index, at) => [index, decisions[at] as RetentionDecision]));
+  return inNewestFirstOrder(indexes, facts).map((index) => byIndex.get(index) as RetentionDecision);
+}
+
+/**
+ * Decides one source's backups of one set (indexes newest first) into `decided`, in the same
+ * order but for duplicates, which come last. True when there were none. Without `texts`, only
+ * `keep` is decided.
  */
 function decideGroup(
-  all: readonly Backup[],
+  all: readonly number[],
+  facts: Facts,
   rules: RetentionRules,
-  texts: RuleTexts,
+  texts: RuleTexts | undefined,
   { now, thisRun, pinned }: RetentionContext,
-  decisions: RetentionDecision[],
+  decided: Decided,
 ): boolean {
-  const twins = duplicates(all, thisRun);
-  const sorted = twins.size > 0 ? all.filter((backup) => !twins.has(backup)) : all;
-  const { keeps, held } = calendarReasons(sorted, rules.calendar);
+  const { backups, times, ids, states, protections } = facts;
+  const twins = duplicates(all, facts, thisRun);
+  const group = twins.size > 0 ? all.filter((index) => !twins.has(index)) : all;
+  const { keeps, held } = calendarReasons(group, facts, rules.calendar, texts !== undefined);
+  const outside = texts ? outsideReasons(texts, rules.calendar, held) : undefined;
+  const nowMs = now.getTime();
+  const checkPinned = pinned !== undefined && pinned.size > 0;
+  // The decision being made: `because` adds a rule that keeps it (worded only with texts). Its
+  // arrays are made on the first rule: most backups that go have none, and share NONE.
+  let reasons: string[] = NONE;
+  let names: string[] = NONE;
+  let keep = false;
+  const because = (name: string, reason: string): void => {
+    keep = true;
+    if (!texts) return;
+    if (names === NONE) {
+      names = [];
+      reasons = [];
+    }
+    names.push(name);
+    reasons.push(reason);
+  };
+  const decide = (index: number): void => {
+    decided.indexes.push(index);
+    decided.decisions.push({ backup: backups[index] as Backup, keep, reasons, rules: names });
+  };
   let generation = 0;
-  for (const backup of sorted) {
-    const reasons: string[] = [];
-    const names: string[] = [];
-    const because = (name: string, reason: string): void => {
-      names.push(name);
-      reasons.push(reason);
-    };
-    const age = now.getTime() - backup.createdAt.getTime();
-    if (isProtected(backup)) because('protected', `protected by ${TAGS.keep}=true`);
-    if (backup.state === 'failed') {
-      const keep = reasons.length > 0;
-      if (!keep) reasons.push(failedReason(backup));
-      decisions.push({ backup, keep, reasons, rules: names });
+  for (let rank = 0; rank < group.length; rank++) {
+    const index = group[rank] as number;
+    const state = states[index];
+    const age = nowMs - (times[index] as number);
+    reasons = NONE;
+    names = NONE;
+    keep = false;
+    if (protections[index]) because('protected', PROTECTED);
+    if (state === 'failed') {
+      if (!keep && texts) reasons = [failedReason(backups[index] as Backup)];
+      decide(index);
       continue;
     }
-    if (thisRun?.has(backup.id)) because('this-run', 'made in this run');
-    const pin = pinned?.get(backup.id);
+    if (facts.thisRun[index]) because('this-run', 'made in this run');
+    const pin = checkPinned ? pinned.get(ids[index] as string) : undefined;
     if (pin) because('pinned', pin);
-    if (backup.state === 'pending') {
+    if (state === 'pending') {
       because('pending', 'pending (in progress backups are never deleted)');
-      decisions.push({ backup, keep: true, reasons, rules: names });
+      decide(index);
       continue;
     }
     generation += 1;
@@ -177,33 +221,34 @@ function decideGroup(
       because('generations', `generations: ${generation} of ${rules.generations}`);
     }
     if (rules.keepWithinMs !== undefined && age < rules.keepWithinMs) {
-      because(
-        'keep-within',
-        `keep-within: ${formatDuration(Math.max(age, 0))} old, ${texts.under}`,
-      );
+      const under = texts?.under ?? '';
+      because('keep-within', `keep-within: ${formatDuration(Math.max(age, 0))} old, ${under}`);
     }
-    for (const kept of keeps.get(backup) ?? []) because(kept.unit, kept.reason);
+    for (const kept of keeps[rank] ?? NO_KEEPS) because(kept.unit, kept.reason);
     // A backup that goes has no rule names, and one reason: why (its arrays are still empty).
-    const keep = reasons.length > 0;
-    if (!keep) reasons.push(outsideReason(backup, age, texts, rules.calendar, held));
-    decisions.push({ backup, keep, reasons, rules: names });
+    if (!keep && outside) reasons = [outside(times[index] as number, age)];
+    decide(index);
   }
-  for (const [twin, kept] of twins) decisions.push(decideDuplicate(twin, kept));
+  for (const [twin, kept] of twins) {
+    decided.indexes.push(twin);
+    decided.decisions.push(decideDuplicate(twin, kept, facts));
+  }
   return twins.size === 0;
 }
 
+/** No reasons or rules: a decision made without texts, or the rules of a backup that goes. */
+const NONE: string[] = Object.freeze([]) as unknown as string[];
+const NO_KEEPS: readonly CalendarKeep[] = Object.freeze([]);
+const PROTECTED = `protected by ${TAGS.keep}=true`;
+
 /** A duplicate goes, unless protected; a pending one waits until it completes (RDS refuses it). */
-function decideDuplicate(backup: Backup, kept: Backup): RetentionDecision {
-  const twin = `duplicate of ${kept.id} (the same backup made twice by a retried request)`;
-  if (isProtected(backup)) {
-    return {
-      backup,
-      keep: true,
-      reasons: [`protected by ${TAGS.keep}=true`, twin],
-      rules: ['protected'],
-    };
+function decideDuplicate(index: number, of: number, facts: Facts): RetentionDecision {
+  const backup = facts.backups[index] as Backup;
+  const twin = `duplicate of ${facts.ids[of]} (the same backup made twice by a retried request)`;
+  if (facts.protections[index]) {
+    return { backup, keep: true, reasons: [PROTECTED, twin], rules: ['protected'] };
   }
-  if (backup.state === 'pending') {
+  if (facts.states[index] === 'pending') {
     return {
       backup,
       keep: true,
@@ -215,26 +260,32 @@ function decideDuplicate(backup: Backup, kept: Backup): RetentionDecision {
 }
 
 /**
- * The calendar rules' keeps for each completed backup of one source (sorted newest first), and the
- * periods they hold, per unit. Only completed backups count, as for generations: a pending or
- * failed one holds no period.
+ * The calendar rules' keeps for each completed backup of one source's group (indexes newest
+ * first), at its rank in the group, and, when `withHeld`, the periods they hold, per unit. Only
+ * completed backups count, as for generations: a pending or failed one holds no period.
  */
 function calendarReasons(
-  sorted: readonly Backup[],
+  group: readonly number[],
+  facts: Facts,
   rules: CalendarRules | undefined,
-): { keeps: Map<Backup, readonly CalendarKeep[]>; held: Map<CalendarUnit, Set<string>> } {
-  const keeps = new Map<Backup, readonly CalendarKeep[]>();
+  withHeld: boolean,
+): { keeps: (readonly CalendarKeep[] | undefined)[]; held: Map<CalendarUnit, Set<string>> } {
+  const keeps: (readonly CalendarKeep[] | undefined)[] = [];
   const held = new Map<CalendarUnit, Set<string>>();
   if (!rules) return { keeps, held };
-  const completed = sorted.filter((backup) => backup.state === 'completed');
+  const completed: number[] = [];
+  group.forEach((index, rank) => {
+    if (facts.states[index] === 'completed') completed.push(rank);
+  });
   const kept = calendarKeeps(
-    completed.map((backup) => backup.createdAt),
+    completed.map((rank) => facts.times[group[rank] as number] as number),
     rules,
   );
-  completed.forEach((backup, index) => {
-    const reasons = kept[index] ?? [];
+  completed.forEach((rank, at) => {
+    const reasons = kept[at] ?? [];
     if (reasons.length === 0) return;
-    keeps.set(backup, reasons);
+    keeps[rank] = reasons;
+    if (!withHeld) return;
     for (const { unit, period } of reasons) {
       const periods = held.get(unit) ?? new Set<string>();
       periods.add(period);

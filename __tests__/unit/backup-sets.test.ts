@@ -303,7 +303,8 @@ describe('a run with the default set on GitHub Actions', () => {
     expect(report.status).toBe('success');
     expect(report.backupSet).toBe('backup.yml.snapshots');
     const deleted = adapter.calls.filter((call) => call.startsWith('delete ')).sort();
-    expect(deleted).toEqual(['delete snap-mine-1']);
+    // generations: 1 keeps only the new backup of its own set; no other set's backup goes.
+    expect(deleted).toEqual(['delete snap-mine-1', 'delete snap-mine-2']);
     expect(adapter.calls.filter((call) => call === 'listBackups')).toHaveLength(1);
     expect(report.otherSets).toEqual([
       {

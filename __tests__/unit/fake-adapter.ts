@@ -106,6 +106,7 @@ export class FakeAdapter implements TargetAdapter {
       throw new TargetError(`Could not snapshot ${request.source.id}: boom.`);
     const made = backup(`snap-new-${(this.next += 1)}`, 0, {
       sourceId: request.source.id,
+      set: request.set,
       state: 'pending',
       tags: request.tags,
     });

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { TAGS } from '../../src/constants.js';
 import type { Backup } from '../../src/model.js';
 import { planCreate } from '../../src/plan.js';
-import { newestFirst, sortNewestFirst } from '../../src/retention.js';
+import { newestFirst, sortNewestFirst } from '../../src/newest-first.js';
 import { arbitraryListing, arbitraryState } from './arbitraries.js';
 import { backup, HOUR, NOW } from './fixtures.js';
 

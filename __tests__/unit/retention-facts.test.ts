@@ -1,0 +1,156 @@
+// Retention's own ways of doing its work fast (src/newest-first.ts, src/retention-entries.ts,
+// src/duplicates.ts): each decides exactly as the plain way does.
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { TAGS } from '../../src/constants.js';
+import type { Backup } from '../../src/model.js';
+import { newestFirst, newestFirstOrder, sortNewestFirst } from '../../src/newest-first.js';
+import { planPrune } from '../../src/plan.js';
+import {
+  decideRetention,
+  decideSourceRetention,
+  keptByRetention,
+  type RetentionRules,
+} from '../../src/retention.js';
+import { arbitraryCalendar, arbitraryListing, arbitraryTimeZone } from './arbitraries.js';
+import { backup, DAY, HOUR, NOW } from './fixtures.js';
+
+const arbitraryRules: fc.Arbitrary<RetentionRules> = fc.record(
+  {
+    generations: fc.integer({ min: 1, max: 5 }),
+    keepWithinMs: fc.integer({ min: 1, max: 400 }).map((hours) => hours * HOUR),
+    calendar: arbitraryCalendar({ hourly: 6, daily: 5, weekly: 3, monthly: 3 }, arbitraryTimeZone),
+  },
+  { requiredKeys: [] },
+);
+
+describe('newestFirstOrder', () => {
+  it('orders as the comparator does when times span more than a double can pack with their count', () => {
+    // 10,000 items over 2,700 centuries: (span + 1) × n passes 2^53, so the comparator sort runs.
+    const times = Array.from({ length: 10_000 }, (_, i) =>
+      i % 2 === 0 ? -8.6e15 + i * 1_000 : 8.6e15 - (i % 7) * DAY,
+    );
+    const ids = times.map((_, i) => `snap-${i % 13}`);
+    const order = newestFirstOrder(times, ids);
+    const expected = times
+      .map((_, i) => i)
+      .sort((a, b) => {
+        const diff = (times[b] as number) - (times[a] as number);
+        if (diff !== 0) return diff;
+        const [idA, idB] = [ids[a] as string, ids[b] as string];
+        return idA < idB ? 1 : idA > idB ? -1 : a - b;
+      });
+    expect(order).toEqual(expected);
+  });
+
+  it('orders thousands of backups with many equal times as the comparator does (packed numbers)', () => {
+    const backups = Array.from({ length: 3_000 }, (_, i) =>
+      backup(`snap-${(i * 7919) % 101}`, ((i * 31) % 17) * HOUR),
+    );
+    const sorted = sortNewestFirst(backups);
+    const expected = [...backups].sort(newestFirst);
+    sorted.forEach((item, index) => expect(item).toBe(expected[index]));
+  });
+
+  it('leaves invalid times to the comparator, in input order among themselves', () => {
+    const backups = [
+      backup('snap-b', Number.NaN),
+      backup('snap-a', DAY),
+      backup('snap-c', Number.NaN),
+    ];
+    expect(sortNewestFirst(backups)).toEqual([...backups].sort(newestFirst));
+  });
+});
+
+describe('one source, kept only', () => {
+  const oneSource = arbitraryListing({ sources: ['vol-a'], sets: ['default'], copies: true });
+
+  it('decideSourceRetention decides one source’s backups as decideRetention does, reasons included', () => {
+    fc.assert(
+      fc.property(oneSource, arbitraryRules, (backups, rules) => {
+        expect(decideSourceRetention(backups, rules, { now: NOW })).toEqual(
+          decideRetention(backups, rules, { now: NOW }),
+        );
+      }),
+    );
+  });
+
+  it('keptByRetention keeps exactly the backups decideRetention keeps, in the same order', () => {
+    fc.assert(
+      fc.property(oneSource, arbitraryRules, (backups, rules) => {
+        const kept = decideRetention(backups, rules, { now: NOW })
+          .filter((decision) => decision.keep)
+          .map((decision) => decision.backup);
+        expect(keptByRetention(backups, rules, { now: NOW })).toEqual(kept);
+      }),
+    );
+  });
+});
+
+describe('one backup given twice', () => {
+  it('decides a backup listed twice (pages that overlap) once, on its last record', () => {
+    const first = backup('snap-1', DAY);
+    const again = { ...backup('snap-1', DAY), tags: { ...first.tags, note: 'second page' } };
+    const decisions = decideRetention([first, backup('snap-2', 2 * DAY), again], {}, { now: NOW });
+    expect(decisions.map((d) => d.backup)).toEqual([
+      again,
+      expect.objectContaining({ id: 'snap-2' }),
+    ]);
+    expect(decisions[0]?.backup).toBe(again);
+  });
+
+  it('lets this run’s backup stand for a listed record of the same id, even of another time', () => {
+    // The listing read it before its `created-at` tag was on it (AWS's time); this run knows its tag.
+    const listed = backup('snap-new', 3 * HOUR);
+    const made = backup('snap-new', 0, { state: 'pending' });
+    const older = Array.from({ length: 3 }, (_, i) => backup(`snap-${i}`, (i + 1) * DAY));
+    const decisions = planPrune([listed, ...older], {
+      now: NOW,
+      rules: { generations: 1 },
+      thisRun: [made],
+    });
+    expect(decisions.filter((d) => d.backup.id === 'snap-new')).toEqual([
+      expect.objectContaining({ backup: made, keep: true }),
+    ]);
+    expect(decisions).toHaveLength(4);
+  });
+});
+
+describe('duplicates are found among backups of one time', () => {
+  const at = (ageMs: number): string => new Date(NOW.getTime() - ageMs).toISOString();
+
+  it('takes two backups of one created-at tag and one time for one backup made twice', () => {
+    const tags = { [TAGS.createdAt]: at(DAY) };
+    const decisions = decideRetention(
+      [backup('snap-a', DAY, { tags }), backup('snap-b', DAY, { tags })],
+      { generations: 5 },
+      { now: NOW },
+    );
+    expect(decisions.find((d) => d.backup.id === 'snap-b')?.reasons[0]).toMatch(
+      /^duplicate of snap-a/,
+    );
+  });
+
+  it('takes no twin where AWS’s own time overrode the tag (a tag far in the future): the times differ', () => {
+    const tags = { [TAGS.createdAt]: at(-2 * DAY) };
+    const decisions = decideRetention(
+      [backup('snap-a', DAY, { tags }), backup('snap-b', DAY + 5_000, { tags })],
+      { generations: 5 },
+      { now: NOW },
+    );
+    expect(decisions.every((d) => d.keep)).toBe(true);
+    expect(decisions.flatMap((d) => d.reasons).join(' ')).not.toMatch(/duplicate/);
+  });
+
+  it('tells twins apart from other backups of the same instant by their copy-of', () => {
+    const tags = { [TAGS.createdAt]: at(DAY) };
+    const copy = (id: string, of: string): Backup =>
+      backup(id, DAY, { tags, copyOf: of, sourceRegion: 'eu-west-1' });
+    const decisions = decideRetention(
+      [copy('snap-c1', 'snap-1'), copy('snap-c2', 'snap-2'), copy('snap-c3', 'snap-1')],
+      { generations: 5 },
+      { now: NOW },
+    );
+    expect(decisions.filter((d) => !d.keep).map((d) => d.backup.id)).toEqual(['snap-c3']);
+  });
+});
