@@ -18,9 +18,16 @@
  * It prints the median of each phase, the median and max of the total, how many backups were kept
  * and deleted (so a reader can tell the work was real).
  *
+ * Options: `--sources`, `--per-source`; `--zone` and `--hourly` (a keep-hourly count) change the
+ * calendar rules; `--layout by-source` makes the records in per-source order, so that each target's
+ * backups lie together in memory (a listing never comes so: it shows what reading records spread
+ * over memory costs); `--digest` prints a SHA-256 of every decision of one run instead of timing,
+ * so that a change to the core can be shown to decide exactly as before.
+ *
  *   npx ncc build bench/core.ts -o /tmp/bench-core && node /tmp/bench-core/index.js
  *   node /tmp/bench-core/index.js --sources 100 --per-source 1000
  */
+import { createHash } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { TAGS } from '../src/constants.js';
 import { TARGET_TYPE_FACTS } from '../src/target-types.js';
@@ -40,22 +47,36 @@ const RUN_ID = '9000000001';
 // Calendar rules as an operator sets them (restic-style), in a time zone with no DST. Their periods
 // come from the zone's offsets, read through Intl once per UTC hour met (src/zone-formats.ts): the
 // warm-up run reads them, as a run reads them once.
+const { values } = parseArgs({
+  options: {
+    sources: { type: 'string', default: '1000' },
+    'per-source': { type: 'string', default: '100' },
+    zone: { type: 'string', default: 'Asia/Tokyo' },
+    hourly: { type: 'string', default: '0' },
+    layout: { type: 'string', default: 'listing' },
+    digest: { type: 'boolean', default: false },
+  },
+});
 const RULES: RetentionRules = {
   generations: 7,
   keepWithinMs: 30 * DAY,
-  calendar: { daily: 7, weekly: 4, monthly: 12, yearly: 2, timeZone: 'Asia/Tokyo' },
+  calendar: {
+    daily: 7,
+    weekly: 4,
+    monthly: 12,
+    yearly: 2,
+    timeZone: values.zone,
+    ...(values.hourly !== '0' ? { hourly: Number(values.hourly) } : {}),
+  },
 };
 const COPY_RULES: RetentionRules = { generations: 3, keepWithinMs: 7 * DAY };
 /** The destination holds copies of this many of each source's newest backups. */
 const COPIED = 20;
 const REPETITIONS = 5;
 
-const { values } = parseArgs({
-  options: {
-    sources: { type: 'string', default: '1000' },
-    'per-source': { type: 'string', default: '100' },
-  },
-});
+if (!['listing', 'by-source'].includes(values.layout)) {
+  throw new Error(`--layout takes listing or by-source, not '${values.layout}'.`);
+}
 const sources = count('sources', values.sources);
 const perSource = count('per-source', values['per-source']);
 
@@ -126,8 +147,10 @@ function generate(): Data {
   const sourceIds = Array.from({ length: sources }, () => id('vol-'));
   const made = new Map(sourceIds.map((s) => [s, record(s, NOW, 'completed', Number(RUN_ID))]));
   // The listing's order mixes the sources. Records are made in that order, as an adapter makes them
-  // from the pages it reads, so that they lie in memory in the order the run walks them.
-  const order = shuffle(
+  // from the pages it reads: in memory they lie in listing order, and each target's backups, which
+  // the run walks one target at a time, are spread over all of it.
+  const inOrder = <T>(items: T[]): T[] => items;
+  const order = (values.layout === 'by-source' ? inOrder : shuffle)(
     sourceIds.flatMap((sourceId) => Array.from({ length: perSource }, (_, i) => ({ sourceId, i }))),
   );
   const listing: Backup[] = [];
@@ -168,7 +191,7 @@ interface Work {
 const PHASES = ['group', 'planCreate', 'planPrune', 'planCopies', 'copy retention'] as const;
 
 /** One run's worth of core work over the data: the time of each phase, and what it decided. */
-function runOnce(data: Data): { times: number[]; outcome: string } {
+function runOnce(data: Data, note?: (line: string) => void): { times: number[]; outcome: string } {
   const times: number[] = [];
   let start = performance.now();
   const lap = (): void => {
@@ -193,6 +216,7 @@ function runOnce(data: Data): { times: number[]; outcome: string } {
 
   for (const work of works) {
     const decision = planCreate(work.existing, { now: NOW, runId: RUN_ID });
+    note?.(`${work.sourceId} ${decision.action}`);
     if (decision.action === 'reuse') work.thisRun.push(decision.backup);
     const made = data.made.get(work.sourceId);
     if (decision.action === 'create' && made) work.thisRun.push(made);
@@ -214,6 +238,7 @@ function runOnce(data: Data): { times: number[]; outcome: string } {
       thisRun: work.thisRun,
       pinned,
     })) {
+      note?.(JSON.stringify([decision.backup.id, decision.keep, decision.reasons, decision.rules]));
       if (decision.keep) kept += 1;
       else work.deleting.add(decision.backup.id);
     }
@@ -226,6 +251,7 @@ function runOnce(data: Data): { times: number[]; outcome: string } {
   for (const work of works) {
     const originals = [...work.existing, ...work.thisRun].filter((b) => !work.deleting.has(b.id));
     const { wanted, missing } = planCopies(originals, work.copies, { now: NOW, rules: COPY_RULES });
+    note?.(`copy ${wanted.map((b) => b.id).join()} missing ${missing.map((b) => b.id).join()}`);
     for (const original of wanted) {
       const copy = work.copies
         .filter((candidate) => candidate.copyOf === original.id && candidate.state !== 'failed')
@@ -242,6 +268,7 @@ function runOnce(data: Data): { times: number[]; outcome: string } {
     TARGET_TYPE_FACTS['ebs-volume'].copyLimit,
   );
   for (const { work, original } of admitted) {
+    note?.(`admitted ${original.id}`);
     // Stands for the copy started (completed, as after `wait`), as a dry run does.
     work.copiesThisRun.push({
       ...original,
@@ -261,6 +288,7 @@ function runOnce(data: Data): { times: number[]; outcome: string } {
       rules: COPY_RULES,
       thisRun: work.copiesThisRun,
     })) {
+      note?.(JSON.stringify([decision.backup.id, decision.keep, decision.reasons, decision.rules]));
       if (decision.keep) copiesKept += 1;
       else copiesDeleted += 1;
     }
@@ -283,6 +311,13 @@ const median = (items: number[]): number => {
 };
 
 const data = generate();
+if (values.digest) {
+  // Every decision of one run, hashed: an optimisation of the core must leave it unchanged.
+  const hash = createHash('sha256');
+  runOnce(data, (line) => hash.update(`${line}\n`));
+  console.log(`decisions digest (sha256): ${hash.digest('hex')}`);
+  process.exit(0);
+}
 runOnce(data); // warm-up: lets the JIT compile the hot paths before anything is timed
 const runs = Array.from({ length: REPETITIONS }, () => runOnce(data));
 const totals = runs.map((run) => run.times.reduce((sum, time) => sum + time, 0));
@@ -290,8 +325,9 @@ const phases = PHASES.map((phase, index) => {
   return `${phase} ${ms(median(runs.map((run) => run.times[index] ?? 0)))}`;
 });
 
+const layout = values.layout === 'by-source' ? ' (records in per-source order)' : '';
 console.log(
-  `retention+plan: ${n(data.listing.length)} backups of ${n(sources)} sources — ${phases.join(', ')}, ` +
+  `retention+plan${layout}: ${n(data.listing.length)} backups of ${n(sources)} sources — ${phases.join(', ')}, ` +
     `total ${ms(median(totals))} (median of ${REPETITIONS}; max ${ms(Math.max(...totals))})`,
 );
 console.log(`  decided: ${runs[0]?.outcome ?? ''}`);
