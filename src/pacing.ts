@@ -21,9 +21,10 @@
  * The pacing sits in the initialize step, before the SDK's retry loop: a call takes its token
  * once, and a throttled attempt is retried by the adaptive retry strategy.
  */
-import type { MiddlewareStack } from '@smithy/types';
+import { SMITHY_CONTEXT_KEY, type MiddlewareStack } from '@smithy/types';
 import { systemClock } from './clock.js';
-import { sleep } from './sleep.js';
+import { CancelledError } from './errors.js';
+import { abortable, sleep, type Sleep } from './sleep.js';
 
 /** A bucket: how many calls may go at once, and how many more per second after that. */
 export interface Rate {
@@ -139,27 +140,51 @@ export function take(rate: Rate, bucket: Bucket, now: number): { bucket: Bucket;
   return { bucket: { tokens, at: Math.max(now, bucket.at) }, waitMs };
 }
 
-/** Resolves when a mutating call of the command (`CreateSnapshotCommand`, or its action) may go. */
-export type Pace = (commandName: string) => Promise<void>;
+/**
+ * The token a call took and did not use (its wait was cancelled) given back: the calls queued
+ * behind it keep the waits they were given, so the bucket only ever errs on the slow side.
+ */
+export function giveBack(rate: Rate, bucket: Bucket): Bucket {
+  return { tokens: Math.min(rate.burst, bucket.tokens + 1), at: bucket.at };
+}
+
+/**
+ * Resolves when a mutating call of the command (`CreateSnapshotCommand`, or its action) may go;
+ * rejects with a CancelledError, at once, when `signal` (the call's) fires first.
+ */
+export type Pace = (commandName: string, signal?: AbortSignal) => Promise<void>;
 
 /** Where a pacer reads the time (ms) and how it waits; tests pass a fake clock. */
 export interface PaceTime {
   readonly now: () => number;
-  readonly sleep: (ms: number) => Promise<void>;
+  /** Waits `ms`; ends early (rejects) when the signal fires. */
+  readonly sleep: Sleep;
 }
 
-const systemTime: PaceTime = { now: () => systemClock().getTime(), sleep: (ms) => sleep(ms) };
+const systemTime: PaceTime = { now: () => systemClock().getTime(), sleep };
 
-/** The buckets of one service and Region: one per action, or per shared AWS bucket. */
+/**
+ * The buckets of one service and Region: one per action, or per shared AWS bucket. A call whose
+ * signal fires while it waits for its token stops waiting at once and gives the token back.
+ */
 export function pacer(service: PacedService, time: PaceTime = systemTime): Pace {
   const buckets = new Map<string, Bucket>();
-  return async (commandName) => {
+  return async (commandName, signal) => {
+    if (signal?.aborted) throw new CancelledError();
     const action = commandName.replace(/Command$/, '');
     const { rate, bucket = action } = meterOf(service, action);
     const now = time.now();
     const taken = take(rate, buckets.get(bucket) ?? { tokens: rate.burst, at: now }, now);
     buckets.set(bucket, taken.bucket);
-    if (taken.waitMs > 0) await time.sleep(taken.waitMs);
+    if (taken.waitMs <= 0) return;
+    try {
+      // Raced with the signal too, so that no sleep, however injected, holds a cancelled call.
+      await abortable(time.sleep(taken.waitMs, signal), signal);
+    } catch (error) {
+      const current = buckets.get(bucket);
+      if (current) buckets.set(bucket, giveBack(rate, current));
+      throw signal?.aborted ? new CancelledError() : error;
+    }
   };
 }
 
@@ -187,14 +212,21 @@ export function pacers(
 /** The process's pacer of a service and Region, shared by every client the run makes for them. */
 export const sharedPacer = pacers();
 
-/** Makes every mutating command sent through `stack` (a client's) wait for `pace` first. */
+/**
+ * Makes every mutating command sent through `stack` (a client's) wait for `pace` first; the call's
+ * abort signal (`send(command, { abortSignal })`, which the SDK hands its middleware in the
+ * context) ends that wait too.
+ */
 export function paceMutations<I extends object, O extends object>(
   stack: MiddlewareStack<I, O>,
   pace: Pace,
 ): void {
   stack.add(
     (next, context) => async (args) => {
-      if (isMutating(context.commandName)) await pace(context.commandName ?? '');
+      if (isMutating(context.commandName)) {
+        const signal = context[SMITHY_CONTEXT_KEY]?.abortSignal;
+        await pace(context.commandName ?? '', signal instanceof AbortSignal ? signal : undefined);
+      }
       return next(args);
     },
     { step: 'initialize', name: 'paceMutations', override: true },

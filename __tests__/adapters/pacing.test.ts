@@ -1,6 +1,7 @@
 // Pacing of mutating calls (src/pacing.ts): the token bucket's arithmetic and the pacers with a
-// fake clock (a burst, then the refill rate; actions, services and Regions independent), and,
-// through the action's own clients with the HTTP handler replaced, which calls wait and how often.
+// fake clock (a burst, then the refill rate; actions, services and Regions independent; a wait
+// cancelled by the call's signal ends at once and gives its token back), and, through the action's
+// own clients with the HTTP handler replaced, which calls wait, how often, and with which signal.
 import { describe, expect, it, vi } from 'vitest';
 import {
   CreateTagsCommand,
@@ -10,7 +11,9 @@ import {
 } from '@aws-sdk/client-ec2';
 import { DeleteDBSnapshotCommand } from '@aws-sdk/client-rds';
 import { ec2Client, rdsClient } from '../../src/aws.js';
+import { CancelledError, isAbort } from '../../src/errors.js';
 import {
+  giveBack,
   isMutating,
   MAX_BURST,
   paceMutations,
@@ -20,6 +23,7 @@ import {
   type Bucket,
   type PaceTime,
 } from '../../src/pacing.js';
+import { rejectionOf } from './expect.js';
 import { answerHttp, ec2ErrorXml } from './fixtures.js';
 
 /**
@@ -152,6 +156,108 @@ describe('pacer (one service and Region)', () => {
   });
 });
 
+/**
+ * A fake clock whose sleeps end only when their signal fires (rejecting with the AbortError of
+ * Node's timers) or, with `honoursSignal` false, never: a wait that ends is one the pacer ended.
+ */
+function stalledTime(honoursSignal = true): PaceTime & { t: number; waits: number[] } {
+  const time = {
+    t: 0,
+    waits: [] as number[],
+    now: () => time.t,
+    sleep: (ms: number, signal?: AbortSignal) => {
+      time.waits.push(ms);
+      return new Promise<void>((_, reject) => {
+        if (!honoursSignal) return;
+        signal?.addEventListener('abort', () => {
+          reject(Object.assign(new Error('The operation was aborted'), { name: 'AbortError' }));
+        });
+      });
+    },
+  };
+  return time;
+}
+
+/** Takes the whole burst of CreateSnapshot (no call waits), so that the next call waits. */
+async function drain(pace: (command: string) => Promise<void>): Promise<void> {
+  await Promise.all(Array.from({ length: MAX_BURST }, () => pace('CreateSnapshotCommand')));
+}
+
+describe('pacer: a cancelled wait', () => {
+  it.each([
+    ['a sleep that ends on the signal', true],
+    ['a sleep that ignores the signal', false],
+  ])('ends at once when the signal fires, with a CancelledError (%s)', async (_, honoursSignal) => {
+    const time = stalledTime(honoursSignal);
+    const pace = pacer('ec2', time);
+    await drain(pace);
+    const controller = new AbortController();
+
+    const waiting = pace('CreateSnapshotCommand', controller.signal);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(time.waits).toEqual([200]);
+    controller.abort();
+    const error = await rejectionOf(waiting);
+
+    expect(error).toBeInstanceOf(CancelledError);
+    expect(isAbort(error)).toBe(true);
+  });
+
+  it('gives its token back: the next call waits as if the cancelled one had never come', async () => {
+    const time = stalledTime();
+    const pace = pacer('ec2', time);
+    await drain(pace);
+    const controller = new AbortController();
+    const cancelled = pace('CreateSnapshotCommand', controller.signal);
+    controller.abort();
+    await rejectionOf(cancelled);
+
+    // The burst is spent, so this call waits; for the token after the burst, not the one after.
+    void pace('CreateSnapshotCommand');
+    await new Promise((resolve) => setImmediate(resolve));
+
+    expect(time.waits).toEqual([200, 200]);
+  });
+
+  it('takes no token for a call whose signal has already fired', async () => {
+    const time = stalledTime();
+    const pace = pacer('ec2', time);
+    await drain(pace);
+    const controller = new AbortController();
+    controller.abort();
+
+    expect(await rejectionOf(pace('CreateSnapshotCommand', controller.signal))).toBeInstanceOf(
+      CancelledError,
+    );
+    void pace('CreateSnapshotCommand');
+    await new Promise((resolve) => setImmediate(resolve));
+
+    expect(time.waits).toEqual([200]);
+  });
+
+  it('keeps the waits of the calls queued behind the cancelled one (never faster than the rate)', async () => {
+    const time = stalledTime();
+    const pace = pacer('ec2', time);
+    await drain(pace);
+    const controller = new AbortController();
+    const cancelled = pace('CreateSnapshotCommand', controller.signal);
+    void pace('CreateSnapshotCommand');
+    controller.abort();
+    await rejectionOf(cancelled);
+    void pace('CreateSnapshotCommand');
+    await new Promise((resolve) => setImmediate(resolve));
+
+    // The queued call keeps its 400 ms; the one after takes the token given back, at 400 too.
+    expect(time.waits).toEqual([200, 400, 400]);
+  });
+
+  it('gives back at most up to the burst', () => {
+    const rate = { burst: 3, perSecond: 2 };
+    expect(giveBack(rate, { tokens: -2, at: 10 })).toEqual({ tokens: -1, at: 10 });
+    expect(giveBack(rate, { tokens: 3, at: 10 })).toEqual({ tokens: 3, at: 10 });
+  });
+});
+
 describe('pacers (a run: services and Regions)', () => {
   it('keeps one pacer per service and Region: Regions and services never wait on each other', async () => {
     const time = fakeTime();
@@ -214,7 +320,33 @@ describe('paced clients (HTTP handler replaced)', () => {
 
     await client.send(new CreateTagsCommand({ Resources: ['snap-1'], Tags: [] }));
     expect(sent.filter((s) => s.body.includes('Action=CreateTags'))).toHaveLength(2);
-    expect(pace.mock.calls).toEqual([['CreateTagsCommand']]);
+    expect(pace.mock.calls).toEqual([['CreateTagsCommand', undefined]]);
+  });
+
+  it("hands the call's abort signal to the pace: a cancelled call stops waiting and sends nothing", async () => {
+    const client = new EC2Client({ region: 'us-east-1' });
+    const time = stalledTime();
+    const pace = pacer('ec2', time);
+    paceMutations(client.middlewareStack, pace);
+    const sent = answerHttp(client, () => ({ status: 200, body: ok('DeleteSnapshot') }));
+    await Promise.all(
+      Array.from({ length: MAX_BURST }, (_, i) =>
+        client.send(new DeleteSnapshotCommand({ SnapshotId: `snap-${i}` })),
+      ),
+    );
+    const controller = new AbortController();
+
+    const waiting = client.send(new DeleteSnapshotCommand({ SnapshotId: 'snap-late' }), {
+      abortSignal: controller.signal,
+    });
+    while (time.waits.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    controller.abort();
+    const error = await rejectionOf(waiting);
+
+    expect(error).toBeInstanceOf(CancelledError);
+    expect(time.waits).toEqual([200]);
+    expect(sent).toHaveLength(MAX_BURST);
+    expect(sent.some((s) => s.body.includes('snap-late'))).toBe(false);
   });
 
   // Real timers (fake timers stall the SDK's send path). The bounds are lower ones: a busy machine
