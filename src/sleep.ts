@@ -29,3 +29,37 @@ export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefine
     );
   });
 }
+
+/**
+ * The signal of work done for several parties at once (one describe for many waiters): it fires
+ * once every party that joined has given up (its own signal fired), never while one still waits,
+ * and never at all once a party joined without a signal. `join` answers how to leave without
+ * giving up (the party got its answer); call it when done, whatever happened.
+ */
+export class SharedSignal {
+  private readonly controller = new AbortController();
+  private waiting = 0;
+  private unbounded = false;
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  join(signal: AbortSignal | undefined): () => void {
+    if (!signal) {
+      this.unbounded = true;
+      return () => {};
+    }
+    this.waiting += 1;
+    const giveUp = (): void => {
+      this.waiting -= 1;
+      if (this.waiting === 0 && !this.unbounded) this.controller.abort();
+    };
+    if (signal.aborted) {
+      giveUp();
+      return () => {};
+    }
+    signal.addEventListener('abort', giveUp, { once: true });
+    return () => signal.removeEventListener('abort', giveUp);
+  }
+}

@@ -721,6 +721,25 @@ describe.each(TARGET_CASES)('$type adapter (the TargetAdapter contract)', (c) =>
       // The waiter sleeps 30 s between polls; the abort must not wait for it.
       expect(performance.now() - abortedAt).toBeLessThan(10_000);
     });
+
+    it('sends the describe of its polls with a signal that fires with the run’s, ending a read under way', async () => {
+      const controller = new AbortController();
+      // The describe hangs, as a slow answer would: only its signal can end it.
+      h.answerReads('hang');
+      const waiting = h
+        .adapter(FAST)
+        .waitUntilDone(pendingBackup(), { maxWaitSeconds: 600, signal: controller.signal });
+
+      while (h.reads().length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+      const [options] = h.readOptions() as { abortSignal?: AbortSignal }[];
+      expect(options?.abortSignal).toBeInstanceOf(AbortSignal);
+      expect(options?.abortSignal?.aborted).toBe(false);
+      controller.abort();
+
+      expect(await rejectionOf(waiting)).toBeInstanceOf(CancelledError);
+      expect(options?.abortSignal?.aborted).toBe(true);
+      expect(h.readOptions()).toHaveLength(1);
+    });
   });
 
   describe('delete', () => {

@@ -15,6 +15,7 @@ import {
   type Snapshot,
 } from '@aws-sdk/client-ec2';
 import { TAGS } from '../../src/constants.js';
+import { CancelledError } from '../../src/errors.js';
 import { Ec2InstanceAdapter } from '../../src/targets/ec2-instance.js';
 import { toAwsTags } from '../../src/targets/tags.js';
 import type { Backup } from '../../src/targets/target.js';
@@ -298,6 +299,31 @@ describe('wait, delete and copy', () => {
     expect(calls[0]?.args[0].input.Filters).toEqual([
       { Name: 'snapshot-id', Values: ['snap-00000001', 'snap-00000002', 'snap-00000003'] },
     ]);
+  });
+
+  it('sends the describe of its polls with a signal that fires with the run’s, ending a read under way', async () => {
+    // The describe hangs, as a slow answer would: only its signal can end it.
+    mock.on(DescribeSnapshotsCommand).callsFake(() => new Promise<never>(() => {}));
+    const controller = new AbortController();
+    const waiting = adapter().waitUntilDone(pending(), {
+      maxWaitSeconds: 600,
+      signal: controller.signal,
+    });
+    while (mock.commandCalls(DescribeSnapshotsCommand).length === 0) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const [call] = mock.commandCalls(DescribeSnapshotsCommand);
+    const options = (call?.args as readonly unknown[] | undefined)?.[1];
+    const signal = (options as { abortSignal?: AbortSignal } | undefined)?.abortSignal;
+    expect(signal).toBeInstanceOf(AbortSignal);
+    expect(signal?.aborted).toBe(false);
+
+    controller.abort();
+
+    await expect(waiting).rejects.toBeInstanceOf(CancelledError);
+    expect(signal?.aborted).toBe(true);
+    // One read for the three members, none after the cancellation.
+    expect(mock.commandCalls(DescribeSnapshotsCommand)).toHaveLength(1);
   });
 
   it('ends the wait with a failed set when a member is gone', async () => {

@@ -334,7 +334,8 @@ export interface Stored {
 }
 
 /** One answer to a describe while waiting or looking up a name: the backup, not shown, an error. */
-export type Read = Partial<Stored> | 'absent' | Error;
+/** What AWS answers a describe: the backup, none, an error, or (`hang`) no answer ever. */
+export type Read = Partial<Stored> | 'absent' | 'hang' | Error;
 
 /** What AWS answers a create or copy: the backup it accepted, no backup at all, or an error. */
 export type Made = Partial<Stored> | undefined | Error;
@@ -390,6 +391,8 @@ export interface Harness {
    */
   answerReadsOf(...reads: ((id: string) => Partial<Stored> | 'absent')[]): void;
   reads(): Record<string, unknown>[];
+  /** The options each describe of backups was sent with (its abort signal), in order. */
+  readOptions(): unknown[];
   answerCreate(answer: () => Made): void;
   createQueries(): CreateQuery[];
   answerCopy(answer: () => Made): void;
@@ -488,6 +491,7 @@ function mocked(stub: MockedClient, d: Describes) {
         const read = next();
         if (read instanceof Error) throw read;
         if (read === 'absent') return d.absent(d.askedIds(input), input);
+        if (read === 'hang') return new Promise<never>(() => {});
         // A lookup by name asks for no id: the answer names its own.
         const ids = read.id ? [read.id] : d.askedIds(input);
         return d.backupsAnswer(
@@ -509,6 +513,11 @@ function mocked(stub: MockedClient, d: Describes) {
       });
     },
     reads: () => reads,
+    readOptions: () =>
+      stub
+        .calls()
+        .filter((call) => call.args[0] instanceof d.backups)
+        .map((call) => call.args[1]),
     commands: () => commandNames(stub),
     firstSendOptions: () => stub.send.firstCall.args[1],
     restore: () => stub.restore(),

@@ -118,6 +118,109 @@ describe('BatchedDescribe', () => {
     expect((await batch.describe('snap-1'))?.id).toBe('snap-1');
   });
 
+  /** A describeMany that hangs until its signal fires, recording the signal of each call. */
+  function hanging() {
+    const signals: (AbortSignal | undefined)[] = [];
+    const describeMany = (_: string[], signal?: AbortSignal): Promise<Backup[]> => {
+      signals.push(signal);
+      return new Promise((_resolve, reject) => {
+        signal?.addEventListener('abort', () => reject(abortError()));
+      });
+    };
+    return { signals, describeMany };
+  }
+  const abortError = () =>
+    Object.assign(new Error('This operation was aborted'), { name: 'AbortError' });
+  const sent = async (signals: unknown[], count: number) => {
+    while (signals.length < count) await new Promise((resolve) => setImmediate(resolve));
+  };
+
+  it('sends its read with a signal, and stops a waiter at once when the waiter’s signal fires', async () => {
+    const { signals, describeMany } = hanging();
+    const batch = new BatchedDescribe(describeMany, 5000, () => 0);
+    const controller = new AbortController();
+
+    const waiting = batch.describe('snap-1', controller.signal);
+    await sent(signals, 1);
+    expect(signals[0]).toBeInstanceOf(AbortSignal);
+    expect(signals[0]?.aborted).toBe(false);
+    controller.abort();
+
+    expect(await rejectionOf(waiting)).toBeInstanceOf(CancelledError);
+    expect(signals[0]?.aborted).toBe(true);
+  });
+
+  it('aborts a shared read only once every waiter awaiting it has given up', async () => {
+    const { signals, describeMany } = hanging();
+    const batch = new BatchedDescribe(describeMany, 5000, () => 0);
+    const [a, b] = [new AbortController(), new AbortController()];
+
+    const first = batch.describe('snap-1', a.signal);
+    const second = batch.describe('snap-2', b.signal);
+    await sent(signals, 1);
+    a.abort();
+    expect(await rejectionOf(first)).toBeInstanceOf(CancelledError);
+    // snap-2's waiter still waits for the read: it goes on.
+    expect(signals[0]?.aborted).toBe(false);
+    b.abort();
+
+    expect(await rejectionOf(second)).toBeInstanceOf(CancelledError);
+    expect(signals[0]?.aborted).toBe(true);
+    expect(signals).toHaveLength(1);
+  });
+
+  it('never aborts a read that a waiter without a signal awaits', async () => {
+    const { signals, describeMany } = hanging();
+    const batch = new BatchedDescribe(describeMany, 5000, () => 0);
+    const controller = new AbortController();
+
+    const cancelled = batch.describe('snap-1', controller.signal);
+    void batch.describe('snap-2');
+    await sent(signals, 1);
+    controller.abort();
+
+    expect(await rejectionOf(cancelled)).toBeInstanceOf(CancelledError);
+    expect(signals[0]?.aborted).toBe(false);
+  });
+
+  it('reads nothing for a waiter whose signal has already fired', async () => {
+    const { calls, describeMany } = recorder(new Map([['snap-1', 'pending']]));
+    const batch = new BatchedDescribe(describeMany, 5000, () => 0);
+    const controller = new AbortController();
+    controller.abort();
+
+    expect(await rejectionOf(batch.describe('snap-1', controller.signal))).toBeInstanceOf(
+      CancelledError,
+    );
+    expect(calls).toEqual([]);
+  });
+
+  it('starts a read of its own for a waiter that comes while an abandoned read is being aborted', async () => {
+    const signals: (AbortSignal | undefined)[] = [];
+    let settle: (() => void) | undefined;
+    const describeMany = (ids: string[], signal?: AbortSignal): Promise<Backup[]> => {
+      signals.push(signal);
+      // The first read's answer is held past its abort, as a call in flight may be.
+      if (signals.length === 1) {
+        return new Promise((_resolve, reject) => (settle = () => reject(abortError())));
+      }
+      return Promise.resolve(ids.map((id) => backup(id, 'completed')));
+    };
+    const batch = new BatchedDescribe(describeMany, 5000, () => 0);
+    const controller = new AbortController();
+
+    const abandoned = batch.describe('snap-1', controller.signal);
+    await sent(signals, 1);
+    controller.abort();
+    await rejectionOf(abandoned);
+    const later = batch.describe('snap-2');
+
+    expect((await later)?.state).toBe('completed');
+    expect(signals).toHaveLength(2);
+    expect(signals[1]?.aborted).toBe(false);
+    settle?.();
+  });
+
   it('lets an answer stand for a third of the shortest polling delay', () => {
     expect(freshFor({})).toBe(5000);
     expect(freshFor({ minDelaySeconds: 3 })).toBe(1000);

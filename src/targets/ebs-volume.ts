@@ -66,7 +66,7 @@ export class EbsVolumeAdapter implements TargetAdapter {
     this.sleep = options.sleep ?? realSleep;
     this.rateLimitBackoffMs = options.rateLimitBackoffMs ?? 15_000;
     this.clock = options.clock ?? systemClock;
-    this.waits = batchedWaits((ids) => this.describeMany(ids), options, this.clock);
+    this.waits = batchedWaits((ids, signal) => this.describeMany(ids, signal), options, this.clock);
   }
 
   findSources(
@@ -188,18 +188,19 @@ export class EbsVolumeAdapter implements TargetAdapter {
   waitUntilDone(backup: Backup, options: WaitOptions): Promise<Backup> {
     return waitForBackup(backup, options, {
       polling: this.polling,
-      describe: () => this.waits.describe(backup.id),
+      describe: () => this.waits.describe(backup.id, options.signal),
       label: `snapshot ${backup.id}`,
     });
   }
 
   /** The snapshots that still exist among `ids`, read by a `snapshot-id` filter of ≤200 values. */
-  private async describeMany(ids: string[]): Promise<Backup[]> {
+  private async describeMany(ids: string[], signal?: AbortSignal): Promise<Backup[]> {
     const found: Backup[] = [];
     for (const part of chunks(ids, 200)) {
       const pages = paginateDescribeSnapshots(
         { client: this.ec2, pageSize: 1000 },
         { OwnerIds: ['self'], Filters: [{ Name: 'snapshot-id', Values: part }] },
+        { abortSignal: signal },
       );
       for await (const page of pages) {
         for (const snapshot of page.Snapshots ?? []) {

@@ -62,7 +62,11 @@ export class Ec2ImageAdapter implements TargetAdapter {
   ) {
     this.clock = options.clock ?? systemClock;
     this.images = new ImageRecords(ec2, region, this.clock);
-    this.waits = batchedWaits((ids) => this.images.describeMany(ids), options, this.clock);
+    this.waits = batchedWaits(
+      (ids, signal) => this.images.describeMany(ids, signal),
+      options,
+      this.clock,
+    );
     this.sleep = options.sleep ?? realSleep;
   }
 
@@ -205,7 +209,7 @@ export class Ec2ImageAdapter implements TargetAdapter {
     const done = await waitForBackup(backup, options, {
       polling: this.options,
       // One describe shared by every image this adapter waits for (new or copied).
-      describe: () => this.waits.describe(backup.id),
+      describe: () => this.waits.describe(backup.id, options.signal),
       label: `image ${backup.id}`,
     });
     const lostTags = done.state === 'completed' ? this.images.tagsToRecover(done) : undefined;

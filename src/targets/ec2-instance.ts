@@ -70,7 +70,7 @@ export class Ec2InstanceAdapter implements TargetAdapter {
     this.clock = options.clock ?? systemClock;
     this.exclude = options.exclude ?? { excludeBootVolume: false, excludeVolumeIds: [] };
     this.waits = batchedWaits(
-      (ids) => describeMembers(this.ec2, this.region, this.clock, ids),
+      (ids, signal) => describeMembers(this.ec2, this.region, this.clock, ids, signal),
       options,
       this.clock,
     );
@@ -250,7 +250,9 @@ export class Ec2InstanceAdapter implements TargetAdapter {
     return waitForBackup(backup, options, {
       polling: this.polling,
       describe: async () => {
-        const read = await Promise.all(members.map((member) => this.waits.describe(member.id)));
+        const read = await Promise.all(
+          members.map((member) => this.waits.describe(member.id, options.signal)),
+        );
         const found = read.filter((member): member is MemberRecord => member !== undefined);
         if (found.length === 0) return undefined;
         const missing = members.filter((_, index) => !read[index]).map((member) => member.id);

@@ -95,21 +95,22 @@ export class ImageRecords {
   }
 
   /** The images that still exist among `ids`, read by an `image-id` filter of ≤200 values. */
-  async describeMany(ids: string[]): Promise<Backup[]> {
+  async describeMany(ids: string[], signal?: AbortSignal): Promise<Backup[]> {
     const found: Backup[] = [];
     for (const part of chunks(ids, 200)) {
-      for await (const page of this.pages([{ Name: 'image-id', Values: part }])) {
+      for await (const page of this.pages([{ Name: 'image-id', Values: part }], signal)) {
         for (const backup of page) if (backup) found.push(backup);
       }
     }
     return found;
   }
 
-  /** The images that `filters` select, page by page, as the set's records. */
-  async *pages(filters: { Name: string; Values: string[] }[]) {
+  /** The images that `filters` select, page by page, as the set's records; `signal` goes with the calls. */
+  async *pages(filters: { Name: string; Values: string[] }[], signal?: AbortSignal) {
     const pages = paginateDescribeImages(
       { client: this.ec2, pageSize: 1000 },
       { ...ALL_IMAGES, Filters: filters },
+      { abortSignal: signal },
     );
     for await (const page of pages) yield (page.Images ?? []).map((image) => this.toBackup(image));
   }

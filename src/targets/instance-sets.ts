@@ -240,18 +240,23 @@ export function memberOfSnapshot(
   return memberOf(region, clock, { ...rawSnapshot(snapshot), volumeId: snapshot.VolumeId });
 }
 
-/** The member snapshots that still exist among `ids` (a `snapshot-id` filter of ≤200 values). */
+/**
+ * The member snapshots that still exist among `ids` (a `snapshot-id` filter of ≤200 values);
+ * `signal` goes with the calls.
+ */
 export async function describeMembers(
   ec2: EC2Client,
   region: string,
   clock: Clock,
   ids: string[],
+  signal?: AbortSignal,
 ): Promise<MemberRecord[]> {
   const found: MemberRecord[] = [];
   for (const part of chunks(ids, 200)) {
     const pages = paginateDescribeSnapshots(
       { client: ec2, pageSize: 1000 },
       { OwnerIds: ['self'], Filters: [{ Name: 'snapshot-id', Values: part }] },
+      { abortSignal: signal },
     );
     for await (const page of pages) {
       for (const snapshot of page.Snapshots ?? []) {

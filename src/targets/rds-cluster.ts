@@ -53,11 +53,12 @@ export const rdsClusterFlavor: RdsFlavor = {
     );
     for await (const page of pages) yield (page.DBClusterSnapshots ?? []).map(snapshot);
   },
-  async *snapshotsNamed(client, ids) {
+  async *snapshotsNamed(client, ids, signal) {
     // No SnapshotType: manual and automated, as a describe by identifier reads them.
     const pages = paginateDescribeDBClusterSnapshots(
       { client, pageSize: 100 },
       { Filters: [{ Name: 'db-cluster-snapshot-id', Values: ids }] },
+      { abortSignal: signal },
     );
     for await (const page of pages) yield (page.DBClusterSnapshots ?? []).map(snapshot);
   },

@@ -57,9 +57,14 @@ export interface RdsFlavor {
   /**
    * The snapshots of these identifiers (at most RDS_FILTER_VALUES), page by page, read by the
    * identifier filter (`db-snapshot-id`, `db-cluster-snapshot-id`): one that does not exist is left
-   * out of the answer, where a describe by `…SnapshotIdentifier` fails with not-found.
+   * out of the answer, where a describe by `…SnapshotIdentifier` fails with not-found. `signal`
+   * goes with every page's call.
    */
-  snapshotsNamed(client: RDSClient, ids: string[]): AsyncIterable<RdsSnapshot[]>;
+  snapshotsNamed(
+    client: RDSClient,
+    ids: string[],
+    signal?: AbortSignal,
+  ): AsyncIterable<RdsSnapshot[]>;
   /** The snapshot of one identifier; throws `snapshotNotFound` when there is none. */
   describeSnapshot(
     client: RDSClient,

@@ -53,11 +53,12 @@ export const rdsInstanceFlavor: RdsFlavor = {
     );
     for await (const page of pages) yield (page.DBSnapshots ?? []).map(snapshot);
   },
-  async *snapshotsNamed(client, ids) {
+  async *snapshotsNamed(client, ids, signal) {
     // No SnapshotType: manual and automated, as a describe by identifier reads them.
     const pages = paginateDescribeDBSnapshots(
       { client, pageSize: 100 },
       { Filters: [{ Name: 'db-snapshot-id', Values: ids }] },
+      { abortSignal: signal },
     );
     for await (const page of pages) yield (page.DBSnapshots ?? []).map(snapshot);
   },

@@ -24,13 +24,14 @@ export class RdsSnapshotRecords {
    * The set's records of those of `ids` that exist (the batched describe of the waits): one call
    * per RDS_FILTER_VALUES identifiers and page, whatever the number of snapshots waited for. RDS
    * stores identifiers in lower case and compares filter values as given, so they are asked in
-   * lower case and each record carries the identifier as it was asked for.
+   * lower case and each record carries the identifier as it was asked for. `signal` goes with
+   * every call.
    */
-  async describeMany(ids: string[]): Promise<Backup[]> {
+  async describeMany(ids: string[], signal?: AbortSignal): Promise<Backup[]> {
     const asked = new Map(ids.map((id) => [id.toLowerCase(), id]));
     const found: Backup[] = [];
     for (const part of chunks([...asked.keys()], RDS_FILTER_VALUES)) {
-      for await (const page of this.flavor.snapshotsNamed(this.rds, part)) {
+      for await (const page of this.flavor.snapshotsNamed(this.rds, part, signal)) {
         for (const snapshot of page) {
           const backup = this.toBackup(snapshot);
           if (backup)

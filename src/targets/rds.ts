@@ -69,7 +69,11 @@ export class RdsAdapter implements TargetAdapter {
     this.type = flavor.type;
     this.records = new RdsSnapshotRecords(rds, flavor, region, options.clock ?? systemClock);
     this.clock = options.clock ?? systemClock;
-    this.waits = batchedWaits((ids) => this.records.describeMany(ids), options, this.clock);
+    this.waits = batchedWaits(
+      (ids, signal) => this.records.describeMany(ids, signal),
+      options,
+      this.clock,
+    );
   }
 
   findSources(
@@ -221,7 +225,7 @@ export class RdsAdapter implements TargetAdapter {
     return waitForBackup(backup, options, {
       polling: this.options,
       firstReadAfterDelay: true,
-      describe: () => this.waits.describe(backup.id),
+      describe: () => this.waits.describe(backup.id, options.signal),
       label: `${this.flavor.snapshotNoun} ${backup.id}`,
     });
   }

@@ -8,7 +8,7 @@ import { createWaiter, WaiterState, type WaiterResult } from '@smithy/core/clien
 import { systemClock, type Clock } from '../clock.js';
 import { formatDuration } from '../duration.js';
 import { CancelledError, describeAwsError, TargetError } from '../errors.js';
-import { sleep as realSleep, type Sleep } from '../sleep.js';
+import { abortable, sleep as realSleep, SharedSignal, type Sleep } from '../sleep.js';
 import { isRequestedBackup } from './tags.js';
 import type { Backup, WaitOptions } from './target.js';
 
@@ -131,15 +131,27 @@ export function freshFor(polling: PollingOptions): number {
 }
 
 /**
+ * Reads the given backups, those it omits no longer existing; `signal` goes with its AWS calls
+ * (`send(command, { abortSignal })`), so that a cancelled run's read stops at once.
+ */
+export type DescribeMany<T> = (ids: string[], signal?: AbortSignal) => Promise<T[]>;
+
+/**
  * The batched describe of an adapter's waits, polled on its `polling` schedule and timed by its
- * clock (every EC2 adapter builds one).
+ * clock (every EC2 and RDS adapter builds one).
  */
 export function batchedWaits<T extends { id: string; state: string }>(
-  describeMany: (ids: string[]) => Promise<T[]>,
+  describeMany: DescribeMany<T>,
   polling: PollingOptions,
   clock: Clock,
 ): BatchedDescribe<T> {
   return new BatchedDescribe(describeMany, freshFor(polling), () => clock().getTime());
+}
+
+/** A batched read under way, and the signal of its calls, shared by the waiters that await it. */
+interface Refresh {
+  done: Promise<void>;
+  shared: SharedSignal;
 }
 
 /**
@@ -147,18 +159,20 @@ export function batchedWaits<T extends { id: string; state: string }>(
  * waits cost describe calls in proportion to the time spent waiting, not to the fleet's size. Each
  * waiter keeps the SDK waiter engine's own schedule; when it polls, a result read for it less than
  * `freshMs` ago is reused, else one batched describe reads every backup still being waited for.
+ * A waiter whose signal fires stops waiting for the read at once; the read's own calls are
+ * aborted once every waiter awaiting it has stopped (a waiter without a signal keeps them going).
  */
 export class BatchedDescribe<T extends { id: string; state: string } = Backup> {
   private readonly watched = new Set<string>();
   private readonly seen = new Map<string, { at: number; backup: T | undefined }>();
-  private refreshing: Promise<void> | undefined;
+  private refreshing: Refresh | undefined;
 
   /**
    * @param describeMany reads the given backups (those it omits no longer exist)
    * @param freshMs how long a result stands for the next poll of the same backup
    */
   constructor(
-    private readonly describeMany: (ids: string[]) => Promise<T[]>,
+    private readonly describeMany: DescribeMany<T>,
     private readonly freshMs = 5_000,
     private readonly clock: () => number = () => systemClock().getTime(),
   ) {}
@@ -168,17 +182,26 @@ export class BatchedDescribe<T extends { id: string; state: string } = Backup> {
     this.watched.add(id);
   }
 
-  /** The backup's current state; undefined when it no longer exists. */
-  async describe(id: string): Promise<T | undefined> {
+  /**
+   * The backup's current state; undefined when it no longer exists. Rejects with a CancelledError
+   * as soon as `signal` (the waiter's) fires.
+   */
+  async describe(id: string, signal?: AbortSignal): Promise<T | undefined> {
+    if (signal?.aborted) throw new CancelledError();
     this.watched.add(id);
     const asked = this.clock();
     const known = this.seen.get(id);
     if (known && known.at >= asked - this.freshMs) return known.backup;
     for (;;) {
-      this.refreshing ??= this.refresh().finally(() => {
-        this.refreshing = undefined;
-      });
-      await this.refreshing;
+      // A read whose waiters all gave up is being aborted: a waiter still waiting starts another.
+      if (!this.refreshing || this.refreshing.shared.signal.aborted) this.refreshing = this.start();
+      const { done, shared } = this.refreshing;
+      const leave = shared.join(signal);
+      try {
+        await abortable(done, signal);
+      } finally {
+        leave();
+      }
       // Only a refresh that read this backup, and began once it was asked for, answers; one that
       // was under way before may not have included it, and the loop starts another.
       const read = this.seen.get(id);
@@ -186,12 +209,26 @@ export class BatchedDescribe<T extends { id: string; state: string } = Backup> {
     }
   }
 
-  private async refresh(): Promise<void> {
+  private start(): Refresh {
+    const shared = new SharedSignal();
+    const made: Refresh = {
+      shared,
+      done: this.refresh(shared.signal).finally(() => {
+        if (this.refreshing === made) this.refreshing = undefined;
+      }),
+    };
+    return made;
+  }
+
+  private async refresh(signal: AbortSignal): Promise<void> {
     // Let every waiter polling in this same turn join the read before it is sent.
     await new Promise((resolve) => setImmediate(resolve));
+    if (signal.aborted) throw new CancelledError();
     const at = this.clock();
     const ids = [...this.watched];
-    const found = new Map((await this.describeMany(ids)).map((backup) => [backup.id, backup]));
+    const found = new Map(
+      (await this.describeMany(ids, signal)).map((backup) => [backup.id, backup]),
+    );
     for (const id of ids) {
       const backup = found.get(id);
       this.seen.set(id, { at, backup });
