@@ -665,6 +665,26 @@ describe.each(TARGET_CASES)('$type adapter (the TargetAdapter contract)', (c) =>
       expect(new Set(h.commands())).toEqual(new Set([c.read.command]));
     });
 
+    it('reads a new backup first after the first delay, with every other one accepted meanwhile: one describe for waits begun apart', async () => {
+      const waited = pendingMany(2);
+      h.answerReadsOf((id) => ({ state: c.states.completed, tags: waited.get(id)?.tags ?? {} }));
+      const adapter = h.adapter();
+      const [first, second] = [...waited.values()];
+
+      const one = adapter.waitUntilDone(first!, { maxWaitSeconds: 60 });
+      // The second create is answered a fifth of a second later (the pace of mutating calls).
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      // AWS has just answered the first pending (a read now might not even find it): no read yet.
+      expect(h.reads()).toEqual([]);
+      const two = adapter.waitUntilDone(second!, { maxWaitSeconds: 60 });
+      const done = await Promise.all([one, two]);
+
+      expect(done.map((backup) => backup.state)).toEqual(['completed', 'completed']);
+      // The first read, a second after the first wait began, covers both.
+      expect(h.reads()).toHaveLength(1);
+      expect(new Set(askedIn(h.reads()[0]!))).toEqual(new Set(waited.keys()));
+    });
+
     it(`splits the describe of a poll into calls of at most ${c.read.maxIds} ids (AWS's limit of filter values)`, async () => {
       const waited = pendingMany(c.read.maxIds + 1);
       h.answerReadsOf((id) => ({ state: c.states.completed, tags: waited.get(id)?.tags ?? {} }));

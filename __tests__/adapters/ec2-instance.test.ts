@@ -301,6 +301,51 @@ describe('wait, delete and copy', () => {
     ]);
   });
 
+  it('reads a new set first after the first delay, with every set accepted meanwhile: one describe for waits begun apart', async () => {
+    const later = '2025-06-01T18:30:01.000Z';
+    const laterTags = { [TAGS.createdAt]: later, [TAGS.setId]: `${INSTANCE}/${later}` };
+    const second: Backup = {
+      ...pending(),
+      id: `${INSTANCE}/${later}`,
+      createdAt: new Date(later),
+      tags: ownership(laterTags),
+      members: ['snap-00000004', 'snap-00000005', 'snap-00000006'].map((id, i) => ({
+        id,
+        device: ['/dev/xvda', '/dev/sdf', '/dev/sdg'][i]!,
+        state: 'pending' as const,
+      })),
+    };
+    const all = [
+      ...THREE,
+      ...second.members!.map((m) => snapshot(m.id, m.device ?? '', 'completed', laterTags)),
+    ];
+    mock.on(DescribeSnapshotsCommand).callsFake((input: { Filters?: { Values?: string[] }[] }) => {
+      const asked = new Set(input.Filters?.[0]?.Values);
+      return { Snapshots: all.filter((s) => asked.has(s.SnapshotId ?? '')) };
+    });
+    // A clock that stands still: the first read stays fresh for the second wait's first poll.
+    const sets = new Ec2InstanceAdapter(ec2, 'us-east-1', {
+      clock,
+      minDelaySeconds: 0.5,
+      maxDelaySeconds: 0.5,
+    });
+
+    const one = sets.waitUntilDone(pending(), { maxWaitSeconds: 60 });
+    // The second set is accepted a fifth of a second later (the pace of mutating calls).
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // AWS has just answered the first set pending (a read now might not even find it): no read yet.
+    expect(mock.commandCalls(DescribeSnapshotsCommand)).toHaveLength(0);
+    const two = sets.waitUntilDone(second, { maxWaitSeconds: 60 });
+    const done = await Promise.all([one, two]);
+
+    expect(done.map((set) => set.state)).toEqual(['completed', 'completed']);
+    const calls = mock.commandCalls(DescribeSnapshotsCommand);
+    expect(calls).toHaveLength(1);
+    expect(new Set(calls[0]?.args[0].input.Filters?.[0]?.Values)).toEqual(
+      new Set(all.map((s) => s.SnapshotId)),
+    );
+  });
+
   it('sends the describe of its polls with a signal that fires with the run’s, ending a read under way', async () => {
     // The describe hangs, as a slow answer would: only its signal can end it.
     mock.on(DescribeSnapshotsCommand).callsFake(() => new Promise<never>(() => {}));

@@ -301,7 +301,7 @@ function waitWith(
 }
 
 describe('waitForBackup', () => {
-  it('reads first after the first delay with firstReadAfterDelay, and a backup absent then is one not visible yet', async () => {
+  it('reads first after the first delay, never at once, and a backup absent then is one not visible yet', async () => {
     const read = answering('unseen', 'completed');
     const waiting = waitForBackup(
       accepted,
@@ -310,10 +310,9 @@ describe('waitForBackup', () => {
         polling: { minDelaySeconds: 0.3, maxDelaySeconds: 0.3 },
         describe: read.describe,
         label: 'snapshot snap-new',
-        firstReadAfterDelay: true,
       },
     );
-    // Without the option the waiter reads at once; with it, nothing until its first delay.
+    // AWS has just answered it pending: nothing is read until the first delay.
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(read.calls()).toBe(0);
 

@@ -184,8 +184,12 @@ export class EbsVolumeAdapter implements TargetAdapter {
     return 1;
   }
 
-  /** Waits through one describe shared by every snapshot this adapter waits for (new or copied). */
+  /**
+   * Waits through one describe shared by every snapshot this adapter waits for (new or copied),
+   * the first after the first delay: snapshots made within it are read together from then on.
+   */
   waitUntilDone(backup: Backup, options: WaitOptions): Promise<Backup> {
+    if (backup.state === 'pending') this.waits.watch(backup.id);
     return waitForBackup(backup, options, {
       polling: this.polling,
       describe: () => this.waits.describe(backup.id, options.signal),

@@ -206,9 +206,11 @@ export class Ec2ImageAdapter implements TargetAdapter {
   }
 
   async waitUntilDone(backup: Backup, options: WaitOptions): Promise<Backup> {
+    if (backup.state === 'pending') this.waits.watch(backup.id);
     const done = await waitForBackup(backup, options, {
       polling: this.options,
-      // One describe shared by every image this adapter waits for (new or copied).
+      // One describe shared by every image this adapter waits for (new or copied), the first
+      // after the first delay: images made within it are read together from then on.
       describe: () => this.waits.describe(backup.id, options.signal),
       label: `image ${backup.id}`,
     });

@@ -240,11 +240,13 @@ export class Ec2InstanceAdapter implements TargetAdapter {
   }
 
   /**
-   * Waits through one describe shared by every snapshot of every set this adapter waits for. A
-   * member not visible yet is pending within the visibility grace; after it, the set has lost it.
+   * Waits through one describe shared by every snapshot of every set this adapter waits for, the
+   * first after the first delay. A member not visible yet is pending within the visibility grace;
+   * after it, the set has lost it.
    */
   waitUntilDone(backup: Backup, options: WaitOptions): Promise<Backup> {
     const members = backup.members ?? [];
+    if (backup.state === 'pending') for (const member of members) this.waits.watch(member.id);
     const started = this.clock().getTime();
     const graceMs = (this.polling.visibilityGraceSeconds ?? VISIBILITY_GRACE_SECONDS) * 1000;
     return waitForBackup(backup, options, {

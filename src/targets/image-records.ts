@@ -32,6 +32,11 @@ export class ImageRecords {
   private readonly given = new Map<string, Record<string, string>>();
   /** Images that came back without the tags they were given: tagged again once they complete. */
   private readonly untagged = new Set<string>();
+  /**
+   * Images tagged again already: once only, though a later read may still show them without (EC2's
+   * describe calls are eventually consistent for tags too).
+   */
+  private readonly retagged = new Set<string>();
 
   constructor(
     private readonly ec2: EC2Client,
@@ -48,6 +53,7 @@ export class ImageRecords {
   tagsToRecover(backup: Backup): Record<string, string> | undefined {
     if (!this.untagged.has(backup.id)) return undefined;
     this.untagged.delete(backup.id);
+    this.retagged.add(backup.id);
     return this.given.get(backup.id) ?? backup.tags;
   }
 
@@ -120,7 +126,9 @@ export class ImageRecords {
     // again once complete (recoverImageTags), instead of being lost to every later run.
     const given = image.ImageId ? this.given.get(image.ImageId) : undefined;
     const tagged = image.Tags?.some((tag) => tag.Key === TAGS.backupSet);
-    if (given && !tagged) this.untagged.add(image.ImageId ?? '');
+    if (given && !tagged && !this.retagged.has(image.ImageId ?? '')) {
+      this.untagged.add(image.ImageId ?? '');
+    }
     const backup = ownedBackup('ec2-image', this.region, this.clock, {
       id: image.ImageId,
       tags: given && !tagged ? toAwsTags(given) : image.Tags,

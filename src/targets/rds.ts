@@ -224,7 +224,6 @@ export class RdsAdapter implements TargetAdapter {
     if (backup.state === 'pending') this.waits.watch(backup.id);
     return waitForBackup(backup, options, {
       polling: this.options,
-      firstReadAfterDelay: true,
       describe: () => this.waits.describe(backup.id, options.signal),
       label: `${this.flavor.snapshotNoun} ${backup.id}`,
     });

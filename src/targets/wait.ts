@@ -2,7 +2,8 @@
  * Waiting for a new backup, shared by every adapter. The SDK's waiter engine does the polling
  * (backoff with jitter, deadline, abort signal); the acceptor is the adapter's own describe, so a
  * backup that fails or disappears ends the wait at once instead of at the timeout, as the SDK's
- * prebuilt waiters would (they retry on every describe error, not-found included).
+ * prebuilt waiters would (they retry on every describe error, not-found included). Every adapter
+ * reads through one batched describe (`BatchedDescribe`), watching its backups from the start.
  */
 import { createWaiter, WaiterState, type WaiterResult } from '@smithy/core/client';
 import { systemClock, type Clock } from '../clock.js';
@@ -34,14 +35,15 @@ export interface BackupWait {
   describe: () => Promise<Backup | undefined>;
   /** How the backup is called in messages, mid-sentence: `snapshot snap-1`. */
   label: string;
-  /**
-   * The first read after the first delay, not at once: AWS has just answered the backup pending
-   * (RDS snapshots take minutes), and a batched describe then reads every new backup together.
-   */
-  firstReadAfterDelay?: boolean;
 }
 
-/** Waits until the backup is completed or failed; throws a TargetError on timeout or a lost backup. */
+/**
+ * Waits until the backup is completed or failed; throws a TargetError on timeout or a lost backup.
+ * The first read comes after the first delay, not at once: AWS has just answered the backup
+ * pending (its create or copy, or the listing, read it so), a read at once would only say so again
+ * or, EC2 and RDS being eventually consistent, not find it yet; and a batched describe then reads
+ * together every backup that its adapter has begun to wait for within that delay.
+ */
 export async function waitForBackup(
   backup: Backup,
   { maxWaitSeconds, signal }: WaitOptions,
@@ -57,7 +59,7 @@ export async function waitForBackup(
   // Until a describe has shown it once, a missing backup is one not visible yet, not one deleted.
   let seen = false;
   let unseenTooLong = false;
-  let skip = wait.firstReadAfterDelay === true;
+  let skip = true;
   const result: WaiterResult = await createWaiter(
     {
       client: undefined,
