@@ -172,7 +172,7 @@ async function deregisterWithSnapshots(ec2, imageId, snapshotIds, options = {}) 
  * Deletes a snapshot whose image was just deregistered, waiting out `InvalidSnapshot.InUse` with
  * doubling pauses (1 s, 2 s, 4 s … at `scale` 1) for at most `inUseRetrySeconds`.
  */
-async function deleteReleased(ec2, snapshotId, { inUseRetrySeconds = IN_USE_RETRY_SECONDS, sleep = _sleep_js__WEBPACK_IMPORTED_MODULE_1__/* .sleep */ .y }) {
+async function deleteReleased(ec2, snapshotId, { inUseRetrySeconds = IN_USE_RETRY_SECONDS, sleep = _sleep_js__WEBPACK_IMPORTED_MODULE_1__/* .sleep */ .yy }) {
     const budgetMs = inUseRetrySeconds * 1000;
     let pauseMs = Math.max(budgetMs / 60, 1);
     let waitedMs = 0;
@@ -317,6 +317,11 @@ class ImageRecords {
     given = new Map();
     /** Images that came back without the tags they were given: tagged again once they complete. */
     untagged = new Set();
+    /**
+     * Images tagged again already: once only, though a later read may still show them without (EC2's
+     * describe calls are eventually consistent for tags too).
+     */
+    retagged = new Set();
     constructor(ec2, region, clock) {
         this.ec2 = ec2;
         this.region = region;
@@ -331,6 +336,7 @@ class ImageRecords {
         if (!this.untagged.has(backup.id))
             return undefined;
         this.untagged.delete(backup.id);
+        this.retagged.add(backup.id);
         return this.given.get(backup.id) ?? backup.tags;
     }
     /** What the last read of the image said beyond the record; undefined when not read yet. */
@@ -366,10 +372,10 @@ class ImageRecords {
         return image ? { backup: this.toBackup(image) } : undefined;
     }
     /** The images that still exist among `ids`, read by an `image-id` filter of ≤200 values. */
-    async describeMany(ids) {
+    async describeMany(ids, signal) {
         const found = [];
         for (const part of (0,chunks/* chunks */.V)(ids, 200)) {
-            for await (const page of this.pages([{ Name: 'image-id', Values: part }])) {
+            for await (const page of this.pages([{ Name: 'image-id', Values: part }], signal)) {
                 for (const backup of page)
                     if (backup)
                         found.push(backup);
@@ -377,9 +383,9 @@ class ImageRecords {
         }
         return found;
     }
-    /** The images that `filters` select, page by page, as the set's records. */
-    async *pages(filters) {
-        const pages = (0,dist_cjs/* paginateDescribeImages */.XiR)({ client: this.ec2, pageSize: 1000 }, { ...ALL_IMAGES, Filters: filters });
+    /** The images that `filters` select, page by page, as the set's records; `signal` goes with the calls. */
+    async *pages(filters, signal) {
+        const pages = (0,dist_cjs/* paginateDescribeImages */.XiR)({ client: this.ec2, pageSize: 1000 }, { ...ALL_IMAGES, Filters: filters }, { abortSignal: signal });
         for await (const page of pages)
             yield (page.Images ?? []).map((image) => this.toBackup(image));
     }
@@ -388,8 +394,9 @@ class ImageRecords {
         // again once complete (recoverImageTags), instead of being lost to every later run.
         const given = image.ImageId ? this.given.get(image.ImageId) : undefined;
         const tagged = image.Tags?.some((tag) => tag.Key === constants/* TAGS */.gp.backupSet);
-        if (given && !tagged)
+        if (given && !tagged && !this.retagged.has(image.ImageId ?? '')) {
             this.untagged.add(image.ImageId ?? '');
+        }
         const backup = (0,targets_tags/* ownedBackup */.Up)('ec2-image', this.region, this.clock, {
             id: image.ImageId,
             tags: given && !tagged ? (0,targets_tags/* toAwsTags */.Ez)(given) : image.Tags,
@@ -486,8 +493,8 @@ class Ec2ImageAdapter {
         this.options = options;
         this.clock = options.clock ?? clock/* systemClock */.m;
         this.images = new ImageRecords(ec2, region, this.clock);
-        this.waits = (0,wait/* batchedWaits */.sF)((ids) => this.images.describeMany(ids), options, this.clock);
-        this.sleep = options.sleep ?? sleep/* sleep */.y;
+        this.waits = (0,wait/* batchedWaits */.sF)((ids, signal) => this.images.describeMany(ids, signal), options, this.clock);
+        this.sleep = options.sleep ?? sleep/* sleep */.yy;
     }
     findSources(ids, tags) {
         return (0,ec2_sources/* findEc2Sources */.G)(this.ec2, this.region, ec2_instances/* INSTANCES */.j, ids, tags);
@@ -591,10 +598,13 @@ class Ec2ImageAdapter {
         return Math.max(this.images.known(backup.id)?.snapshotIds.length ?? 1, 1);
     }
     async waitUntilDone(backup, options) {
+        if (backup.state === 'pending')
+            this.waits.watch(backup.id);
         const done = await (0,wait/* waitForBackup */.nB)(backup, options, {
             polling: this.options,
-            // One describe shared by every image this adapter waits for (new or copied).
-            describe: () => this.waits.describe(backup.id),
+            // One describe shared by every image this adapter waits for (new or copied), the first
+            // after the first delay: images made within it are read together from then on.
+            describe: () => this.waits.describe(backup.id, options.signal),
             label: `image ${backup.id}`,
         });
         const lostTags = done.state === 'completed' ? this.images.tagsToRecover(done) : undefined;

@@ -119,7 +119,7 @@ async function deregisterWithSnapshots(ec2, imageId, snapshotIds, options = {}) 
  * Deletes a snapshot whose image was just deregistered, waiting out `InvalidSnapshot.InUse` with
  * doubling pauses (1 s, 2 s, 4 s … at `scale` 1) for at most `inUseRetrySeconds`.
  */
-async function deleteReleased(ec2, snapshotId, { inUseRetrySeconds = IN_USE_RETRY_SECONDS, sleep = _sleep_js__WEBPACK_IMPORTED_MODULE_1__/* .sleep */ .y }) {
+async function deleteReleased(ec2, snapshotId, { inUseRetrySeconds = IN_USE_RETRY_SECONDS, sleep = _sleep_js__WEBPACK_IMPORTED_MODULE_1__/* .sleep */ .yy }) {
     const budgetMs = inUseRetrySeconds * 1000;
     let pauseMs = Math.max(budgetMs / 60, 1);
     let waitedMs = 0;

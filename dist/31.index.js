@@ -296,11 +296,14 @@ function fitTags(tags, set, warn) {
 function memberOfSnapshot(region, clock, snapshot) {
     return memberOf(region, clock, { ...(0,targets_ec2/* rawSnapshot */.$n)(snapshot), volumeId: snapshot.VolumeId });
 }
-/** The member snapshots that still exist among `ids` (a `snapshot-id` filter of ≤200 values). */
-async function describeMembers(ec2, region, clock, ids) {
+/**
+ * The member snapshots that still exist among `ids` (a `snapshot-id` filter of ≤200 values);
+ * `signal` goes with the calls.
+ */
+async function describeMembers(ec2, region, clock, ids, signal) {
     const found = [];
     for (const part of (0,chunks/* chunks */.V)(ids, 200)) {
-        const pages = (0,dist_cjs/* paginateDescribeSnapshots */.CdA)({ client: ec2, pageSize: 1000 }, { OwnerIds: ['self'], Filters: [{ Name: 'snapshot-id', Values: part }] });
+        const pages = (0,dist_cjs/* paginateDescribeSnapshots */.CdA)({ client: ec2, pageSize: 1000 }, { OwnerIds: ['self'], Filters: [{ Name: 'snapshot-id', Values: part }] }, { abortSignal: signal });
         for await (const page of pages) {
             for (const snapshot of page.Snapshots ?? []) {
                 const member = memberOfSnapshot(region, clock, snapshot);
@@ -353,7 +356,7 @@ class Ec2InstanceAdapter {
         this.polling = options;
         this.clock = options.clock ?? clock/* systemClock */.m;
         this.exclude = options.exclude ?? { excludeBootVolume: false, excludeVolumeIds: [] };
-        this.waits = (0,wait/* batchedWaits */.sF)((ids) => describeMembers(this.ec2, this.region, this.clock, ids), options, this.clock);
+        this.waits = (0,wait/* batchedWaits */.sF)((ids, signal) => describeMembers(this.ec2, this.region, this.clock, ids, signal), options, this.clock);
     }
     findSources(ids, tags) {
         return (0,ec2_sources/* findEc2Sources */.G)(this.ec2, this.region, ec2_instances/* INSTANCES */.j, ids, tags);
@@ -485,17 +488,21 @@ class Ec2InstanceAdapter {
         return Math.max(backup.members?.length ?? 1, 1);
     }
     /**
-     * Waits through one describe shared by every snapshot of every set this adapter waits for. A
-     * member not visible yet is pending within the visibility grace; after it, the set has lost it.
+     * Waits through one describe shared by every snapshot of every set this adapter waits for, the
+     * first after the first delay. A member not visible yet is pending within the visibility grace;
+     * after it, the set has lost it.
      */
     waitUntilDone(backup, options) {
         const members = backup.members ?? [];
+        if (backup.state === 'pending')
+            for (const member of members)
+                this.waits.watch(member.id);
         const started = this.clock().getTime();
         const graceMs = (this.polling.visibilityGraceSeconds ?? wait/* VISIBILITY_GRACE_SECONDS */.eI) * 1000;
         return (0,wait/* waitForBackup */.nB)(backup, options, {
             polling: this.polling,
             describe: async () => {
-                const read = await Promise.all(members.map((member) => this.waits.describe(member.id)));
+                const read = await Promise.all(members.map((member) => this.waits.describe(member.id, options.signal)));
                 const found = read.filter((member) => member !== undefined);
                 if (found.length === 0)
                     return undefined;

@@ -40,7 +40,7 @@ class SsmQuiescer {
         this.ssm = ssm;
         this.region = region;
         this.clock = options.clock ?? _clock_js__WEBPACK_IMPORTED_MODULE_4__/* .systemClock */ .m;
-        this.sleep = options.sleep ?? _sleep_js__WEBPACK_IMPORTED_MODULE_2__/* .sleep */ .y;
+        this.sleep = options.sleep ?? _sleep_js__WEBPACK_IMPORTED_MODULE_2__/* .sleep */ .yy;
         this.pollMs = options.pollMs ?? 1_000;
     }
     async unavailable(instanceId, signal) {

@@ -328,7 +328,8 @@ async function collectSet(pages, set, what, sources) {
  * Waiting for a new backup, shared by every adapter. The SDK's waiter engine does the polling
  * (backoff with jitter, deadline, abort signal); the acceptor is the adapter's own describe, so a
  * backup that fails or disappears ends the wait at once instead of at the timeout, as the SDK's
- * prebuilt waiters would (they retry on every describe error, not-found included).
+ * prebuilt waiters would (they retry on every describe error, not-found included). Every adapter
+ * reads through one batched describe (`BatchedDescribe`), watching its backups from the start.
  */
 
 
@@ -338,7 +339,13 @@ async function collectSet(pages, set, what, sources) {
 
 /** AWS documents no bound for eventual consistency; minutes would already be far out of the ordinary. */
 const VISIBILITY_GRACE_SECONDS = 300;
-/** Waits until the backup is completed or failed; throws a TargetError on timeout or a lost backup. */
+/**
+ * Waits until the backup is completed or failed; throws a TargetError on timeout or a lost backup.
+ * The first read comes after the first delay, not at once: AWS has just answered the backup
+ * pending (its create or copy, or the listing, read it so), a read at once would only say so again
+ * or, EC2 and RDS being eventually consistent, not find it yet; and a batched describe then reads
+ * together every backup that its adapter has begun to wait for within that delay.
+ */
 async function waitForBackup(backup, { maxWaitSeconds, signal }, wait) {
     if (backup.state !== 'pending')
         return backup;
@@ -351,7 +358,7 @@ async function waitForBackup(backup, { maxWaitSeconds, signal }, wait) {
     // Until a describe has shown it once, a missing backup is one not visible yet, not one deleted.
     let seen = false;
     let unseenTooLong = false;
-    let skip = wait.firstReadAfterDelay === true;
+    let skip = true;
     const result = await (0,_smithy_core_client__WEBPACK_IMPORTED_MODULE_5__.createWaiter)({
         client: undefined,
         minDelay,
@@ -416,7 +423,7 @@ function freshFor(polling) {
 }
 /**
  * The batched describe of an adapter's waits, polled on its `polling` schedule and timed by its
- * clock (every EC2 adapter builds one).
+ * clock (every EC2 and RDS adapter builds one).
  */
 function batchedWaits(describeMany, polling, clock) {
     return new BatchedDescribe(describeMany, freshFor(polling), () => clock().getTime());
@@ -426,6 +433,8 @@ function batchedWaits(describeMany, polling, clock) {
  * waits cost describe calls in proportion to the time spent waiting, not to the fleet's size. Each
  * waiter keeps the SDK waiter engine's own schedule; when it polls, a result read for it less than
  * `freshMs` ago is reused, else one batched describe reads every backup still being waited for.
+ * A waiter whose signal fires stops waiting for the read at once; the read's own calls are
+ * aborted once every waiter awaiting it has stopped (a waiter without a signal keeps them going).
  */
 class BatchedDescribe {
     describeMany;
@@ -447,18 +456,32 @@ class BatchedDescribe {
     watch(id) {
         this.watched.add(id);
     }
-    /** The backup's current state; undefined when it no longer exists. */
-    async describe(id) {
-        this.watched.add(id);
+    /**
+     * The backup's current state; undefined when it no longer exists. Rejects with a CancelledError
+     * as soon as `signal` (the waiter's) fires.
+     */
+    async describe(id, signal) {
+        if (signal?.aborted)
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .CancelledError */ .cc();
         const asked = this.clock();
         const known = this.seen.get(id);
         if (known && known.at >= asked - this.freshMs)
             return known.backup;
         for (;;) {
-            this.refreshing ??= this.refresh().finally(() => {
-                this.refreshing = undefined;
-            });
-            await this.refreshing;
+            // Watched again each time: a read under way when it was asked for may have found it finished
+            // and stopped watching it, and only a read that began since answers.
+            this.watched.add(id);
+            // A read whose waiters all gave up is being aborted: a waiter still waiting starts another.
+            if (!this.refreshing || this.refreshing.shared.signal.aborted)
+                this.refreshing = this.start();
+            const { done, shared } = this.refreshing;
+            const leave = shared.join(signal);
+            try {
+                await (0,_sleep_js__WEBPACK_IMPORTED_MODULE_2__/* .abortable */ .ZC)(done, signal);
+            }
+            finally {
+                leave();
+            }
             // Only a refresh that read this backup, and began once it was asked for, answers; one that
             // was under way before may not have included it, and the loop starts another.
             const read = this.seen.get(id);
@@ -466,12 +489,25 @@ class BatchedDescribe {
                 return read.backup;
         }
     }
-    async refresh() {
+    start() {
+        const shared = new _sleep_js__WEBPACK_IMPORTED_MODULE_2__/* .SharedSignal */ .I9();
+        const made = {
+            shared,
+            done: this.refresh(shared.signal).finally(() => {
+                if (this.refreshing === made)
+                    this.refreshing = undefined;
+            }),
+        };
+        return made;
+    }
+    async refresh(signal) {
         // Let every waiter polling in this same turn join the read before it is sent.
         await new Promise((resolve) => setImmediate(resolve));
+        if (signal.aborted)
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .CancelledError */ .cc();
         const at = this.clock();
         const ids = [...this.watched];
-        const found = new Map((await this.describeMany(ids)).map((backup) => [backup.id, backup]));
+        const found = new Map((await this.describeMany(ids, signal)).map((backup) => [backup.id, backup]));
         for (const id of ids) {
             const backup = found.get(id);
             this.seen.set(id, { at, backup });
@@ -508,7 +544,7 @@ async function findWithin(find, graceSeconds, sleep, signal) {
  * within the visibility grace. Adopted only when its tags say it is this very request.
  */
 async function adoptRequested(read, tags, options, signal) {
-    const found = await findWithin(read, options.visibilityGraceSeconds ?? VISIBILITY_GRACE_SECONDS, options.sleep ?? _sleep_js__WEBPACK_IMPORTED_MODULE_2__/* .sleep */ .y, signal).catch(() => undefined);
+    const found = await findWithin(read, options.visibilityGraceSeconds ?? VISIBILITY_GRACE_SECONDS, options.sleep ?? _sleep_js__WEBPACK_IMPORTED_MODULE_2__/* .sleep */ .yy, signal).catch(() => undefined);
     return (0,_tags_js__WEBPACK_IMPORTED_MODULE_3__/* .isRequestedBackup */ .B8)(found?.backup, tags) ? found.backup : undefined;
 }
 

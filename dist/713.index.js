@@ -116,9 +116,36 @@ function ec2Client(region) {
 /* harmony export */   f6: () => (/* binding */ sharedPacer),
 /* harmony export */   su: () => (/* binding */ paceMutations)
 /* harmony export */ });
-/* unused harmony exports MAX_BURST, shareOf, METERS, meterOf, take, pacer, isMutating, pacers */
-/* harmony import */ var _clock_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9373);
-/* harmony import */ var _sleep_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(5613);
+/* unused harmony exports MAX_BURST, shareOf, METERS, meterOf, take, giveBack, pacer, isMutating, pacers */
+/* harmony import */ var _smithy_types__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(690);
+/* harmony import */ var _clock_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9373);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3916);
+/* harmony import */ var _sleep_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5613);
+/**
+ * Pacing of the calls that change something, per API action and Region, the way AWS meters them.
+ *
+ * EC2 throttles each account and Region with a token bucket per API action ("Request throttling
+ * for the Amazon EC2 API", https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-throttling.html,
+ * tables "Request token bucket sizes and refill rates"): every request takes a token, an empty
+ * bucket answers `RequestLimitExceeded`, and each bucket refills at its own rate, so `CreateSnapshot`
+ * and `DeleteSnapshot` never wait on each other. Every other tool of the account (deploys,
+ * autoscaling, other backups) draws on the same buckets, so a run keeps a bucket of its own per
+ * action and Region, with half of AWS's burst (at most `MAX_BURST`) and AWS's refill rate: it
+ * never takes more than that half ahead of the refill, so the other half stays for the account's
+ * other tools, and a drained account bucket is left to the adaptive retry (src/aws.ts), which
+ * slows down on throttling by itself. (Half, not less: 200 snapshots then take 30 s, (200 − 50) / 5,
+ * where AWS's whole bucket would allow 20 s and a fifth of it 36 s.)
+ *
+ * Reads (Describe, List, Get) are not paced: EC2's non-mutating bucket holds 100 and refills 20
+ * per second, and a run's listings are few, filtered and read in pages (so they draw on that bucket,
+ * not on the 50-token one of unfiltered describes read whole); the waits poll in one describe
+ * for many backups.
+ *
+ * The pacing sits in the initialize step, before the SDK's retry loop: a call takes its token
+ * once, and a throttled attempt is retried by the adaptive retry strategy.
+ */
+
+
 
 
 /** The largest burst a run takes from any of AWS's buckets. */
@@ -201,18 +228,40 @@ function take(rate, bucket, now) {
     const waitMs = tokens >= 0 ? 0 : Math.ceil((-tokens * 1000) / rate.perSecond);
     return { bucket: { tokens, at: Math.max(now, bucket.at) }, waitMs };
 }
-const systemTime = { now: () => (0,_clock_js__WEBPACK_IMPORTED_MODULE_1__/* .systemClock */ .m)().getTime(), sleep: (ms) => (0,_sleep_js__WEBPACK_IMPORTED_MODULE_0__/* .sleep */ .y)(ms) };
-/** The buckets of one service and Region: one per action, or per shared AWS bucket. */
+/**
+ * The token a call took and did not use (its wait was cancelled) given back: the calls queued
+ * behind it keep the waits they were given, so the bucket only ever errs on the slow side.
+ */
+function giveBack(rate, bucket) {
+    return { tokens: Math.min(rate.burst, bucket.tokens + 1), at: bucket.at };
+}
+const systemTime = { now: () => (0,_clock_js__WEBPACK_IMPORTED_MODULE_2__/* .systemClock */ .m)().getTime(), sleep: _sleep_js__WEBPACK_IMPORTED_MODULE_1__/* .sleep */ .yy };
+/**
+ * The buckets of one service and Region: one per action, or per shared AWS bucket. A call whose
+ * signal fires while it waits for its token stops waiting at once and gives the token back.
+ */
 function pacer(service, time = systemTime) {
     const buckets = new Map();
-    return async (commandName) => {
+    return async (commandName, signal) => {
+        if (signal?.aborted)
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CancelledError */ .cc();
         const action = commandName.replace(/Command$/, '');
         const { rate, bucket = action } = meterOf(service, action);
         const now = time.now();
         const taken = take(rate, buckets.get(bucket) ?? { tokens: rate.burst, at: now }, now);
         buckets.set(bucket, taken.bucket);
-        if (taken.waitMs > 0)
-            await time.sleep(taken.waitMs);
+        if (taken.waitMs <= 0)
+            return;
+        try {
+            // Raced with the signal too, so that no sleep, however injected, holds a cancelled call.
+            await (0,_sleep_js__WEBPACK_IMPORTED_MODULE_1__/* .abortable */ .ZC)(time.sleep(taken.waitMs, signal), signal);
+        }
+        catch (error) {
+            const current = buckets.get(bucket);
+            if (current)
+                buckets.set(bucket, giveBack(rate, current));
+            throw signal?.aborted ? new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CancelledError */ .cc() : error;
+        }
     };
 }
 /** Reads are not paced; everything else changes state and is. */
@@ -234,11 +283,17 @@ function pacers(time = systemTime) {
 }
 /** The process's pacer of a service and Region, shared by every client the run makes for them. */
 const sharedPacer = pacers();
-/** Makes every mutating command sent through `stack` (a client's) wait for `pace` first. */
+/**
+ * Makes every mutating command sent through `stack` (a client's) wait for `pace` first; the call's
+ * abort signal (`send(command, { abortSignal })`, which the SDK hands its middleware in the
+ * context) ends that wait too.
+ */
 function paceMutations(stack, pace) {
     stack.add((next, context) => async (args) => {
-        if (isMutating(context.commandName))
-            await pace(context.commandName ?? '');
+        if (isMutating(context.commandName)) {
+            const signal = context[_smithy_types__WEBPACK_IMPORTED_MODULE_3__.SMITHY_CONTEXT_KEY]?.abortSignal;
+            await pace(context.commandName ?? '', signal instanceof AbortSignal ? signal : undefined);
+        }
         return next(args);
     }, { step: 'initialize', name: 'paceMutations', override: true });
 }

@@ -130,9 +130,9 @@ const rdsClusterFlavor = {
         for await (const page of pages)
             yield (page.DBClusterSnapshots ?? []).map(snapshot);
     },
-    async *snapshotsNamed(client, ids) {
+    async *snapshotsNamed(client, ids, signal) {
         // No SnapshotType: manual and automated, as a describe by identifier reads them.
-        const pages = (0,_aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__/* .paginateDescribeDBClusterSnapshots */ .G8v)({ client, pageSize: 100 }, { Filters: [{ Name: 'db-cluster-snapshot-id', Values: ids }] });
+        const pages = (0,_aws_sdk_client_rds__WEBPACK_IMPORTED_MODULE_1__/* .paginateDescribeDBClusterSnapshots */ .G8v)({ client, pageSize: 100 }, { Filters: [{ Name: 'db-cluster-snapshot-id', Values: ids }] }, { abortSignal: signal });
         for await (const page of pages)
             yield (page.DBClusterSnapshots ?? []).map(snapshot);
     },
@@ -277,13 +277,14 @@ class RdsSnapshotRecords {
      * The set's records of those of `ids` that exist (the batched describe of the waits): one call
      * per RDS_FILTER_VALUES identifiers and page, whatever the number of snapshots waited for. RDS
      * stores identifiers in lower case and compares filter values as given, so they are asked in
-     * lower case and each record carries the identifier as it was asked for.
+     * lower case and each record carries the identifier as it was asked for. `signal` goes with
+     * every call.
      */
-    async describeMany(ids) {
+    async describeMany(ids, signal) {
         const asked = new Map(ids.map((id) => [id.toLowerCase(), id]));
         const found = [];
         for (const part of (0,chunks/* chunks */.V)([...asked.keys()], RDS_FILTER_VALUES)) {
-            for await (const page of this.flavor.snapshotsNamed(this.rds, part)) {
+            for await (const page of this.flavor.snapshotsNamed(this.rds, part, signal)) {
                 for (const snapshot of page) {
                     const backup = this.toBackup(snapshot);
                     if (backup)
@@ -411,7 +412,7 @@ class RdsAdapter {
         this.type = flavor.type;
         this.records = new RdsSnapshotRecords(rds, flavor, region, options.clock ?? clock/* systemClock */.m);
         this.clock = options.clock ?? clock/* systemClock */.m;
-        this.waits = (0,wait/* batchedWaits */.sF)((ids) => this.records.describeMany(ids), options, this.clock);
+        this.waits = (0,wait/* batchedWaits */.sF)((ids, signal) => this.records.describeMany(ids, signal), options, this.clock);
     }
     findSources(ids, tags) {
         return findRdsSources(this.rds, this.flavor, this.region, ids, tags);
@@ -523,8 +524,7 @@ class RdsAdapter {
             this.waits.watch(backup.id);
         return (0,wait/* waitForBackup */.nB)(backup, options, {
             polling: this.options,
-            firstReadAfterDelay: true,
-            describe: () => this.waits.describe(backup.id),
+            describe: () => this.waits.describe(backup.id, options.signal),
             label: `${this.flavor.snapshotNoun} ${backup.id}`,
         });
     }

@@ -76,10 +76,10 @@ class EbsVolumeAdapter {
         this.ec2 = ec2;
         this.region = region;
         this.polling = options;
-        this.sleep = options.sleep ?? _sleep_js__WEBPACK_IMPORTED_MODULE_2__/* .sleep */ .y;
+        this.sleep = options.sleep ?? _sleep_js__WEBPACK_IMPORTED_MODULE_2__/* .sleep */ .yy;
         this.rateLimitBackoffMs = options.rateLimitBackoffMs ?? 15_000;
         this.clock = options.clock ?? _clock_js__WEBPACK_IMPORTED_MODULE_8__/* .systemClock */ .m;
-        this.waits = (0,_wait_js__WEBPACK_IMPORTED_MODULE_7__/* .batchedWaits */ .sF)((ids) => this.describeMany(ids), options, this.clock);
+        this.waits = (0,_wait_js__WEBPACK_IMPORTED_MODULE_7__/* .batchedWaits */ .sF)((ids, signal) => this.describeMany(ids, signal), options, this.clock);
     }
     findSources(ids, tags) {
         return (0,_ec2_sources_js__WEBPACK_IMPORTED_MODULE_5__/* .findEc2Sources */ .G)(this.ec2, this.region, VOLUMES, ids, tags);
@@ -170,19 +170,24 @@ class EbsVolumeAdapter {
     copySlots() {
         return 1;
     }
-    /** Waits through one describe shared by every snapshot this adapter waits for (new or copied). */
+    /**
+     * Waits through one describe shared by every snapshot this adapter waits for (new or copied),
+     * the first after the first delay: snapshots made within it are read together from then on.
+     */
     waitUntilDone(backup, options) {
+        if (backup.state === 'pending')
+            this.waits.watch(backup.id);
         return (0,_wait_js__WEBPACK_IMPORTED_MODULE_7__/* .waitForBackup */ .nB)(backup, options, {
             polling: this.polling,
-            describe: () => this.waits.describe(backup.id),
+            describe: () => this.waits.describe(backup.id, options.signal),
             label: `snapshot ${backup.id}`,
         });
     }
     /** The snapshots that still exist among `ids`, read by a `snapshot-id` filter of ≤200 values. */
-    async describeMany(ids) {
+    async describeMany(ids, signal) {
         const found = [];
         for (const part of (0,_chunks_js__WEBPACK_IMPORTED_MODULE_10__/* .chunks */ .V)(ids, 200)) {
-            const pages = (0,_aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_9__/* .paginateDescribeSnapshots */ .CdA)({ client: this.ec2, pageSize: 1000 }, { OwnerIds: ['self'], Filters: [{ Name: 'snapshot-id', Values: part }] });
+            const pages = (0,_aws_sdk_client_ec2__WEBPACK_IMPORTED_MODULE_9__/* .paginateDescribeSnapshots */ .CdA)({ client: this.ec2, pageSize: 1000 }, { OwnerIds: ['self'], Filters: [{ Name: 'snapshot-id', Values: part }] }, { abortSignal: signal });
             for await (const page of pages) {
                 for (const snapshot of page.Snapshots ?? []) {
                     const backup = this.toBackup(snapshot);

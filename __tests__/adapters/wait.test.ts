@@ -103,6 +103,31 @@ describe('BatchedDescribe', () => {
     expect(calls).toEqual([['snap-1'], ['snap-1', 'snap-2']]);
   });
 
+  it('reads a watched backup again for a waiter that asked while a read that found it done was under way', async () => {
+    // snap-2 is watched from its create on: the read held here includes it and finds it done, so
+    // it stops being watched, but began before snap-2's waiter asked and cannot answer it.
+    const calls: string[][] = [];
+    let release: () => void = () => {};
+    let now = 0;
+    const describeMany = async (ids: string[]): Promise<Backup[]> => {
+      calls.push([...ids]);
+      if (calls.length === 1) await new Promise<void>((resolve) => (release = resolve));
+      return ids.map((id) => backup(id, 'completed'));
+    };
+    const batch = new BatchedDescribe(describeMany, 5000, () => now);
+    batch.watch('snap-2');
+
+    const first = batch.describe('snap-1');
+    while (calls.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    now = 1;
+    const second = batch.describe('snap-2');
+    release();
+
+    expect((await first)?.state).toBe('completed');
+    expect((await second)?.state).toBe('completed');
+    expect(calls).toEqual([['snap-2', 'snap-1'], ['snap-2']]);
+  });
+
   it('hands a failed read to every waiter that shared it, and reads again on the next poll', async () => {
     let fail = true;
     const describeMany = (ids: string[]): Promise<Backup[]> =>

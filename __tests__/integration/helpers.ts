@@ -35,6 +35,7 @@ import {
 } from '../../scripts/counting-proxy.mjs';
 import { runAction as runActionProcess, type ActionRun } from '../../scripts/action-runner.mjs';
 import { resetMoto } from '../../scripts/moto.mjs';
+import { TIME_SCALE_VARIABLE } from '../../src/input-values.js';
 
 export type { ActionRun };
 
@@ -124,6 +125,13 @@ export interface RunActionOptions {
 }
 
 /**
+ * The pace of the action's own waits in these tests, unless a test sets its own: a fiftieth of
+ * AWS's, as in the demo. Every wait reads a new backup first one polling delay after it was made
+ * (15 s on AWS), and moto's backups are complete by then.
+ */
+const TEST_TIME_SCALE = '0.02';
+
+/**
  * Runs dist/index.js with these inputs (plus action.yml's defaults) against moto, through the
  * AWS_SEMANTICS proxy unless `endpoint` says otherwise, and returns its exit code, log, parsed
  * outputs and job summary.
@@ -132,7 +140,12 @@ export function runAction(
   inputs: Record<string, string>,
   options: RunActionOptions = {},
 ): Promise<ActionRun> {
-  return runActionProcess({ ...options, inputs, endpoint: options.endpoint ?? awsEndpoint() });
+  return runActionProcess({
+    ...options,
+    env: { [TIME_SCALE_VARIABLE]: TEST_TIME_SCALE, ...options.env },
+    inputs,
+    endpoint: options.endpoint ?? awsEndpoint(),
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -190,11 +190,13 @@ export class BatchedDescribe<T extends { id: string; state: string } = Backup> {
    */
   async describe(id: string, signal?: AbortSignal): Promise<T | undefined> {
     if (signal?.aborted) throw new CancelledError();
-    this.watched.add(id);
     const asked = this.clock();
     const known = this.seen.get(id);
     if (known && known.at >= asked - this.freshMs) return known.backup;
     for (;;) {
+      // Watched again each time: a read under way when it was asked for may have found it finished
+      // and stopped watching it, and only a read that began since answers.
+      this.watched.add(id);
       // A read whose waiters all gave up is being aborted: a waiter still waiting starts another.
       if (!this.refreshing || this.refreshing.shared.signal.aborted) this.refreshing = this.start();
       const { done, shared } = this.refreshing;
