@@ -46,8 +46,10 @@ export function backupConsoleUrl(
     case 'ec2-image':
       return `${origin}/ec2/home?region=${region}#ImageDetails:imageId=${id}`;
     case 'rds-instance':
-    case 'rds-cluster':
       return `${origin}/rds/home?region=${region}#db-snapshot:id=${id}`;
+    case 'rds-cluster':
+      // The page RDS's own event notifications link a DB cluster snapshot to ("Identifier Link").
+      return `${origin}/rds/home?region=${region}#snapshot:engine=aurora;id=${id}`;
     case 'files':
       return bucket
         ? `${origin}/s3/object/${encodeURIComponent(bucket)}?region=${region}&prefix=${backup.id.split('/').map(encodeURIComponent).join('/')}`

@@ -399,7 +399,7 @@ describe('the summary’s words and links by target type and partition', () => {
       'https://us-gov-west-1.console.amazonaws-us-gov.com/ec2/home?region=us-gov-west-1#ImageDetails:imageId=ami-gov',
     );
     expect(linkOf(single('rds-cluster', 'eu-west-1', 'aurora-snap-1'), 'aurora-snap-1')).toBe(
-      'https://eu-west-1.console.aws.amazon.com/rds/home?region=eu-west-1#db-snapshot:id=aurora-snap-1',
+      'https://eu-west-1.console.aws.amazon.com/rds/home?region=eu-west-1#snapshot:engine=aurora;id=aurora-snap-1',
     );
     expect(
       linkOf(
