@@ -80,7 +80,8 @@ function withoutRepeats(order: number[], facts: Facts, thisRunTwice: boolean): n
     });
   }
   for (let rank = 1; rank < order.length; rank++) {
-    const [before, index] = [order[rank - 1] as number, order[rank] as number];
+    const before = order[rank - 1] as number;
+    const index = order[rank] as number;
     if (times[before] !== times[index] || ids[before] !== ids[index]) continue;
     // Equal times and ids are in input order: the one before is the earlier record.
     dropped.add(before);
