@@ -219,7 +219,7 @@ class EbsVolumeAdapter {
                     { Name: `tag:${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .TAGS */ .gp.backupSet}`, Values: [backup.set] },
                     { Name: `tag:${_constants_js__WEBPACK_IMPORTED_MODULE_0__/* .TAGS */ .gp.createdAt}`, Values: [createdAt] },
                 ],
-            });
+            }, { abortSignal: signal });
             for await (const page of pages) {
                 for (const snapshot of page.Snapshots ?? []) {
                     const other = this.toBackup(snapshot);

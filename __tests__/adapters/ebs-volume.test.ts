@@ -344,6 +344,18 @@ describe('EbsVolumeAdapter.strays (a CreateSnapshot or CopySnapshot that AWS car
     ]);
   });
 
+  it('sends its read with the run’s abort signal', async () => {
+    const { snapshots, made } = await created(2);
+    h.ec2.on(DescribeSnapshotsCommand).resolves({ Snapshots: [] });
+    const controller = new AbortController();
+
+    await snapshots.strays(made, controller.signal);
+
+    // The options `send` got beside the command (the client mock's types name the command only).
+    const [call] = h.ec2.commandCalls(DescribeSnapshotsCommand);
+    expect((call?.args as unknown[] | undefined)?.[1]).toEqual({ abortSignal: controller.signal });
+  });
+
   it('returns nothing when the retried create made no second snapshot', async () => {
     const { snapshots, made } = await created(3);
     h.ec2.on(DescribeSnapshotsCommand).resolves({ Snapshots: [ebsSnapshot({ id: 'snap-new' })] });

@@ -242,6 +242,7 @@ export class EbsVolumeAdapter implements TargetAdapter {
               { Name: `tag:${TAGS.createdAt}`, Values: [createdAt] },
             ],
           },
+          { abortSignal: signal },
         );
         for await (const page of pages) {
           for (const snapshot of page.Snapshots ?? []) {
