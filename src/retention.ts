@@ -16,7 +16,7 @@ import {
 } from './calendar.js';
 import { TAGS } from './constants.js';
 import { duplicates } from './duplicates.js';
-import { inNewestFirstOrder, isKeepTag, readFacts, type Facts } from './retention-entries.js';
+import { inNewestFirstOrder, readFacts, type Facts } from './retention-entries.js';
 import { outsideReasons, ruleTexts, type RuleTexts } from './retention-reasons.js';
 import { formatDuration } from './duration.js';
 import type { Backup } from './model.js';
@@ -48,11 +48,6 @@ export interface RetentionDecision {
    * `pinned`, `pending`, `newest`, `generations`, `keep-within`, `hourly` … `yearly`.
    */
   rules: string[];
-}
-
-/** True when a backup carries `snapshot-rotation:keep=true` (case-insensitive value). */
-export function isProtected(backup: Backup): boolean {
-  return isKeepTag(backup.tags[TAGS.keep]);
 }
 
 /**
