@@ -4,8 +4,11 @@
  *
  * From a fixed seed it makes N sources × M backups (default 1,000 × 100 = 100,000 EBS snapshots of
  * one set, spread over two years, a few pending, failed or protected, in no particular order, like
- * one listing), and a copy destination holding copies of each source's newest backups. It then
- * times each phase of a run over them, once to warm up and then 5 times:
+ * one listing), and a copy destination holding copies of each source's newest backups, listed
+ * after the source region. Each record is made as an adapter makes it, by `ownedBackup` from an
+ * AWS-shaped answer (tags as a Key/Value list), so that records have a run's shapes and lie in
+ * memory as a run's do. It then times each phase of a run over them, once to warm up and then 5
+ * times:
  *
  * - group: the listings of the source region and the destination split per target, as the run
  *   does it (`bySource`, one pass each);
@@ -34,6 +37,7 @@ import { TARGET_TYPE_FACTS } from '../src/target-types.js';
 import { admitCopies, planCopies, type CopyRequestSlot } from '../src/copy-rules.js';
 import { planCreate, planPrune } from '../src/plan.js';
 import type { RetentionRules } from '../src/retention.js';
+import { ownedBackup } from '../src/targets/tags.js';
 import type { Backup, BackupState } from '../src/targets/target.js';
 import { bySource } from '../src/work.js';
 
@@ -112,9 +116,9 @@ interface Data {
 
 function generate(): Data {
   const random = prng(20250601);
-  // Ids are flat strings (`join`), and each record gets its own copy of its source id, as when the
-  // listing and the sources' lookup are parsed from different responses: comparing them then reads
-  // their characters, as the run does.
+  // Ids are flat strings (`join`), and each answer carries its own copy of every string, as when
+  // the listing and the sources' lookup are parsed from different responses: comparing them then
+  // reads their characters, as the run does.
   const id = (prefix: string): string =>
     [prefix, ...Array.from({ length: 17 }, () => Math.floor(random() * 16).toString(16))].join('');
   const own = (text: string): string => [...text].join('');
@@ -125,27 +129,44 @@ function generate(): Data {
     }
     return items;
   };
-  const record = (sourceId: string, createdAt: Date, state: BackupState, run: number): Backup => ({
-    id: id('snap-'),
-    kind: 'ebs-volume',
-    region: REGION,
-    sourceId: own(sourceId),
-    set: SET,
-    createdAt,
-    state,
-    ...(state === 'failed' ? { stateMessage: 'Internal error.' } : {}),
-    tags: {
+  const clock = (): Date => NOW;
+  /**
+   * A backup as an adapter makes it: AWS's answer (its tags a Key/Value list), made into a record
+   * by the adapters' own `ownedBackup`, so that records have the shapes a run's have.
+   */
+  const record = (
+    region: string,
+    sourceId: string,
+    createdAt: Date,
+    state: BackupState,
+    run: number,
+    more: Record<string, string> = {},
+    drawn = id('snap-'),
+  ): Backup => {
+    const tags = {
       Name: `data of ${sourceId}`,
       team: 'storage',
       [TAGS.backupSet]: SET,
       [TAGS.source]: sourceId,
       [TAGS.createdAt]: createdAt.toISOString(),
       [TAGS.run]: String(run),
-    },
-  });
+      ...more,
+    };
+    const backup = ownedBackup('ebs-volume', region, clock, {
+      id: own(drawn),
+      tags: Object.entries(tags).map(([key, value]) => ({ Key: own(key), Value: own(value) })),
+      state,
+      awsTime: new Date(createdAt.getTime()),
+      ...(state === 'failed' ? { stateMessage: 'Internal error.' } : {}),
+    });
+    if (!backup) throw new Error(`The bench's backup ${drawn} is not owned.`);
+    return backup;
+  };
 
   const sourceIds = Array.from({ length: sources }, () => id('vol-'));
-  const made = new Map(sourceIds.map((s) => [s, record(s, NOW, 'completed', Number(RUN_ID))]));
+  const made = new Map(
+    sourceIds.map((s) => [s, record(REGION, s, NOW, 'completed', Number(RUN_ID))]),
+  );
   // The listing's order mixes the sources. Records are made in that order, as an adapter makes them
   // from the pages it reads: in memory they lie in listing order, and each target's backups, which
   // the run walks one target at a time, are spread over all of it.
@@ -154,7 +175,16 @@ function generate(): Data {
     sourceIds.flatMap((sourceId) => Array.from({ length: perSource }, (_, i) => ({ sourceId, i }))),
   );
   const listing: Backup[] = [];
-  const destination: Backup[] = [];
+  // The destination's listing is another region's answer, read after the source region's: its
+  // records are made after the listing's, from what this pass drew.
+  const copied: {
+    sourceId: string;
+    createdAt: Date;
+    state: BackupState;
+    run: number;
+    of: string;
+    drawn: string;
+  }[] = [];
   const spacing = (730 * DAY) / perSource;
   for (const { sourceId, i } of order) {
     // i = 0 is the newest; each is about `spacing` older than the one before, give or take an hour.
@@ -162,19 +192,27 @@ function generate(): Data {
     const roll = random();
     // A few newest ones still in progress, a few failed ones anywhere.
     const state = i === 0 && roll < 0.02 ? 'pending' : roll > 0.995 ? 'failed' : 'completed';
-    const backup = record(sourceId, createdAt, state, Number(RUN_ID) - 1 - i);
-    if (random() < 0.01) backup.tags[TAGS.keep] = 'true';
+    const drawn = id('snap-');
+    const more: Record<string, string> = random() < 0.01 ? { [TAGS.keep]: 'true' } : {};
+    const run = Number(RUN_ID) - 1 - i;
+    const backup = record(REGION, sourceId, createdAt, state, run, more, drawn);
     listing.push(backup);
     if (i < COPIED && state === 'completed') {
       const copyState = i === 0 && random() < 0.005 ? 'pending' : 'completed';
-      destination.push({
-        ...record(sourceId, createdAt, copyState, Number(RUN_ID) - 1 - i),
-        region: DESTINATION,
-        copyOf: backup.id,
-        sourceRegion: REGION,
+      copied.push({
+        sourceId,
+        createdAt,
+        state: copyState,
+        run,
+        of: backup.id,
+        drawn: id('snap-'),
       });
     }
   }
+  const destination = copied.map(({ sourceId, createdAt, state, run, of, drawn }) => {
+    const copyTags = { [TAGS.copyOf]: of, [TAGS.sourceRegion]: REGION };
+    return record(DESTINATION, sourceId, createdAt, state, run, copyTags, drawn);
+  });
   return { sourceIds, listing, destination, made };
 }
 
