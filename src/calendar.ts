@@ -206,7 +206,8 @@ export function calendarKeeps(
   return newestFirst.map((createdAt, index) => {
     if (open === 0) return NO_KEEPS;
     const periods = periodsAt(createdAt, rules.timeZone);
-    const keeps: CalendarKeep[] = [];
+    // Made on the first keep: most backups are kept by none of the rules.
+    let keeps: CalendarKeep[] | undefined;
     units.forEach((unit, u) => {
       const limit = rules[unit] ?? 0;
       const count = used[u] ?? 0;
@@ -221,9 +222,10 @@ export function calendarKeeps(
       used[u] = count + 1;
       if (count + 1 === limit) open -= 1;
       const label = again ? `oldest ${period}` : period;
+      keeps ??= [];
       keeps.push({ unit, period, reason: `${unit}: ${label} (${count + 1} of ${limit})` });
     });
-    return keeps;
+    return keeps ?? NO_KEEPS;
   });
 }
 

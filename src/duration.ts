@@ -34,15 +34,12 @@ export function parseDuration(text: string, { seconds = false } = {}): number | 
 
 /** Renders milliseconds back in the grammar, largest units first (`129600000` → `1d12h`). */
 export function formatDuration(ms: number): string {
-  let rest = Math.round(ms / UNIT_MS.m) * UNIT_MS.m;
-  if (rest <= 0) return '0m';
-  let out = '';
-  for (const unit of ['w', 'd', 'h', 'm'] as const) {
-    const count = Math.floor(rest / UNIT_MS[unit]);
-    if (count > 0) {
-      out += `${count}${unit}`;
-      rest -= count * UNIT_MS[unit];
-    }
-  }
-  return out;
+  const minutes = Math.round(ms / UNIT_MS.m);
+  if (!(minutes > 0)) return '0m';
+  // One string made from the parts, not one per part: retention words a duration per backup.
+  const weeks = Math.floor(minutes / 10_080);
+  const days = Math.floor((minutes % 10_080) / 1_440);
+  const hours = Math.floor((minutes % 1_440) / 60);
+  const rest = minutes % 60;
+  return `${weeks > 0 ? `${weeks}w` : ''}${days > 0 ? `${days}d` : ''}${hours > 0 ? `${hours}h` : ''}${rest > 0 ? `${rest}m` : ''}`;
 }

@@ -62,15 +62,21 @@ export function outsideReasons(
     return periods && periods.size > 0 ? [{ unit, periods }] : [];
   });
   const lists = new Map<string, string>();
+  // Backups go newest first, so the next one mostly meets the same held periods as the one
+  // before: the last list is reused without building its key.
+  let lastMet: string[] = [];
+  let lastList = texts.list;
+  const met: string[] = [];
   const listOfHeld = (time: number): string => {
     if (!calendar || heldUnits.length === 0) return texts.list;
     const periods = periodsAt(time, calendar.timeZone);
-    let key: string | undefined;
+    met.length = 0;
     for (const { unit, periods: heldPeriods } of heldUnits) {
-      if (!heldPeriods.has(periods[unit])) continue;
-      key = key === undefined ? `${unit} ${periods[unit]}` : `${key}|${unit} ${periods[unit]}`;
+      if (heldPeriods.has(periods[unit])) met.push(unit, periods[unit]);
     }
-    if (key === undefined) return texts.list;
+    if (met.length === 0) return texts.list;
+    if (sameItems(met, lastMet)) return lastList;
+    const key = met.join(' ');
     let list = lists.get(key);
     if (list === undefined) {
       const windows = [...texts.windows];
@@ -84,9 +90,17 @@ export function outsideReasons(
       list = listOf(windows);
       lists.set(key, list);
     }
+    lastMet = [...met];
+    lastList = list;
     return list;
   };
   return (time, age) => `${formatDuration(Math.max(age, 0))} old: ${listOfHeld(time)}`;
+}
+
+function sameItems(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** `a`, `a and b`, `a, b and c`; with no window, the rule that always holds: the newest. */
