@@ -20,7 +20,7 @@ export default tseslint.config(
     // The house rule of docs/architecture.md: the pure core imports nothing from the adapters, the
     // AWS SDK or the runner's toolkit.
     files: [
-      'src/{model,clock,constants,errors,duration,calendar,naming,retention,retention-reasons,retention-entries,newest-first,duplicates,plan,copy-rules,report,inputs,input-values,tag-inputs,aws-names,target-types,retention-inputs,copy-inputs,files-inputs,instance-inputs,quiesce-inputs,quiesce-report,github-run,other-sets,summary,summary-format,summary-html,summary-sections,console-links,zone-formats,chunks,manifest,file-keys,file-plan,content-retention,tar,files-report}.ts',
+      'src/{model,clock,constants,errors,duration,calendar,naming,retention,retention-reasons,retention-entries,listing-facts,newest-first,duplicates,plan,copy-rules,report,inputs,input-values,tag-inputs,aws-names,target-types,retention-inputs,copy-inputs,files-inputs,instance-inputs,quiesce-inputs,quiesce-report,github-run,other-sets,summary,summary-format,summary-html,summary-sections,console-links,zone-formats,chunks,manifest,file-keys,file-plan,content-retention,tar,files-report}.ts',
     ],
     rules: {
       'no-restricted-imports': [

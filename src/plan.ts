@@ -4,7 +4,7 @@
  */
 import { TAG_PREFIX, TAGS } from './constants.js';
 import { formatDuration } from './duration.js';
-import { newestFirst } from './newest-first.js';
+import { concatListed, factsOf } from './listing-facts.js';
 import {
   decideRetention,
   decideSourceRetention,
@@ -33,38 +33,44 @@ export interface CreateContext {
  * enough, or create a new one.
  */
 export function planCreate(existing: readonly Backup[], context: CreateContext): CreateDecision {
-  // The newest usable backup of this run, and the newest usable one, in one pass each and without
-  // sorting: sorting every target's listing took most of this over 100,000 backups.
-  const usable = existing.filter((backup) => backup.state !== 'failed');
-  const sameRun = context.runId
-    ? newestOf(usable.filter((backup) => backup.tags[TAGS.run] === context.runId))
-    : undefined;
-  if (sameRun) {
+  // The newest usable backup of this run, and the newest usable one, in one pass over the facts
+  // read with the listing, without sorting: sorting every target's listing took most of this over
+  // 100,000 backups.
+  const { times, ids, states, runs } = factsOf(existing);
+  let sameRun = -1;
+  let newest = -1;
+  // `newestFirst` over indexes: the first one met among equals stays.
+  const newer = (index: number, than: number): boolean => {
+    if (than < 0) return true;
+    const diff = (times[index] as number) - (times[than] as number);
+    if (diff !== 0) return diff > 0;
+    return (ids[index] as string) > (ids[than] as string);
+  };
+  for (let index = 0; index < existing.length; index++) {
+    if (states[index] === 'failed') continue;
+    if (newer(index, newest)) newest = index;
+    if (context.runId && runs[index] === context.runId && newer(index, sameRun)) sameRun = index;
+  }
+  if (sameRun >= 0) {
+    const backup = existing[sameRun] as Backup;
     return {
       action: 'reuse',
-      backup: sameRun,
-      reason: `workflow run ${context.runId} already made ${sameRun.id} (a re-run reuses it)`,
+      backup,
+      reason: `workflow run ${context.runId} already made ${backup.id} (a re-run reuses it)`,
     };
   }
-  const newest = context.minIntervalMs !== undefined ? newestOf(usable) : undefined;
-  if (newest && context.minIntervalMs !== undefined) {
-    const age = context.now.getTime() - newest.createdAt.getTime();
+  if (newest >= 0 && context.minIntervalMs !== undefined) {
+    const backup = existing[newest] as Backup;
+    const age = context.now.getTime() - (times[newest] as number);
     if (age < context.minIntervalMs) {
       return {
         action: 'skip',
-        backup: newest,
-        reason: `min-interval: the newest backup ${newest.id} is ${formatDuration(Math.max(age, 0))} old, under ${formatDuration(context.minIntervalMs)}`,
+        backup,
+        reason: `min-interval: the newest backup ${backup.id} is ${formatDuration(Math.max(age, 0))} old, under ${formatDuration(context.minIntervalMs)}`,
       };
     }
   }
   return { action: 'create' };
-}
-
-/** The first of `backups` in `newestFirst` order (the first one met among equals), if any. */
-function newestOf(backups: readonly Backup[]): Backup | undefined {
-  let newest: Backup | undefined;
-  for (const backup of backups) if (!newest || newestFirst(backup, newest) < 0) newest = backup;
-  return newest;
 }
 
 export interface TagContext {
@@ -128,7 +134,7 @@ export function planPrune(existing: readonly Backup[], context: PruneContext): R
   // This run's backups come last: they stand for the listed ones of the same id (a re-run's
   // reused backup). Listed, they are one source's backups of one set; a backup of this run of
   // another source or set (none an adapter makes) is decided in its own group.
-  const backups = context.thisRun.length > 0 ? [...existing, ...context.thisRun] : existing;
+  const backups = context.thisRun.length > 0 ? concatListed(existing, context.thisRun) : existing;
   const first = backups[0];
   const oneGroup = context.thisRun.every(
     (made) => made.set === first?.set && made.sourceId === first.sourceId,

@@ -4,59 +4,41 @@
  * Backups come from several adapters, and as copies and stand-ins, in many object shapes; reading
  * their fields again at every step of retention, and an object per backup to hold them, cost more
  * than the decisions themselves. Each fact is read once into one array per fact (`facts.times[i]`
- * is backup i's time), and retention works on indexes into them.
+ * is backup i's time; listing-facts.ts), and retention works on indexes into them.
  */
-import { TAGS } from './constants.js';
 import type { TwinFacts } from './duplicates.js';
-import type { Backup, BackupState } from './model.js';
+import { factsOf, type ListedFacts } from './listing-facts.js';
+import type { Backup } from './model.js';
 import { newestFirstOrder } from './newest-first.js';
 
 /** What retention reads of backups, per backup at its index in the input. */
-export interface Facts extends TwinFacts {
+export interface Facts extends TwinFacts, ListedFacts {
   backups: readonly Backup[];
-  /** `createdAt` in milliseconds. */
-  times: number[];
-  ids: string[];
-  states: BackupState[];
-  /** It carries `snapshot-rotation:keep=true`. */
-  protections: boolean[];
   /** Its id is one of this run's backups. */
-  thisRun: boolean[];
-}
-
-/** True for a `snapshot-rotation:keep` value that protects (`true`, any case and spacing). */
-export function isKeepTag(value: string | undefined): boolean {
-  return value !== undefined && value.trim().toLowerCase() === 'true';
+  thisRun: readonly boolean[];
 }
 
 /**
- * The facts of `backups`, and their indexes newest first, with one index per backup id: a backup
- * listed twice (pages that overlap) or given again as one of this run's (`thisRun`, its ids)
- * counts once, as its last record in `backups`.
+ * The facts of `backups` (listing-facts.ts: read once per listing where the listing was split by
+ * source), and their indexes newest first, with one index per backup id: a backup listed twice
+ * (pages that overlap) or given again as one of this run's (`thisRun`, its ids) counts once, as
+ * its last record in `backups`.
  */
 export function readFacts(
   backups: readonly Backup[],
   thisRun: ReadonlySet<string> | undefined,
 ): { facts: Facts; order: number[] } {
-  const facts: Facts = {
-    backups,
-    times: [],
-    ids: [],
-    states: [],
-    protections: [],
-    thisRun: [],
-  };
-  const checkThisRun = thisRun !== undefined && thisRun.size > 0;
+  const listed = factsOf(backups);
+  const ours: boolean[] = new Array<boolean>(backups.length).fill(false);
   let fromThisRun = 0;
-  for (const backup of backups) {
-    facts.times.push(backup.createdAt.getTime());
-    facts.ids.push(backup.id);
-    facts.states.push(backup.state);
-    facts.protections.push(isKeepTag(backup.tags[TAGS.keep]));
-    const ours = checkThisRun && thisRun.has(backup.id);
-    facts.thisRun.push(ours);
-    if (ours) fromThisRun += 1;
+  if (thisRun !== undefined && thisRun.size > 0) {
+    listed.ids.forEach((id, index) => {
+      if (!thisRun.has(id)) return;
+      ours[index] = true;
+      fromThisRun += 1;
+    });
   }
+  const facts: Facts = { ...listed, backups, thisRun: ours };
   const order = newestFirstOrder(facts.times, facts.ids);
   return { facts, order: withoutRepeats(order, facts, fromThisRun > (thisRun?.size ?? 0)) };
 }

@@ -5,6 +5,7 @@
 import * as core from '@actions/core';
 import { formatDuration } from './duration.js';
 import { CancelledError, isAbort, TargetError } from './errors.js';
+import { splitBySource } from './listing-facts.js';
 import type { Backup, Source } from './model.js';
 import type { BackupRef } from './report.js';
 import type { Place, RunContext, TargetWork } from './run-state.js';
@@ -56,15 +57,11 @@ export function ref(backup: Backup): BackupRef {
 
 /**
  * One listing split by source, in one pass: each target takes its own share without scanning the
- * whole listing (1,000 targets over 100,000 backups would otherwise take tens of seconds).
+ * whole listing (1,000 targets over 100,000 backups would otherwise take tens of seconds), and the
+ * facts the core reads of each backup are read on the way (listing-facts.ts).
  */
 export function bySource(backups: readonly Backup[]): (sourceId: string) => Backup[] {
-  const groups = new Map<string, Backup[]>();
-  for (const backup of backups) {
-    const group = groups.get(backup.sourceId);
-    if (group) group.push(backup);
-    else groups.set(backup.sourceId, [backup]);
-  }
+  const groups = splitBySource(backups);
   return (sourceId) => groups.get(sourceId) ?? [];
 }
 

@@ -1,0 +1,214 @@
+/**
+ * What the core reads of each listed backup (its time, id, state, protection, run and original),
+ * read once per listing, in listing order, as the listing is split by source. Pure.
+ *
+ * A listing mixes the sources, so one source's records lie spread over all of it in memory. Each
+ * phase that read them again (the create decision, retention, copy planning, the copies'
+ * retention) paid a cache miss for every record it touched: over 100,000 backups, most of the
+ * time those phases took. Reading every record once, in the order the records lie in memory, and
+ * keeping the facts in one array per fact and source, lets every later phase read arrays instead.
+ *
+ * The facts of each source's share are remembered per array, with the records they were read
+ * from: `factsOf` gives them as long as the array still begins with those very records (a backup
+ * appended later, a stray twin, is read then), and reads the records otherwise. Records are never
+ * changed once listed, so facts remembered are facts read.
+ */
+import { TAGS } from './constants.js';
+import type { Backup, BackupState } from './model.js';
+
+/** What the core reads of backups, per backup at its index. */
+export interface ListedFacts {
+  /** `createdAt` in milliseconds. */
+  times: readonly number[];
+  ids: readonly string[];
+  states: readonly BackupState[];
+  /** It carries `snapshot-rotation:keep=true`. */
+  protections: readonly boolean[];
+  /** Its `snapshot-rotation:run` tag. */
+  runs: readonly (string | undefined)[];
+  /** For a copy: the id of its original (`copyOf`). */
+  copyOfs: readonly (string | undefined)[];
+}
+
+/** Facts being gathered: the same arrays, still growing. */
+interface Gathered {
+  times: number[];
+  ids: string[];
+  states: BackupState[];
+  protections: boolean[];
+  runs: (string | undefined)[];
+  copyOfs: (string | undefined)[];
+}
+
+/**
+ * The facts of a whole listing, ordered by source: each source's records take one run of indexes,
+ * `from` to `to`, in listing order within it. Written in two passes over the listing, in the
+ * order the records lie in memory; each source's facts are then one stretch of each array.
+ */
+interface Listing {
+  times: number[];
+  ids: string[];
+  states: BackupState[];
+  protections: boolean[];
+  runs: (string | undefined)[];
+  copyOfs: (string | undefined)[];
+}
+
+/** The records an array held when its facts were read, and where those facts are. */
+interface Remembered {
+  records: readonly Backup[];
+  listing: Listing;
+  from: number;
+  to: number;
+  /** The stretch of facts, once cut out. */
+  facts?: ListedFacts;
+}
+
+const remembered = new WeakMap<readonly Backup[], Remembered>();
+
+/** True for a `snapshot-rotation:keep` value that protects (`true`, any case and spacing). */
+export function isKeepTag(value: string | undefined): boolean {
+  return value !== undefined && value.trim().toLowerCase() === 'true';
+}
+
+function gathered(): Gathered {
+  return { times: [], ids: [], states: [], protections: [], runs: [], copyOfs: [] };
+}
+
+function read(backup: Backup, into: Gathered): void {
+  const { tags } = backup;
+  into.times.push(backup.createdAt.getTime());
+  into.ids.push(backup.id);
+  into.states.push(backup.state);
+  into.protections.push(isKeepTag(tags[TAGS.keep]));
+  into.runs.push(tags[TAGS.run]);
+  into.copyOfs.push(backup.copyOf);
+}
+
+/**
+ * One listing split by source (`sourceId`), reading every record's facts in listing order and
+ * remembering them with each source's share. The first pass finds each record's source and counts
+ * each source's records; the second writes each record's facts into its source's stretch.
+ */
+export function splitBySource(backups: readonly Backup[]): Map<string, Backup[]> {
+  const n = backups.length;
+  const slots = new Map<string, number>();
+  const slotOf = new Int32Array(n);
+  const counts: number[] = [];
+  for (let index = 0; index < n; index++) {
+    const { sourceId } = backups[index] as Backup;
+    let slot = slots.get(sourceId);
+    if (slot === undefined) {
+      slot = counts.length;
+      slots.set(sourceId, slot);
+      counts.push(0);
+    }
+    slotOf[index] = slot;
+    counts[slot] = (counts[slot] as number) + 1;
+  }
+  const starts = new Int32Array(counts.length + 1);
+  counts.forEach((count, slot) => {
+    starts[slot + 1] = (starts[slot] as number) + count;
+  });
+  const next = starts.slice(0, counts.length);
+  // Made full (not holey) and of the kind they will hold, so that stretches cut from them are too.
+  const listing: Listing = {
+    times: new Array<number>(n).fill(0.5),
+    ids: new Array<string>(n).fill(''),
+    states: new Array<BackupState>(n).fill('completed'),
+    protections: new Array<boolean>(n).fill(false),
+    runs: new Array<string | undefined>(n).fill(undefined),
+    copyOfs: new Array<string | undefined>(n).fill(undefined),
+  };
+  const records = new Array<Backup>(n);
+  // One string per run id: the create decision compares every backup's run with this run's, and
+  // strings of its own per record would each be read from wherever they lie.
+  const runIds = new Map<string, string>();
+  for (let index = 0; index < n; index++) {
+    const backup = backups[index] as Backup;
+    const slot = slotOf[index] as number;
+    const at = next[slot] as number;
+    next[slot] = at + 1;
+    records[at] = backup;
+    const { tags } = backup;
+    listing.times[at] = backup.createdAt.getTime();
+    listing.ids[at] = backup.id;
+    listing.states[at] = backup.state;
+    listing.protections[at] = isKeepTag(tags[TAGS.keep]);
+    const run = tags[TAGS.run];
+    if (run !== undefined) {
+      let one = runIds.get(run);
+      if (one === undefined) {
+        one = run;
+        runIds.set(run, one);
+      }
+      listing.runs[at] = one;
+    }
+    listing.copyOfs[at] = backup.copyOf;
+  }
+  const bySource = new Map<string, Backup[]>();
+  for (const [sourceId, slot] of slots) {
+    const from = starts[slot] as number;
+    const to = starts[slot + 1] as number;
+    const share = records.slice(from, to);
+    remembered.set(share, { records: records.slice(from, to), listing, from, to });
+    bySource.set(sourceId, share);
+  }
+  return bySource;
+}
+
+/**
+ * The facts of `backups`: those read with the listing while the array still begins with the
+ * records they were read from (any appended since are read now), else read from every record.
+ */
+export function factsOf(backups: readonly Backup[]): ListedFacts {
+  const known = remembered.get(backups);
+  if (!known || !startsWith(backups, known.records)) {
+    const facts = gathered();
+    for (const backup of backups) read(backup, facts);
+    return facts;
+  }
+  if (!known.facts) {
+    const { listing, from, to } = known;
+    known.facts = {
+      times: listing.times.slice(from, to),
+      ids: listing.ids.slice(from, to),
+      states: listing.states.slice(from, to),
+      protections: listing.protections.slice(from, to),
+      runs: listing.runs.slice(from, to),
+      copyOfs: listing.copyOfs.slice(from, to),
+    };
+  }
+  if (known.records.length === backups.length) return known.facts;
+  const facts: Gathered = {
+    times: [...known.facts.times],
+    ids: [...known.facts.ids],
+    states: [...known.facts.states],
+    protections: [...known.facts.protections],
+    runs: [...known.facts.runs],
+    copyOfs: [...known.facts.copyOfs],
+  };
+  for (let index = known.records.length; index < backups.length; index++) {
+    read(backups[index] as Backup, facts);
+  }
+  return facts;
+}
+
+/**
+ * `[...first, ...second]`, with the facts read of `first`'s records remembered for it too: a
+ * source's listed backups and this run's, decided together.
+ */
+export function concatListed(first: readonly Backup[], second: readonly Backup[]): Backup[] {
+  const all = [...first, ...second];
+  const known = remembered.get(first);
+  if (known) remembered.set(all, known);
+  return all;
+}
+
+function startsWith(backups: readonly Backup[], records: readonly Backup[]): boolean {
+  if (records.length > backups.length) return false;
+  for (let index = 0; index < records.length; index++) {
+    if (backups[index] !== records[index]) return false;
+  }
+  return true;
+}
