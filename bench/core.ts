@@ -222,7 +222,9 @@ interface Work {
   existing: Backup[];
   copies: Backup[];
   thisRun: Backup[];
-  deleting: Set<string>;
+  /** What retention keeps in the source region (as prune.ts's `decide`). */
+  kept: Backup[];
+  deleted: number;
   copiesThisRun: Backup[];
 }
 
@@ -247,7 +249,8 @@ function runOnce(data: Data, note?: (line: string) => void): { times: number[]; 
     existing: backupsOf(sourceId),
     copies: copiesOf(sourceId),
     thisRun: [],
-    deleting: new Set(),
+    kept: [],
+    deleted: 0,
     copiesThisRun: [],
   }));
   lap();
@@ -277,8 +280,12 @@ function runOnce(data: Data, note?: (line: string) => void): { times: number[]; 
       pinned,
     })) {
       note?.(JSON.stringify([decision.backup.id, decision.keep, decision.reasons, decision.rules]));
-      if (decision.keep) kept += 1;
-      else work.deleting.add(decision.backup.id);
+      if (decision.keep) {
+        kept += 1;
+        work.kept.push(decision.backup);
+      } else {
+        work.deleted += 1;
+      }
     }
   }
   lap();
@@ -287,8 +294,7 @@ function runOnce(data: Data, note?: (line: string) => void): { times: number[]; 
   const requests: CopyRequestSlot<{ work: Work; original: Backup }>[] = [];
   let exists = 0;
   for (const work of works) {
-    const originals = [...work.existing, ...work.thisRun].filter((b) => !work.deleting.has(b.id));
-    const { wanted, missing } = planCopies(originals, work.copies, { now: NOW, rules: COPY_RULES });
+    const { wanted, missing } = planCopies(work.kept, work.copies, { now: NOW, rules: COPY_RULES });
     note?.(`copy ${wanted.map((b) => b.id).join()} missing ${missing.map((b) => b.id).join()}`);
     for (const original of wanted) {
       const copy = work.copies
@@ -333,7 +339,7 @@ function runOnce(data: Data, note?: (line: string) => void): { times: number[]; 
   }
   lap();
 
-  const deleted = works.reduce((sum, work) => sum + work.deleting.size, 0);
+  const deleted = works.reduce((sum, work) => sum + work.deleted, 0);
   const outcome =
     `source region: ${n(kept)} kept (this run's ${n(works.length)} included), ${n(deleted)} would be deleted; ` +
     `copies: ${n(exists)} exist, ${n(admitted.length)} started, ${n(queued.length)} queued; ` +

@@ -112,8 +112,8 @@ export function planCopyStarts(
     for (const work of works) {
       const destination = work.destinations.find((place) => place.region === region);
       if (!destination) continue;
-      const deleting = new Set(work.toDelete.map((item) => item.backup.id));
-      const originals = [...work.existing, ...work.thisRun].filter((b) => !deleting.has(b.id));
+      // What retention keeps in the source region (all of it when pruning is off).
+      const originals = work.kept ?? [...work.existing, ...work.thisRun];
       const { wanted, missing, archived } = planCopies(originals, destination.existing, {
         now,
         rules,

@@ -7,7 +7,8 @@ import { TAG_PREFIX, TAGS } from './constants.js';
 import type { CopyConfig } from './inputs.js';
 import type { Backup } from './model.js';
 import { MAX_TAGS } from './plan.js';
-import { keptByRetention, type RetentionRules } from './retention.js';
+import { factsOf, idKey } from './listing-facts.js';
+import { keptIndexes, type RetentionRules } from './retention.js';
 import { TARGET_TYPE_FACTS } from './target-types.js';
 
 /**
@@ -26,33 +27,104 @@ export function planCopies(
   copies: readonly Backup[],
   context: { now: Date; rules: RetentionRules },
 ): { wanted: Backup[]; missing: Backup[]; archived: Backup[] } {
-  // A backup without the tag is taken as it is: copying 100,000 backups' tags took a third of this.
-  const unprotected = (backup: Backup): Backup => {
-    if (!Object.hasOwn(backup.tags, TAGS.keep)) return backup;
-    const tags = { ...backup.tags };
-    delete tags[TAGS.keep];
-    return { ...backup, tags };
-  };
-  const live = copies.filter((copy) => copy.state !== 'failed' && copy.copyOf);
-  const home = new Map(
-    originals.filter((backup) => backup.state === 'completed').map((backup) => [backup.id, backup]),
-  );
-  const view = new Map([...home].map(([id, backup]) => [id, unprotected(backup)]));
-  for (const copy of live) {
-    const id = copy.copyOf ?? '';
-    if (!view.has(id)) view.set(id, { ...unprotected(copy), id, state: 'completed' });
+  // Read from the facts read with the listings (listing-facts.ts), not the records: this runs for
+  // every source on every run. Ids are matched by their keys, and compared only on an equal key.
+  const home = factsOf(originals);
+  const held = factsOf(copies);
+  const live: { index: number; of: string; key: number }[] = [];
+  held.copyOfs.forEach((of, index) => {
+    if (of && held.states[index] !== 'failed') live.push({ index, of, key: idKey(of) });
+  });
+  const view = new View();
+  // Every completed original, unprotected: the last record of an id stands for it.
+  home.states.forEach((state, index) => {
+    if (state !== 'completed') return;
+    const id = home.ids[index] as string;
+    const key = home.idKeys[index] as number;
+    const entry = {
+      backup: originals[index] as Backup,
+      time: home.times[index] as number,
+      original: index,
+    };
+    const slot = view.find(key, id);
+    if (slot === undefined) view.add(key, id, entry);
+    else view.entries[slot] = entry;
+  });
+  // A copy whose original is gone stands for it: the destination holds it still.
+  for (const { index, of, key } of live) {
+    if (view.find(key, of) !== undefined) continue;
+    view.add(key, of, {
+      backup: copies[index] as Backup,
+      time: held.times[index] as number,
+      original: -1,
+    });
   }
-  const copied = new Set(live.map((copy) => copy.copyOf));
-  const wanted = keptByRetention([...view.values()], context.rules, { now: context.now })
-    .filter((backup) => home.has(backup.id))
-    .map((backup) => home.get(backup.id) as Backup);
-  const uncopied = wanted.filter((backup) => !copied.has(backup.id));
+  const kept = keptIndexes(
+    {
+      backups: view.entries.map((entry) => entry.backup),
+      times: view.entries.map((entry) => entry.time),
+      ids: view.ids,
+      idKeys: view.keys,
+      states: view.ids.map(() => 'completed'),
+      protections: view.ids.map(() => false),
+    },
+    context.rules,
+    context.now,
+  );
+  const copiedKeys = new Set(live.map(({ key }) => key));
+  const wanted: Backup[] = [];
+  const uncopied: Backup[] = [];
+  for (const slot of kept) {
+    const { original } = view.entries[slot] as ViewEntry;
+    if (original < 0) continue;
+    const backup = originals[original] as Backup;
+    wanted.push(backup);
+    const key = view.keys[slot] as number;
+    const id = view.ids[slot] as string;
+    if (!copiedKeys.has(key) || !live.some((copy) => copy.key === key && copy.of === id)) {
+      uncopied.push(backup);
+    }
+  }
   // AWS copies no archived snapshot: it stays wanted (the same decision), but is never started.
   return {
     wanted,
     missing: uncopied.filter((backup) => !backup.archived),
     archived: uncopied.filter((backup) => backup.archived),
   };
+}
+
+/** One backup of what a destination would hold: an original, or a copy standing for one gone. */
+interface ViewEntry {
+  backup: Backup;
+  time: number;
+  /** The original's index, or -1 for a copy standing for it. */
+  original: number;
+}
+
+/** What a destination would hold, one entry per id, found by the id's key. */
+class View {
+  readonly ids: string[] = [];
+  readonly keys: number[] = [];
+  readonly entries: ViewEntry[] = [];
+  /** The first entry of each key, and the next entry of the same key after each entry (or -1). */
+  private readonly first = new Map<number, number>();
+  private readonly next: number[] = [];
+
+  find(key: number, id: string): number | undefined {
+    for (let slot = this.first.get(key) ?? -1; slot >= 0; slot = this.next[slot] as number) {
+      if (this.ids[slot] === id) return slot;
+    }
+    return undefined;
+  }
+
+  add(key: number, id: string, entry: ViewEntry): void {
+    const slot = this.ids.length;
+    this.next.push(this.first.get(key) ?? -1);
+    this.first.set(key, slot);
+    this.ids.push(id);
+    this.keys.push(key);
+    this.entries.push(entry);
+  }
 }
 
 /** One copy that a target wants to start in a destination region. */

@@ -21,6 +21,8 @@ export interface ListedFacts {
   /** `createdAt` in milliseconds. */
   times: readonly number[];
   ids: readonly string[];
+  /** A number per id (`idKey`): ids are looked for among a source's backups by it. */
+  idKeys: readonly number[];
   states: readonly BackupState[];
   /** It carries `snapshot-rotation:keep=true`. */
   protections: readonly boolean[];
@@ -34,6 +36,7 @@ export interface ListedFacts {
 interface Gathered {
   times: number[];
   ids: string[];
+  idKeys: number[];
   states: BackupState[];
   protections: boolean[];
   runs: (string | undefined)[];
@@ -48,6 +51,7 @@ interface Gathered {
 interface Listing {
   times: number[];
   ids: string[];
+  idKeys: number[];
   states: BackupState[];
   protections: boolean[];
   runs: (string | undefined)[];
@@ -66,19 +70,34 @@ interface Remembered {
 
 const remembered = new WeakMap<readonly Backup[], Remembered>();
 
+/**
+ * A number for an id (FNV-1a over its UTF-16 units, 31 bits): equal ids have equal keys, so ids
+ * are looked for among backups by their keys, and only an equal key has its id compared. A
+ * string's characters lie wherever the record that holds it does; the keys, read with the
+ * listing, lie together.
+ */
+export function idKey(id: string): number {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < id.length; index++) {
+    hash = Math.imul(hash ^ id.charCodeAt(index), 0x01000193);
+  }
+  return hash >>> 1;
+}
+
 /** True for a `snapshot-rotation:keep` value that protects (`true`, any case and spacing). */
 export function isKeepTag(value: string | undefined): boolean {
   return value !== undefined && value.trim().toLowerCase() === 'true';
 }
 
 function gathered(): Gathered {
-  return { times: [], ids: [], states: [], protections: [], runs: [], copyOfs: [] };
+  return { times: [], ids: [], idKeys: [], states: [], protections: [], runs: [], copyOfs: [] };
 }
 
 function read(backup: Backup, into: Gathered): void {
   const { tags } = backup;
   into.times.push(backup.createdAt.getTime());
   into.ids.push(backup.id);
+  into.idKeys.push(idKey(backup.id));
   into.states.push(backup.state);
   into.protections.push(isKeepTag(tags[TAGS.keep]));
   into.runs.push(tags[TAGS.run]);
@@ -115,6 +134,7 @@ export function splitBySource(backups: readonly Backup[]): Map<string, Backup[]>
   const listing: Listing = {
     times: new Array<number>(n).fill(0.5),
     ids: new Array<string>(n).fill(''),
+    idKeys: new Array<number>(n).fill(0),
     states: new Array<BackupState>(n).fill('completed'),
     protections: new Array<boolean>(n).fill(false),
     runs: new Array<string | undefined>(n).fill(undefined),
@@ -133,6 +153,7 @@ export function splitBySource(backups: readonly Backup[]): Map<string, Backup[]>
     const { tags } = backup;
     listing.times[at] = backup.createdAt.getTime();
     listing.ids[at] = backup.id;
+    listing.idKeys[at] = idKey(backup.id);
     listing.states[at] = backup.state;
     listing.protections[at] = isKeepTag(tags[TAGS.keep]);
     const run = tags[TAGS.run];
@@ -173,6 +194,7 @@ export function factsOf(backups: readonly Backup[]): ListedFacts {
     known.facts = {
       times: listing.times.slice(from, to),
       ids: listing.ids.slice(from, to),
+      idKeys: listing.idKeys.slice(from, to),
       states: listing.states.slice(from, to),
       protections: listing.protections.slice(from, to),
       runs: listing.runs.slice(from, to),
@@ -183,6 +205,7 @@ export function factsOf(backups: readonly Backup[]): ListedFacts {
   const facts: Gathered = {
     times: [...known.facts.times],
     ids: [...known.facts.ids],
+    idKeys: [...known.facts.idKeys],
     states: [...known.facts.states],
     protections: [...known.facts.protections],
     runs: [...known.facts.runs],

@@ -143,7 +143,9 @@ function decide(
     thisRun: place.thisRun,
     ...(pinned ? { pinned } : {}),
   });
+  place.kept = [];
   for (const { backup, keep, reasons, rules: keptBy } of decisions) {
+    if (keep) place.kept.push(backup);
     if (place.standIns.has(backup.id)) continue;
     if (keep) {
       place.report.kept.push({ ...ref(backup), reasons, rules: keptBy });

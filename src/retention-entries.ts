@@ -7,16 +7,23 @@
  * is backup i's time; listing-facts.ts), and retention works on indexes into them.
  */
 import type { TwinFacts } from './duplicates.js';
-import { factsOf, type ListedFacts } from './listing-facts.js';
+import { factsOf, idKey } from './listing-facts.js';
 import type { Backup } from './model.js';
 import { newestFirstOrder } from './newest-first.js';
 
 /** What retention reads of backups, per backup at its index in the input. */
-export interface Facts extends TwinFacts, ListedFacts {
+export interface Facts extends TwinFacts {
   backups: readonly Backup[];
+  /** `idKey` of each id (listing-facts.ts). */
+  idKeys: readonly number[];
+  /** It carries `snapshot-rotation:keep=true`. */
+  protections: readonly boolean[];
   /** Its id is one of this run's backups. */
   thisRun: readonly boolean[];
 }
+
+/** Facts given by the caller: retention finds which are this run's. */
+export type GivenFacts = Omit<Facts, 'thisRun'>;
 
 /**
  * The facts of `backups` (listing-facts.ts: read once per listing where the listing was split by
@@ -28,17 +35,29 @@ export function readFacts(
   backups: readonly Backup[],
   thisRun: ReadonlySet<string> | undefined,
 ): { facts: Facts; order: number[] } {
-  const listed = factsOf(backups);
-  const ours: boolean[] = new Array<boolean>(backups.length).fill(false);
+  const { times, ids, idKeys, states, protections } = factsOf(backups);
+  return withOrder({ backups, times, ids, idKeys, states, protections }, thisRun);
+}
+
+/** `readFacts` over facts the caller has read or made (copy planning's view of a destination). */
+export function withOrder(
+  given: GivenFacts,
+  thisRun: ReadonlySet<string> | undefined,
+): { facts: Facts; order: number[] } {
+  const ours: boolean[] = new Array<boolean>(given.ids.length).fill(false);
   let fromThisRun = 0;
   if (thisRun !== undefined && thisRun.size > 0) {
-    listed.ids.forEach((id, index) => {
-      if (!thisRun.has(id)) return;
+    // By the ids' keys first: only an equal key has its id compared.
+    const keys = new Set<number>();
+    for (const id of thisRun) keys.add(idKey(id));
+    const { ids, idKeys } = given;
+    for (let index = 0; index < ids.length; index++) {
+      if (!keys.has(idKeys[index] as number) || !thisRun.has(ids[index] as string)) continue;
       ours[index] = true;
       fromThisRun += 1;
-    });
+    }
   }
-  const facts: Facts = { ...listed, backups, thisRun: ours };
+  const facts: Facts = { ...given, thisRun: ours };
   const order = newestFirstOrder(facts.times, facts.ids);
   return { facts, order: withoutRepeats(order, facts, fromThisRun > (thisRun?.size ?? 0)) };
 }

@@ -16,7 +16,13 @@ import {
 } from './calendar.js';
 import { TAGS } from './constants.js';
 import { duplicates } from './duplicates.js';
-import { inNewestFirstOrder, readFacts, type Facts } from './retention-entries.js';
+import {
+  inNewestFirstOrder,
+  readFacts,
+  withOrder,
+  type Facts,
+  type GivenFacts,
+} from './retention-entries.js';
 import { outsideReasons, ruleTexts, type RuleTexts } from './retention-reasons.js';
 import { formatDuration } from './duration.js';
 import type { Backup } from './model.js';
@@ -61,7 +67,7 @@ export function decideRetention(
   rules: RetentionRules,
   context: RetentionContext,
 ): RetentionDecision[] {
-  return decideAll(backups, rules, context, ruleTexts(rules), false);
+  return decideAll(readFacts(backups, context.thisRun), rules, context, ruleTexts(rules), false);
 }
 
 /**
@@ -73,7 +79,7 @@ export function decideSourceRetention(
   rules: RetentionRules,
   context: RetentionContext,
 ): RetentionDecision[] {
-  return decideAll(backups, rules, context, ruleTexts(rules), true);
+  return decideAll(readFacts(backups, context.thisRun), rules, context, ruleTexts(rules), true);
 }
 
 /**
@@ -86,23 +92,36 @@ export function keptByRetention(
   context: RetentionContext,
 ): Backup[] {
   const kept: Backup[] = [];
-  for (const decision of decideAll(backups, rules, context, undefined, true)) {
+  const read = readFacts(backups, context.thisRun);
+  for (const decision of decideAll(read, rules, context, undefined, true)) {
     if (decision.keep) kept.push(decision.backup);
   }
   return kept;
 }
 
+/**
+ * The indexes of the backups that `keptByRetention` keeps, newest first, over facts the caller
+ * gives (one source's backups of one set) rather than records to read them from.
+ */
+export function keptIndexes(given: GivenFacts, rules: RetentionRules, now: Date): number[] {
+  const decided: Decided = { indexes: [], decisions: [] };
+  const { facts, order } = withOrder(given, undefined);
+  const inOrder = decideGroup(order, facts, rules, undefined, { now }, decided);
+  const indexes = inOrder ? decided.indexes : inNewestFirstOrder(decided.indexes, facts);
+  const keep = new Map(decided.indexes.map((index, at) => [index, decided.decisions[at]?.keep]));
+  return indexes.filter((index) => keep.get(index) === true);
+}
+
 /** Retention; without `texts`, every decision's reasons and rules are left empty. */
 function decideAll(
-  backups: readonly Backup[],
+  { facts, order }: { facts: Facts; order: number[] },
   rules: RetentionRules,
   context: RetentionContext,
   texts: RuleTexts | undefined,
   oneSource: boolean,
 ): RetentionDecision[] {
-  const { facts, order } = readFacts(backups, context.thisRun);
   const decided: Decided = { indexes: [], decisions: [] };
-  const groups = oneSource ? [order] : bySetAndSource(order, backups);
+  const groups = oneSource ? [order] : bySetAndSource(order, facts.backups);
   let inOrder = groups.length === 1;
   for (const group of groups) {
     if (!decideGroup(group, facts, rules, texts, context, decided)) inOrder = false;

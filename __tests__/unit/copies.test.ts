@@ -19,6 +19,33 @@ function copiedOnce(): { home: FakeAdapter; eu: FakeAdapter; inputs: Record<stri
 }
 
 describe('copy-to-regions', () => {
+  it('copies no backup that retention deletes in the source region; with prune off, every one', async () => {
+    const older = () => [
+      backup('snap-1', 2 * DAY, { sourceId: A }),
+      backup('snap-2', 3 * DAY, { sourceId: A }),
+    ];
+    // The source keeps this run's backup only; the copy rules would keep three.
+    const inputs = {
+      'resource-id': A,
+      'copy-to-regions': EU,
+      generations: '1',
+      'copy-generations': '3',
+    };
+    const pruned = { home: new FakeAdapter(older(), [A]), eu: new FakeAdapter([], [], EU) };
+    await runIn([pruned.home, pruned.eu], inputs);
+    expect(pruned.home.mutations()).toEqual([`create ${A}`, 'delete snap-2', 'delete snap-1']);
+    expect(pruned.eu.mutations()).toEqual([`copy snap-new-1 to ${EU}`]);
+
+    const kept = { home: new FakeAdapter(older(), [A]), eu: new FakeAdapter([], [], EU) };
+    await runIn([kept.home, kept.eu], { ...inputs, prune: 'false' });
+    expect(kept.home.mutations()).toEqual([`create ${A}`]);
+    expect(kept.eu.mutations()).toEqual([
+      `copy snap-new-1 to ${EU}`,
+      `copy snap-1 to ${EU}`,
+      `copy snap-2 to ${EU}`,
+    ]);
+  });
+
   it('copies this run’s backup to every destination with the copy tags, and outputs the copies', async () => {
     const home = new FakeAdapter([], [A]);
     const eu = new FakeAdapter([], [], EU);

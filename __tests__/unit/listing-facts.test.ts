@@ -3,7 +3,13 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { TAGS } from '../../src/constants.js';
-import { concatListed, factsOf, splitBySource, type ListedFacts } from '../../src/listing-facts.js';
+import {
+  concatListed,
+  factsOf,
+  idKey,
+  splitBySource,
+  type ListedFacts,
+} from '../../src/listing-facts.js';
 import type { Backup } from '../../src/model.js';
 import { arbitraryListing } from './arbitraries.js';
 import { backup, DAY } from './fixtures.js';
@@ -13,6 +19,7 @@ function readFromRecords(backups: readonly Backup[]): ListedFacts {
   return {
     times: backups.map((b) => b.createdAt.getTime()),
     ids: backups.map((b) => b.id),
+    idKeys: backups.map((b) => idKey(b.id)),
     states: backups.map((b) => b.state),
     protections: backups.map((b) => b.tags[TAGS.keep]?.trim().toLowerCase() === 'true'),
     runs: backups.map((b) => b.tags[TAGS.run]),
@@ -23,6 +30,7 @@ function readFromRecords(backups: readonly Backup[]): ListedFacts {
 const plain = (facts: ListedFacts): ListedFacts => ({
   times: [...facts.times],
   ids: [...facts.ids],
+  idKeys: [...facts.idKeys],
   states: [...facts.states],
   protections: [...facts.protections],
   runs: [...facts.runs],
@@ -44,6 +52,7 @@ describe('splitBySource', () => {
     expect(plain(factsOf(a))).toEqual({
       times: a.map((b) => b.createdAt.getTime()),
       ids: ['snap-1', 'snap-3', 'snap-4'],
+      idKeys: ['snap-1', 'snap-3', 'snap-4'].map(idKey),
       states: ['completed', 'completed', 'completed'],
       protections: [false, true, false],
       runs: ['7', undefined, undefined],

@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { TAGS } from '../../src/constants.js';
 import type { Backup } from '../../src/model.js';
+import { planCopies } from '../../src/copy-rules.js';
+import { idKey, splitBySource } from '../../src/listing-facts.js';
 import { newestFirst, newestFirstOrder, sortNewestFirst } from '../../src/newest-first.js';
 import { planPrune } from '../../src/plan.js';
 import {
@@ -152,5 +154,92 @@ describe('duplicates are found among backups of one time', () => {
       { now: NOW },
     );
     expect(decisions.filter((d) => !d.keep).map((d) => d.backup.id)).toEqual(['snap-c3']);
+  });
+});
+
+/** planCopies as it was before it read facts: the plain way, over records (src/copy-rules.ts). */
+function planCopiesPlainly(
+  originals: readonly Backup[],
+  copies: readonly Backup[],
+  context: { now: Date; rules: RetentionRules },
+): { wanted: Backup[]; missing: Backup[]; archived: Backup[] } {
+  const unprotected = (b: Backup): Backup => {
+    const tags = { ...b.tags };
+    delete tags[TAGS.keep];
+    return { ...b, tags };
+  };
+  const live = copies.filter((copy) => copy.state !== 'failed' && copy.copyOf);
+  const home = new Map(originals.filter((b) => b.state === 'completed').map((b) => [b.id, b]));
+  const view = new Map([...home].map(([id, b]) => [id, unprotected(b)]));
+  for (const copy of live) {
+    const id = copy.copyOf ?? '';
+    if (!view.has(id)) view.set(id, { ...unprotected(copy), id, state: 'completed' });
+  }
+  const copied = new Set(live.map((copy) => copy.copyOf));
+  const wanted = keptByRetention([...view.values()], context.rules, { now: context.now })
+    .filter((b) => home.has(b.id))
+    .map((b) => home.get(b.id) as Backup);
+  const uncopied = wanted.filter((b) => !copied.has(b.id));
+  return {
+    wanted,
+    missing: uncopied.filter((b) => !b.archived),
+    archived: uncopied.filter((b) => b.archived),
+  };
+}
+
+/** Two ids of one key (`idKey`), found by trying ids in turn: a birthday search over 31 bits. */
+function idsOfOneKey(): [string, string] {
+  const seen = new Map<number, string>();
+  for (let i = 0; ; i++) {
+    const id = `snap-${i.toString(36)}`;
+    const other = seen.get(idKey(id));
+    if (other !== undefined) return [other, id];
+    seen.set(idKey(id), id);
+  }
+}
+
+describe('copy planning over the facts read with the listings', () => {
+  const originals = arbitraryListing({ sources: ['vol-a'], sets: ['default'] });
+  const copies = arbitraryListing({ sources: ['vol-a'], sets: ['default'], copies: true }).map(
+    (listed) =>
+      listed.map((copy, index) => ({
+        ...copy,
+        id: `copy-${index}`,
+        region: 'eu-west-1',
+        // Copies of listed originals (snap-<n>) and of originals gone (snap-orig-<n>).
+        ...(copy.copyOf && index % 2 === 0 ? { copyOf: `snap-${index}` } : {}),
+      })),
+  );
+
+  it('plans as the plain way does, from shares of a listing or plain arrays, twice-listed records included', () => {
+    fc.assert(
+      fc.property(originals, copies, arbitraryRules, fc.boolean(), (listed, held, rules, split) => {
+        // The first backup listed again, as another record: later, completed and archived.
+        const first = listed[0];
+        const again = first && {
+          ...first,
+          createdAt: new Date(first.createdAt.getTime() + HOUR),
+          state: 'completed' as const,
+          archived: true,
+        };
+        const twice = again ? [...listed, again] : listed;
+        const source = split ? (splitBySource(twice).get('vol-a') ?? []) : twice;
+        const destination = split ? (splitBySource(held).get('vol-a') ?? []) : held;
+        const context = { now: NOW, rules };
+        expect(planCopies(source, destination, context)).toEqual(
+          planCopiesPlainly(source, destination, context),
+        );
+      }),
+    );
+  });
+
+  it('tells apart two ids of one key', () => {
+    const [first, second] = idsOfOneKey();
+    expect(first).not.toBe(second);
+    const listed = [backup(first, DAY), backup(second, 2 * DAY)];
+    const copy = { ...backup('copy-1', DAY), region: 'eu-west-1', copyOf: first };
+    const plan = planCopies(listed, [copy], { now: NOW, rules: { generations: 2 } });
+    expect(plan.wanted.map((b) => b.id)).toEqual([first, second]);
+    expect(plan.missing.map((b) => b.id)).toEqual([second]);
   });
 });
