@@ -35,6 +35,7 @@ import { parseArgs } from 'node:util';
 import { TAGS } from '../src/constants.js';
 import { TARGET_TYPE_FACTS } from '../src/target-types.js';
 import { admitCopies, planCopies, type CopyRequestSlot } from '../src/copy-rules.js';
+import { factsOf } from '../src/listing-facts.js';
 import { planCreate, planPrune } from '../src/plan.js';
 import type { RetentionRules } from '../src/retention.js';
 import { ownedBackup } from '../src/targets/tags.js';
@@ -266,13 +267,14 @@ function runOnce(data: Data, note?: (line: string) => void): { times: number[]; 
 
   let kept = 0;
   for (const work of works) {
-    // As copies.ts's pendingCopies: a backup whose copy is in flight is not deleted.
+    // As copy-plan.ts's pendingCopies: a backup whose copy is in flight is not deleted.
     const pinned = new Map<string, string>();
-    for (const copy of work.copies) {
-      if (copy.state === 'pending' && copy.copyOf) {
-        pinned.set(copy.copyOf, `its copy ${copy.id} to ${DESTINATION} is in progress`);
-      }
-    }
+    const { states, copyOfs, ids } = factsOf(work.copies);
+    states.forEach((state, index) => {
+      const of = copyOfs[index];
+      if (state !== 'pending' || !of) return;
+      pinned.set(of, `its copy ${ids[index]} to ${DESTINATION} is in progress`);
+    });
     for (const decision of planPrune(work.existing, {
       now: NOW,
       rules: RULES,

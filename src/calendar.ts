@@ -50,6 +50,7 @@ export function periodsAt(at: number, timeZone: string): Periods {
   const localHour = Math.floor((at + utcOffset(timeZone, at)) / HOUR_MS);
   if (cachedHours > MAX_CACHED_HOURS) {
     periodsByHour.clear();
+    labels.clear();
     cachedHours = 0;
   }
   let hours = periodsByHour.get(timeZone);
@@ -89,12 +90,29 @@ function periodsOfLocalHour(localHour: number): Periods {
   const ymd = `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}`;
   return Object.freeze({
     hourly: `${ymd} ${pad(localHour - days * 24, 2)}h`,
-    daily: ymd,
-    weekly: `${pad(weekYear, 4)}-W${pad(week, 2)}`,
-    monthly: `${pad(year, 4)}-${pad(month, 2)}`,
-    yearly: pad(year, 4),
+    daily: label(ymd),
+    weekly: label(`${pad(weekYear, 4)}-W${pad(week, 2)}`),
+    monthly: label(`${pad(year, 4)}-${pad(month, 2)}`),
+    yearly: label(pad(year, 4)),
   });
 }
+
+/**
+ * One string per period label, shared by every hour in the period: retention looks periods up in
+ * sets for every backup, and one string is found by its identity where equal strings of their
+ * own would be compared character by character.
+ */
+function label(text: string): string {
+  let one = labels.get(text);
+  if (one === undefined) {
+    one = text;
+    labels.set(text, one);
+  }
+  return one;
+}
+
+/** The period labels made (cleared with `periodsByHour`). */
+const labels = new Map<string, string>();
 
 /**
  * The proleptic Gregorian date of a day counted from 1970-01-01, and back (Howard Hinnant's
@@ -197,6 +215,8 @@ export function keepByCalendar(newestFirst: readonly Date[], rules: CalendarRule
 export function calendarKeeps(
   newestFirst: readonly number[],
   rules: CalendarRules,
+  /** Filled with the periods read of each backup, where they were read (retention words them). */
+  read?: (Periods | undefined)[],
 ): (readonly CalendarKeep[])[] {
   const units = CALENDAR_UNITS.filter((unit) => (rules[unit] ?? 0) > 0);
   const seen = units.map(() => new Set<string>());
@@ -206,6 +226,7 @@ export function calendarKeeps(
   return newestFirst.map((createdAt, index) => {
     if (open === 0) return NO_KEEPS;
     const periods = periodsAt(createdAt, rules.timeZone);
+    if (read) read[index] = periods;
     // Made on the first keep: most backups are kept by none of the rules.
     let keeps: CalendarKeep[] | undefined;
     units.forEach((unit, u) => {

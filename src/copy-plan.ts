@@ -12,6 +12,7 @@ import type { Backup, TargetAdapter } from './targets/target.js';
 import { abortable } from './sleep.js';
 import { TARGET_TYPE_FACTS } from './target-types.js';
 import type { Destination, TargetWork } from './run-state.js';
+import { factsOf } from './listing-facts.js';
 import { bySource, ref } from './work.js';
 
 /**
@@ -78,11 +79,13 @@ export async function listDestinations(
 export function pendingCopies(work: TargetWork): Map<string, string> {
   const pinned = new Map<string, string>();
   for (const destination of work.destinations) {
-    for (const copy of destination.existing) {
-      if (copy.state === 'pending' && copy.copyOf) {
-        pinned.set(copy.copyOf, `its copy ${copy.id} to ${destination.region} is in progress`);
-      }
-    }
+    // The facts read with the destination's listing: no copy record is read for this.
+    const { states, copyOfs, ids } = factsOf(destination.existing);
+    states.forEach((state, index) => {
+      const of = copyOfs[index];
+      if (state !== 'pending' || !of) return;
+      pinned.set(of, `its copy ${ids[index]} to ${destination.region} is in progress`);
+    });
   }
   return pinned;
 }

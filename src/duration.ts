@@ -36,10 +36,21 @@ export function parseDuration(text: string, { seconds = false } = {}): number | 
 export function formatDuration(ms: number): string {
   const minutes = Math.round(ms / UNIT_MS.m);
   if (!(minutes > 0)) return '0m';
-  // One string made from the parts, not one per part: retention words a duration per backup.
   const weeks = Math.floor(minutes / 10_080);
   const days = Math.floor((minutes % 10_080) / 1_440);
   const hours = Math.floor((minutes % 1_440) / 60);
-  const rest = minutes % 60;
-  return `${weeks > 0 ? `${weeks}w` : ''}${days > 0 ? `${days}d` : ''}${hours > 0 ? `${hours}h` : ''}${rest > 0 ? `${rest}m` : ''}`;
+  return part(weeks, 'w') + part(days, 'd') + part(hours, 'h') + part(minutes % 60, 'm');
 }
+
+/**
+ * `<count><unit>`, or nothing for 0: each made once for the counts below 10,000 (retention words
+ * a duration for every backup it deletes, and most of their parts are the same few strings).
+ */
+function part(count: number, unit: 'w' | 'd' | 'h' | 'm'): string {
+  if (count === 0) return '';
+  if (count >= 10_000) return `${count}${unit}`;
+  const made = PARTS[unit];
+  return (made[count] ??= `${count}${unit}`);
+}
+
+const PARTS: Record<'w' | 'd' | 'h' | 'm', string[]> = { w: [], d: [], h: [], m: [] };

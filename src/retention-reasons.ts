@@ -2,7 +2,13 @@
  * Why retention deletes a completed backup that no rule keeps: the window of each rule it fell
  * outside, with the parts that depend on the rules only worded once per decision. Pure.
  */
-import { CALENDAR_UNITS, periodsAt, type CalendarRules, type CalendarUnit } from './calendar.js';
+import {
+  CALENDAR_UNITS,
+  periodsAt,
+  type CalendarRules,
+  type CalendarUnit,
+  type Periods,
+} from './calendar.js';
 import { formatDuration } from './duration.js';
 import type { RetentionRules } from './retention.js';
 
@@ -56,51 +62,56 @@ export function outsideReasons(
   texts: RuleTexts,
   calendar: CalendarRules | undefined,
   held: ReadonlyMap<CalendarUnit, ReadonlySet<string>>,
-): (time: number, age: number) => string {
+): (time: number, age: number, periods?: Periods) => string {
   const heldUnits = texts.outside.flatMap(({ unit }) => {
     const periods = held.get(unit);
     return periods && periods.size > 0 ? [{ unit, periods }] : [];
   });
+  // Each list as the end of a reason (` old: <list>`), made once: a reason is its age and that.
+  const plain = ` old: ${texts.list}`;
   const lists = new Map<string, string>();
-  // Backups go newest first, so the next one mostly meets the same held periods as the one
-  // before: the last list is reused without building its key.
-  let lastMet: string[] = [];
-  let lastList = texts.list;
-  const met: string[] = [];
-  const listOfHeld = (time: number): string => {
-    if (!calendar || heldUnits.length === 0) return texts.list;
-    const periods = periodsAt(time, calendar.timeZone);
-    met.length = 0;
-    for (const { unit, periods: heldPeriods } of heldUnits) {
-      if (heldPeriods.has(periods[unit])) met.push(unit, periods[unit]);
-    }
-    if (met.length === 0) return texts.list;
-    if (sameItems(met, lastMet)) return lastList;
-    const key = met.join(' ');
+  const listFor = (met: readonly (string | undefined)[]): string => {
+    const key = met.join('|');
     let list = lists.get(key);
     if (list === undefined) {
       const windows = [...texts.windows];
       for (const { unit, text } of texts.outside) {
-        windows.push(
-          held.get(unit)?.has(periods[unit])
-            ? `a newer backup holds its ${unit} period ${periods[unit]}`
-            : text,
-        );
+        const at = heldUnits.findIndex((held) => held.unit === unit);
+        const period = met[at];
+        windows.push(period ? `a newer backup holds its ${unit} period ${period}` : text);
       }
-      list = listOf(windows);
+      list = ` old: ${listOf(windows)}`;
       lists.set(key, list);
     }
-    lastMet = [...met];
-    lastList = list;
     return list;
   };
-  return (time, age) => `${formatDuration(Math.max(age, 0))} old: ${listOfHeld(time)}`;
-}
-
-function sameItems(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+  // The held periods a backup falls in, per held unit (or undefined), and those of the backup
+  // before: backups go newest first, and the next one mostly falls in the same ones (one string
+  // per label, calendar.ts), so most lists are the one before.
+  let met: (string | undefined)[] = heldUnits.map(() => undefined);
+  let lastMet: (string | undefined)[] = heldUnits.map(() => undefined);
+  let lastList = plain;
+  const listOfHeld = (time: number, given: Periods | undefined): string => {
+    if (!calendar || heldUnits.length === 0) return plain;
+    const periods = given ?? periodsAt(time, calendar.timeZone);
+    let any = false;
+    let same = true;
+    for (let at = 0; at < heldUnits.length; at++) {
+      const { unit, periods: heldPeriods } = heldUnits[at] as (typeof heldUnits)[number];
+      const period = periods[unit];
+      const holds = heldPeriods.has(period) ? period : undefined;
+      if (holds !== undefined) any = true;
+      if (holds !== lastMet[at]) same = false;
+      met[at] = holds;
+    }
+    if (!any) return plain;
+    if (!same) {
+      lastList = listFor(met);
+      [lastMet, met] = [met, lastMet];
+    }
+    return lastList;
+  };
+  return (time, age, periods) => formatDuration(Math.max(age, 0)) + listOfHeld(time, periods);
 }
 
 /** `a`, `a and b`, `a, b and c`; with no window, the rule that always holds: the newest. */

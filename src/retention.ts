@@ -13,6 +13,7 @@ import {
   type CalendarKeep,
   type CalendarRules,
   type CalendarUnit,
+  type Periods,
 } from './calendar.js';
 import { TAGS } from './constants.js';
 import { duplicates } from './duplicates.js';
@@ -184,7 +185,12 @@ function decideGroup(
   const { backups, times, ids, states, protections } = facts;
   const twins = duplicates(all, facts, thisRun);
   const group = twins.size > 0 ? all.filter((index) => !twins.has(index)) : all;
-  const { keeps, held } = calendarReasons(group, facts, rules.calendar, texts !== undefined);
+  const { keeps, held, periods } = calendarReasons(
+    group,
+    facts,
+    rules.calendar,
+    texts !== undefined,
+  );
   const outside = texts ? outsideReasons(texts, rules.calendar, held) : undefined;
   const nowMs = now.getTime();
   const checkPinned = pinned !== undefined && pinned.size > 0;
@@ -240,7 +246,7 @@ function decideGroup(
     }
     for (const kept of keeps[rank] ?? NO_KEEPS) because(kept.unit, kept.reason);
     // A backup that goes has no rule names, and one reason: why (its arrays are still empty).
-    if (!keep && outside) reasons = [outside(times[index] as number, age)];
+    if (!keep && outside) reasons = [outside(times[index] as number, age, periods[rank])];
     decide(index);
   }
   for (const [twin, kept] of twins) {
@@ -283,19 +289,28 @@ function calendarReasons(
   facts: Facts,
   rules: CalendarRules | undefined,
   withHeld: boolean,
-): { keeps: (readonly CalendarKeep[] | undefined)[]; held: Map<CalendarUnit, Set<string>> } {
+): {
+  keeps: (readonly CalendarKeep[] | undefined)[];
+  held: Map<CalendarUnit, Set<string>>;
+  periods: (Periods | undefined)[];
+} {
   const keeps: (readonly CalendarKeep[] | undefined)[] = [];
   const held = new Map<CalendarUnit, Set<string>>();
-  if (!rules) return { keeps, held };
+  // The periods read of each backup, at its rank: the wording of one that goes reads them too.
+  const periods: (Periods | undefined)[] = [];
+  if (!rules) return { keeps, held, periods };
   const completed: number[] = [];
   group.forEach((index, rank) => {
     if (facts.states[index] === 'completed') completed.push(rank);
   });
+  const read: (Periods | undefined)[] = [];
   const kept = calendarKeeps(
     completed.map((rank) => facts.times[group[rank] as number] as number),
     rules,
+    withHeld ? read : undefined,
   );
   completed.forEach((rank, at) => {
+    periods[rank] = read[at];
     const reasons = kept[at] ?? [];
     if (reasons.length === 0) return;
     keeps[rank] = reasons;
@@ -306,7 +321,7 @@ function calendarReasons(
       held.set(unit, periods);
     }
   });
-  return { keeps, held };
+  return { keeps, held, periods };
 }
 
 function failedReason(backup: Backup): string {
