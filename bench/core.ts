@@ -21,7 +21,7 @@
  * It prints the median of each phase, the median and max of the total, how many backups were kept
  * and deleted (so a reader can tell the work was real).
  *
- * Options: `--sources`, `--per-source`; `--zone` and `--hourly` (a keep-hourly count) change the
+ * Options: `--sources`, `--per-source`; `--repetitions` (5 unless given); `--zone` and `--hourly` (a keep-hourly count) change the
  * calendar rules; `--layout by-source` makes the records in per-source order, so that each target's
  * backups lie together in memory (a listing never comes so: it shows what reading records spread
  * over memory costs); `--digest` prints a SHA-256 of every decision of one run instead of timing,
@@ -36,7 +36,7 @@ import { TAGS } from '../src/constants.js';
 import { TARGET_TYPE_FACTS } from '../src/target-types.js';
 import { admitCopies, planCopies, type CopyRequestSlot } from '../src/copy-rules.js';
 import { factsOf } from '../src/listing-facts.js';
-import { planCreate, planPrune } from '../src/plan.js';
+import { planCreate, planPrune, planPruneKeeping } from '../src/plan.js';
 import type { RetentionRules } from '../src/retention.js';
 import { ownedBackup } from '../src/targets/tags.js';
 import type { Backup, BackupState } from '../src/targets/target.js';
@@ -60,6 +60,7 @@ const { values } = parseArgs({
     hourly: { type: 'string', default: '0' },
     layout: { type: 'string', default: 'listing' },
     digest: { type: 'boolean', default: false },
+    repetitions: { type: 'string', default: '5' },
   },
 });
 const RULES: RetentionRules = {
@@ -77,13 +78,13 @@ const RULES: RetentionRules = {
 const COPY_RULES: RetentionRules = { generations: 3, keepWithinMs: 7 * DAY };
 /** The destination holds copies of this many of each source's newest backups. */
 const COPIED = 20;
-const REPETITIONS = 5;
 
 if (!['listing', 'by-source'].includes(values.layout)) {
   throw new Error(`--layout takes listing or by-source, not '${values.layout}'.`);
 }
 const sources = count('sources', values.sources);
 const perSource = count('per-source', values['per-source']);
+const REPETITIONS = count('repetitions', values.repetitions);
 
 function count(name: string, text: string): number {
   const value = Number(text);
@@ -275,19 +276,18 @@ function runOnce(data: Data, note?: (line: string) => void): { times: number[]; 
       if (state !== 'pending' || !of) return;
       pinned.set(of, `its copy ${ids[index]} to ${DESTINATION} is in progress`);
     });
-    for (const decision of planPrune(work.existing, {
+    // As prune.ts's decide: the decisions, and what they keep (with its facts) for copy planning.
+    const planned = planPruneKeeping(work.existing, {
       now: NOW,
       rules: RULES,
       thisRun: work.thisRun,
       pinned,
-    })) {
+    });
+    work.kept = planned.kept;
+    for (const decision of planned.decisions) {
       note?.(JSON.stringify([decision.backup.id, decision.keep, decision.reasons, decision.rules]));
-      if (decision.keep) {
-        kept += 1;
-        work.kept.push(decision.backup);
-      } else {
-        work.deleted += 1;
-      }
+      if (decision.keep) kept += 1;
+      else work.deleted += 1;
     }
   }
   lap();
@@ -296,14 +296,12 @@ function runOnce(data: Data, note?: (line: string) => void): { times: number[]; 
   const requests: CopyRequestSlot<{ work: Work; original: Backup }>[] = [];
   let exists = 0;
   for (const work of works) {
-    const { wanted, missing } = planCopies(work.kept, work.copies, { now: NOW, rules: COPY_RULES });
+    const { wanted, missing, copied } = planCopies(work.kept, work.copies, {
+      now: NOW,
+      rules: COPY_RULES,
+    });
     note?.(`copy ${wanted.map((b) => b.id).join()} missing ${missing.map((b) => b.id).join()}`);
-    for (const original of wanted) {
-      const copy = work.copies
-        .filter((candidate) => candidate.copyOf === original.id && candidate.state !== 'failed')
-        .sort((a, b) => (a.state === b.state ? 0 : a.state === 'completed' ? -1 : 1))[0];
-      if (copy) exists += 1;
-    }
+    exists += copied.length;
     missing.forEach((original, rank) => {
       requests.push({ item: { work, original }, rank, slots: 1 });
     });

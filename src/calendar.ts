@@ -219,35 +219,42 @@ export function calendarKeeps(
   read?: (Periods | undefined)[],
 ): (readonly CalendarKeep[])[] {
   const units = CALENDAR_UNITS.filter((unit) => (rules[unit] ?? 0) > 0);
+  const limits = units.map((unit) => rules[unit] ?? 0);
   const seen = units.map(() => new Set<string>());
   const used = units.map(() => 0);
   let open = units.length; // units with counts left: none left, nothing more is kept
   const oldest = newestFirst.length - 1;
-  return newestFirst.map((createdAt, index) => {
-    if (open === 0) return NO_KEEPS;
-    const periods = periodsAt(createdAt, rules.timeZone);
+  const all: (readonly CalendarKeep[])[] = [];
+  for (let index = 0; index < newestFirst.length; index++) {
+    if (open === 0) {
+      all.push(NO_KEEPS);
+      continue;
+    }
+    const periods = periodsAt(newestFirst[index] as number, rules.timeZone);
     if (read) read[index] = periods;
     // Made on the first keep: most backups are kept by none of the rules.
     let keeps: CalendarKeep[] | undefined;
-    units.forEach((unit, u) => {
-      const limit = rules[unit] ?? 0;
-      const count = used[u] ?? 0;
+    for (let u = 0; u < units.length; u++) {
+      const unit = units[u] as CalendarUnit;
+      const limit = limits[u] as number;
+      const count = used[u] as number;
+      if (count >= limit) continue;
       const met = seen[u] as Set<string>;
       const period = periods[unit];
-      if (count >= limit) return;
       // A set rather than "differs from the previous one": a wall clock turned back across a
       // period boundary (DST ending at midnight) must not count the same period twice.
       const again = met.has(period);
-      if (again && index !== oldest) return;
+      if (again && index !== oldest) continue;
       met.add(period);
       used[u] = count + 1;
       if (count + 1 === limit) open -= 1;
       const label = again ? `oldest ${period}` : period;
       keeps ??= [];
       keeps.push({ unit, period, reason: `${unit}: ${label} (${count + 1} of ${limit})` });
-    });
-    return keeps ?? NO_KEEPS;
-  });
+    }
+    all.push(keeps ?? NO_KEEPS);
+  }
+  return all;
 }
 
 const NO_KEEPS: readonly CalendarKeep[] = Object.freeze([]);

@@ -117,7 +117,7 @@ export function planCopyStarts(
       if (!destination) continue;
       // What retention keeps in the source region (all of it when pruning is off).
       const originals = work.kept ?? [...work.existing, ...work.thisRun];
-      const { wanted, missing, archived } = planCopies(originals, destination.existing, {
+      const { missing, archived, copied } = planCopies(originals, destination.existing, {
         now,
         rules,
       });
@@ -128,12 +128,8 @@ export function planCopyStarts(
           message: `${original.id} is archived, and AWS copies an archived snapshot only once it is restored; its newer backups are copied as usual.`,
         });
       }
-      for (const original of wanted) {
-        const copy = destination.existing
-          .filter((candidate) => candidate.copyOf === original.id && candidate.state !== 'failed')
-          .sort((a, b) => (a.state === b.state ? 0 : a.state === 'completed' ? -1 : 1))[0];
-        if (copy)
-          destination.report.copies.push({ of: original.id, result: 'exists', copy: ref(copy) });
+      for (const { original, copy } of copied) {
+        destination.report.copies.push({ of: original.id, result: 'exists', copy: ref(copy) });
       }
       missing.forEach((original, rank) => {
         const entry: CopyEntry = {

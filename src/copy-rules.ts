@@ -7,7 +7,7 @@ import { TAG_PREFIX, TAGS } from './constants.js';
 import type { CopyConfig } from './inputs.js';
 import type { Backup } from './model.js';
 import { MAX_TAGS } from './plan.js';
-import { factsOf, idKey } from './listing-facts.js';
+import { factsOf } from './listing-facts.js';
 import { keptIndexes, type RetentionRules } from './retention.js';
 import { TARGET_TYPE_FACTS } from './target-types.js';
 
@@ -26,14 +26,21 @@ export function planCopies(
   originals: readonly Backup[],
   copies: readonly Backup[],
   context: { now: Date; rules: RetentionRules },
-): { wanted: Backup[]; missing: Backup[]; archived: Backup[] } {
+): {
+  wanted: Backup[];
+  missing: Backup[];
+  archived: Backup[];
+  /** The wanted backups that have a live copy already, with it (a completed one first). */
+  copied: { original: Backup; copy: Backup }[];
+} {
   // Read from the facts read with the listings (listing-facts.ts), not the records: this runs for
   // every source on every run. Ids are matched by their keys, and compared only on an equal key.
   const home = factsOf(originals);
   const held = factsOf(copies);
   const live: { index: number; of: string; key: number }[] = [];
   held.copyOfs.forEach((of, index) => {
-    if (of && held.states[index] !== 'failed') live.push({ index, of, key: idKey(of) });
+    const key = held.copyOfKeys[index] as number;
+    if (of && held.states[index] !== 'failed') live.push({ index, of, key });
   });
   const view = new View();
   // Every completed original, unprotected: the last record of an id stands for it.
@@ -74,6 +81,7 @@ export function planCopies(
   const copiedKeys = new Set(live.map(({ key }) => key));
   const wanted: Backup[] = [];
   const uncopied: Backup[] = [];
+  const copied: { original: Backup; copy: Backup }[] = [];
   for (const slot of kept) {
     const { original } = view.entries[slot] as ViewEntry;
     if (original < 0) continue;
@@ -81,15 +89,17 @@ export function planCopies(
     wanted.push(backup);
     const key = view.keys[slot] as number;
     const id = view.ids[slot] as string;
-    if (!copiedKeys.has(key) || !live.some((copy) => copy.key === key && copy.of === id)) {
-      uncopied.push(backup);
-    }
+    const its = copiedKeys.has(key) ? live.filter((c) => c.key === key && c.of === id) : [];
+    const best = its.find((c) => held.states[c.index] === 'completed') ?? its[0];
+    if (best) copied.push({ original: backup, copy: copies[best.index] as Backup });
+    else uncopied.push(backup);
   }
   // AWS copies no archived snapshot: it stays wanted (the same decision), but is never started.
   return {
     wanted,
     missing: uncopied.filter((backup) => !backup.archived),
     archived: uncopied.filter((backup) => backup.archived),
+    copied,
   };
 }
 

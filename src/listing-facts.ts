@@ -30,6 +30,8 @@ export interface ListedFacts {
   runs: readonly (string | undefined)[];
   /** For a copy: the id of its original (`copyOf`). */
   copyOfs: readonly (string | undefined)[];
+  /** `idKey` of `copyOf`, or -1. */
+  copyOfKeys: readonly number[];
 }
 
 /** Facts being gathered: the same arrays, still growing. */
@@ -41,6 +43,7 @@ interface Gathered {
   protections: boolean[];
   runs: (string | undefined)[];
   copyOfs: (string | undefined)[];
+  copyOfKeys: number[];
 }
 
 /**
@@ -56,16 +59,15 @@ interface Listing {
   protections: boolean[];
   runs: (string | undefined)[];
   copyOfs: (string | undefined)[];
+  copyOfKeys: number[];
 }
 
 /** The records an array held when its facts were read, and where those facts are. */
 interface Remembered {
   records: readonly Backup[];
-  listing: Listing;
-  from: number;
-  to: number;
-  /** The stretch of facts, once cut out. */
+  /** Its facts: those given, or the stretch of a listing's, once cut out. */
   facts?: ListedFacts;
+  stretch?: { listing: Listing; from: number; to: number };
 }
 
 const remembered = new WeakMap<readonly Backup[], Remembered>();
@@ -90,7 +92,16 @@ export function isKeepTag(value: string | undefined): boolean {
 }
 
 function gathered(): Gathered {
-  return { times: [], ids: [], idKeys: [], states: [], protections: [], runs: [], copyOfs: [] };
+  return {
+    times: [],
+    ids: [],
+    idKeys: [],
+    states: [],
+    protections: [],
+    runs: [],
+    copyOfs: [],
+    copyOfKeys: [],
+  };
 }
 
 function read(backup: Backup, into: Gathered): void {
@@ -102,6 +113,7 @@ function read(backup: Backup, into: Gathered): void {
   into.protections.push(isKeepTag(tags[TAGS.keep]));
   into.runs.push(tags[TAGS.run]);
   into.copyOfs.push(backup.copyOf);
+  into.copyOfKeys.push(backup.copyOf === undefined ? -1 : idKey(backup.copyOf));
 }
 
 /**
@@ -139,6 +151,7 @@ export function splitBySource(backups: readonly Backup[]): Map<string, Backup[]>
     protections: new Array<boolean>(n).fill(false),
     runs: new Array<string | undefined>(n).fill(undefined),
     copyOfs: new Array<string | undefined>(n).fill(undefined),
+    copyOfKeys: new Array<number>(n).fill(-1),
   };
   const records = new Array<Backup>(n);
   // One string per run id: the create decision compares every backup's run with this run's, and
@@ -166,13 +179,14 @@ export function splitBySource(backups: readonly Backup[]): Map<string, Backup[]>
       listing.runs[at] = one;
     }
     listing.copyOfs[at] = backup.copyOf;
+    if (backup.copyOf !== undefined) listing.copyOfKeys[at] = idKey(backup.copyOf);
   }
   const bySource = new Map<string, Backup[]>();
   for (const [sourceId, slot] of slots) {
     const from = starts[slot] as number;
     const to = starts[slot + 1] as number;
     const share = records.slice(from, to);
-    remembered.set(share, { records: records.slice(from, to), listing, from, to });
+    remembered.set(share, { records: records.slice(from, to), stretch: { listing, from, to } });
     bySource.set(sourceId, share);
   }
   return bySource;
@@ -189,8 +203,8 @@ export function factsOf(backups: readonly Backup[]): ListedFacts {
     for (const backup of backups) read(backup, facts);
     return facts;
   }
-  if (!known.facts) {
-    const { listing, from, to } = known;
+  if (!known.facts && known.stretch) {
+    const { listing, from, to } = known.stretch;
     known.facts = {
       times: listing.times.slice(from, to),
       ids: listing.ids.slice(from, to),
@@ -199,21 +213,26 @@ export function factsOf(backups: readonly Backup[]): ListedFacts {
       protections: listing.protections.slice(from, to),
       runs: listing.runs.slice(from, to),
       copyOfs: listing.copyOfs.slice(from, to),
+      copyOfKeys: listing.copyOfKeys.slice(from, to),
     };
   }
+  if (!known.facts) throw new Error('Facts remembered without facts or a stretch of them.');
   if (known.records.length === backups.length) return known.facts;
-  const facts: Gathered = {
-    times: [...known.facts.times],
-    ids: [...known.facts.ids],
-    idKeys: [...known.facts.idKeys],
-    states: [...known.facts.states],
-    protections: [...known.facts.protections],
-    runs: [...known.facts.runs],
-    copyOfs: [...known.facts.copyOfs],
-  };
+  const more = gathered();
   for (let index = known.records.length; index < backups.length; index++) {
-    read(backups[index] as Backup, facts);
+    read(backups[index] as Backup, more);
   }
+  const base = known.facts;
+  const facts: ListedFacts = {
+    times: base.times.concat(more.times),
+    ids: base.ids.concat(more.ids),
+    idKeys: base.idKeys.concat(more.idKeys),
+    states: base.states.concat(more.states),
+    protections: base.protections.concat(more.protections),
+    runs: base.runs.concat(more.runs),
+    copyOfs: base.copyOfs.concat(more.copyOfs),
+    copyOfKeys: base.copyOfKeys.concat(more.copyOfKeys),
+  };
   return facts;
 }
 
@@ -226,6 +245,35 @@ export function concatListed(first: readonly Backup[], second: readonly Backup[]
   const known = remembered.get(first);
   if (known) remembered.set(all, known);
   return all;
+}
+
+/**
+ * The backups at `indexes` of `backups`, in that order, with the facts read of them carried along
+ * when those of `backups` were read with a listing: what retention keeps, which copy planning
+ * reads next.
+ */
+export function pickListed(
+  backups: readonly Backup[],
+  indexes: readonly number[],
+  /** `factsOf(backups)`, when the caller has them already. */
+  read?: ListedFacts,
+): Backup[] {
+  const picked = indexes.map((index) => backups[index] as Backup);
+  if (!remembered.has(backups)) return picked;
+  const all = read ?? factsOf(backups);
+  const facts = gathered();
+  for (const index of indexes) {
+    facts.times.push(all.times[index] as number);
+    facts.ids.push(all.ids[index] as string);
+    facts.idKeys.push(all.idKeys[index] as number);
+    facts.states.push(all.states[index] as BackupState);
+    facts.protections.push(all.protections[index] as boolean);
+    facts.runs.push(all.runs[index]);
+    facts.copyOfs.push(all.copyOfs[index]);
+    facts.copyOfKeys.push(all.copyOfKeys[index] as number);
+  }
+  remembered.set(picked, { records: [...picked], facts });
+  return picked;
 }
 
 function startsWith(backups: readonly Backup[], records: readonly Backup[]): boolean {

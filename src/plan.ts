@@ -4,10 +4,10 @@
  */
 import { TAG_PREFIX, TAGS } from './constants.js';
 import { formatDuration } from './duration.js';
-import { concatListed, factsOf } from './listing-facts.js';
+import { concatListed, factsOf, pickListed, type ListedFacts } from './listing-facts.js';
 import {
   decideRetention,
-  decideSourceRetention,
+  decideSourceRetentionKeeping,
   type RetentionDecision,
   type RetentionRules,
 } from './retention.js';
@@ -131,6 +131,30 @@ export interface PruneContext {
  * the listing yet). Returns every decision, kept and deleted.
  */
 export function planPrune(existing: readonly Backup[], context: PruneContext): RetentionDecision[] {
+  return pruneDecisions(existing, context).decisions;
+}
+
+/**
+ * `planPrune`, and what it keeps (this run's backups included), newest first, with the facts read
+ * of them carried along: copy planning reads them next.
+ */
+export function planPruneKeeping(
+  existing: readonly Backup[],
+  context: PruneContext,
+): { decisions: RetentionDecision[]; kept: Backup[] } {
+  const { backups, decisions, kept, listed } = pruneDecisions(existing, context);
+  return { decisions, kept: kept ? pickListed(backups, kept, listed) : keptOf(decisions) };
+}
+
+function pruneDecisions(
+  existing: readonly Backup[],
+  context: PruneContext,
+): {
+  backups: readonly Backup[];
+  decisions: RetentionDecision[];
+  kept?: number[];
+  listed?: ListedFacts;
+} {
   // This run's backups come last: they stand for the listed ones of the same id (a re-run's
   // reused backup). Listed, they are one source's backups of one set; a backup of this run of
   // another source or set (none an adapter makes) is decided in its own group.
@@ -139,11 +163,17 @@ export function planPrune(existing: readonly Backup[], context: PruneContext): R
   const oneGroup = context.thisRun.every(
     (made) => made.set === first?.set && made.sourceId === first.sourceId,
   );
-  return (oneGroup ? decideSourceRetention : decideRetention)(backups, context.rules, {
+  const retention = {
     now: context.now,
     thisRun: new Set(context.thisRun.map((backup) => backup.id)),
     ...(context.pinned ? { pinned: context.pinned } : {}),
-  });
+  };
+  if (!oneGroup) return { backups, decisions: decideRetention(backups, context.rules, retention) };
+  return { backups, ...decideSourceRetentionKeeping(backups, context.rules, retention) };
+}
+
+function keptOf(decisions: readonly RetentionDecision[]): Backup[] {
+  return decisions.filter((decision) => decision.keep).map((decision) => decision.backup);
 }
 
 /** How many of the planned creates fit the quota, and what to say about it. */

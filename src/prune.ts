@@ -3,7 +3,7 @@
  * each copy destination), the deletion budget, and the deletions.
  */
 import { CancelledError, isAbort, TargetError } from './errors.js';
-import { deletionBudgetError, planPrune } from './plan.js';
+import { deletionBudgetError, planPruneKeeping } from './plan.js';
 import type { DeletedEntry } from './report.js';
 import type { RetentionRules } from './retention.js';
 import { pendingCopies } from './copy-plan.js';
@@ -137,15 +137,14 @@ function decide(
   now: Date,
   pinned?: ReadonlyMap<string, string>,
 ): void {
-  const decisions = planPrune(place.existing, {
+  const { decisions, kept } = planPruneKeeping(place.existing, {
     now,
     rules,
     thisRun: place.thisRun,
     ...(pinned ? { pinned } : {}),
   });
-  place.kept = [];
+  place.kept = kept;
   for (const { backup, keep, reasons, rules: keptBy } of decisions) {
-    if (keep) place.kept.push(backup);
     if (place.standIns.has(backup.id)) continue;
     if (keep) {
       place.report.kept.push({ ...ref(backup), reasons, rules: keptBy });

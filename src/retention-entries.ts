@@ -7,7 +7,7 @@
  * is backup i's time; listing-facts.ts), and retention works on indexes into them.
  */
 import type { TwinFacts } from './duplicates.js';
-import { factsOf, idKey } from './listing-facts.js';
+import { factsOf, idKey, type ListedFacts } from './listing-facts.js';
 import type { Backup } from './model.js';
 import { newestFirstOrder } from './newest-first.js';
 
@@ -27,16 +27,17 @@ export type GivenFacts = Omit<Facts, 'thisRun'>;
 
 /**
  * The facts of `backups` (listing-facts.ts: read once per listing where the listing was split by
- * source), and their indexes newest first, with one index per backup id: a backup listed twice
+ * source, and given back as `listed`), and their indexes newest first, with one index per backup id: a backup listed twice
  * (pages that overlap) or given again as one of this run's (`thisRun`, its ids) counts once, as
  * its last record in `backups`.
  */
 export function readFacts(
   backups: readonly Backup[],
   thisRun: ReadonlySet<string> | undefined,
-): { facts: Facts; order: number[] } {
-  const { times, ids, idKeys, states, protections } = factsOf(backups);
-  return withOrder({ backups, times, ids, idKeys, states, protections }, thisRun);
+): { facts: Facts; order: number[]; listed: ListedFacts } {
+  const listed = factsOf(backups);
+  const { times, ids, idKeys, states, protections } = listed;
+  return { ...withOrder({ backups, times, ids, idKeys, states, protections }, thisRun), listed };
 }
 
 /** `readFacts` over facts the caller has read or made (copy planning's view of a destination). */

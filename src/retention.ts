@@ -24,6 +24,7 @@ import {
   type Facts,
   type GivenFacts,
 } from './retention-entries.js';
+import type { ListedFacts } from './listing-facts.js';
 import { outsideReasons, ruleTexts, type RuleTexts } from './retention-reasons.js';
 import { formatDuration } from './duration.js';
 import type { Backup } from './model.js';
@@ -68,7 +69,8 @@ export function decideRetention(
   rules: RetentionRules,
   context: RetentionContext,
 ): RetentionDecision[] {
-  return decideAll(readFacts(backups, context.thisRun), rules, context, ruleTexts(rules), false);
+  const read = readFacts(backups, context.thisRun);
+  return decideAll(read, rules, context, ruleTexts(rules), false).decisions;
 }
 
 /**
@@ -80,7 +82,23 @@ export function decideSourceRetention(
   rules: RetentionRules,
   context: RetentionContext,
 ): RetentionDecision[] {
-  return decideAll(readFacts(backups, context.thisRun), rules, context, ruleTexts(rules), true);
+  const read = readFacts(backups, context.thisRun);
+  return decideAll(read, rules, context, ruleTexts(rules), true).decisions;
+}
+
+/**
+ * `decideSourceRetention`, and the indexes in `backups` of the backups it keeps, in the same
+ * newest-first order, and the facts it read of `backups`: planning picks the kept ones with them.
+ */
+export function decideSourceRetentionKeeping(
+  backups: readonly Backup[],
+  rules: RetentionRules,
+  context: RetentionContext,
+): { decisions: RetentionDecision[]; kept: number[]; listed: ListedFacts } {
+  const read = readFacts(backups, context.thisRun);
+  const { indexes, decisions } = decideAll(read, rules, context, ruleTexts(rules), true);
+  const kept = indexes.filter((_, at) => decisions[at]?.keep === true);
+  return { decisions, kept, listed: read.listed };
 }
 
 /**
@@ -94,7 +112,7 @@ export function keptByRetention(
 ): Backup[] {
   const kept: Backup[] = [];
   const read = readFacts(backups, context.thisRun);
-  for (const decision of decideAll(read, rules, context, undefined, true)) {
+  for (const decision of decideAll(read, rules, context, undefined, true).decisions) {
     if (decision.keep) kept.push(decision.backup);
   }
   return kept;
@@ -105,22 +123,27 @@ export function keptByRetention(
  * gives (one source's backups of one set) rather than records to read them from.
  */
 export function keptIndexes(given: GivenFacts, rules: RetentionRules, now: Date): number[] {
-  const decided: Decided = { indexes: [], decisions: [] };
-  const { facts, order } = withOrder(given, undefined);
-  const inOrder = decideGroup(order, facts, rules, undefined, { now }, decided);
-  const indexes = inOrder ? decided.indexes : inNewestFirstOrder(decided.indexes, facts);
-  const keep = new Map(decided.indexes.map((index, at) => [index, decided.decisions[at]?.keep]));
-  return indexes.filter((index) => keep.get(index) === true);
+  const { indexes, decisions } = decideAll(
+    withOrder(given, undefined),
+    rules,
+    { now },
+    undefined,
+    true,
+  );
+  return indexes.filter((_, at) => decisions[at]?.keep === true);
 }
 
-/** Retention; without `texts`, every decision's reasons and rules are left empty. */
+/**
+ * Retention, newest first, with each decision's index in the input; without `texts`, every
+ * decision's reasons and rules are left empty.
+ */
 function decideAll(
   { facts, order }: { facts: Facts; order: number[] },
   rules: RetentionRules,
   context: RetentionContext,
   texts: RuleTexts | undefined,
   oneSource: boolean,
-): RetentionDecision[] {
+): Decided {
   const decided: Decided = { indexes: [], decisions: [] };
   const groups = oneSource ? [order] : bySetAndSource(order, facts.backups);
   let inOrder = groups.length === 1;
@@ -128,7 +151,7 @@ function decideAll(
     if (!decideGroup(group, facts, rules, texts, context, decided)) inOrder = false;
   }
   // One group's decisions are newest first but for its duplicates, which come last.
-  return inOrder ? decided.decisions : reordered(decided, facts);
+  return inOrder ? decided : reordered(decided, facts);
 }
 
 /**
@@ -164,9 +187,13 @@ interface Decided {
 }
 
 /** The decisions in the newest-first order of their backups. */
-function reordered({ indexes, decisions }: Decided, facts: Facts): RetentionDecision[] {
+function reordered({ indexes, decisions }: Decided, facts: Facts): Decided {
   const byIndex = new Map(indexes.map((index, at) => [index, decisions[at] as RetentionDecision]));
-  return inNewestFirstOrder(indexes, facts).map((index) => byIndex.get(index) as RetentionDecision);
+  const order = inNewestFirstOrder(indexes, facts);
+  return {
+    indexes: order,
+    decisions: order.map((index) => byIndex.get(index) as RetentionDecision),
+  };
 }
 
 /**
@@ -244,7 +271,11 @@ function decideGroup(
       const under = texts?.under ?? '';
       because('keep-within', `keep-within: ${formatDuration(Math.max(age, 0))} old, ${under}`);
     }
-    for (const kept of keeps[rank] ?? NO_KEEPS) because(kept.unit, kept.reason);
+    const calendar = keeps[rank] ?? NO_KEEPS;
+    for (let at = 0; at < calendar.length; at++) {
+      const kept = calendar[at] as CalendarKeep;
+      because(kept.unit, kept.reason);
+    }
     // A backup that goes has no rule names, and one reason: why (its arrays are still empty).
     if (!keep && outside) reasons = [outside(times[index] as number, age, periods[rank])];
     decide(index);

@@ -24,6 +24,7 @@ function readFromRecords(backups: readonly Backup[]): ListedFacts {
     protections: backups.map((b) => b.tags[TAGS.keep]?.trim().toLowerCase() === 'true'),
     runs: backups.map((b) => b.tags[TAGS.run]),
     copyOfs: backups.map((b) => b.copyOf),
+    copyOfKeys: backups.map((b) => (b.copyOf === undefined ? -1 : idKey(b.copyOf))),
   };
 }
 
@@ -35,6 +36,7 @@ const plain = (facts: ListedFacts): ListedFacts => ({
   protections: [...facts.protections],
   runs: [...facts.runs],
   copyOfs: [...facts.copyOfs],
+  copyOfKeys: [...facts.copyOfKeys],
 });
 
 describe('splitBySource', () => {
@@ -57,6 +59,7 @@ describe('splitBySource', () => {
       protections: [false, true, false],
       runs: ['7', undefined, undefined],
       copyOfs: [undefined, undefined, 'snap-0'],
+      copyOfKeys: [-1, -1, idKey('snap-0')],
     });
     expect(plain(factsOf(shares.get('vol-b') ?? []))).toMatchObject({ states: ['failed'] });
   });

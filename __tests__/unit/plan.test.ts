@@ -173,6 +173,24 @@ describe('planCopies', () => {
     expect(ids(plan.missing)).toEqual(['snap-2']);
   });
 
+  it('gives each wanted backup its live copy, a completed one before a pending one', () => {
+    const plan = planCopies(
+      originals,
+      [
+        copyOf('copy-pending', 'snap-1', DAY, 'pending'),
+        copyOf('copy-failed', 'snap-1', DAY, 'failed'),
+        copyOf('copy-done', 'snap-1', DAY),
+        copyOf('copy-2', 'snap-2', 2 * DAY, 'pending'),
+      ],
+      { now: NOW, rules: { generations: 3 } },
+    );
+    expect(plan.copied.map(({ original, copy }) => [original.id, copy.id])).toEqual([
+      ['snap-1', 'copy-done'],
+      ['snap-2', 'copy-2'],
+    ]);
+    expect(ids(plan.missing)).toEqual(['snap-3']);
+  });
+
   it('always wants the newest completed backup, whatever the rules say', () => {
     const plan = planCopies(originals, [], { now: NOW, rules: { keepWithinMs: HOUR } });
     expect(ids(plan.wanted)).toEqual(['snap-1']);
@@ -212,7 +230,7 @@ describe('planCopies', () => {
       [copyOf('copy-gone-1', 'snap-gone-1', DAY), copyOf('copy-gone-2', 'snap-gone-2', 2 * DAY)],
       { now: NOW, rules: { generations: 2 } },
     );
-    expect(plan).toEqual({ wanted: [], missing: [], archived: [] });
+    expect(plan).toEqual({ wanted: [], missing: [], archived: [], copied: [] });
   });
 
   it('does not want a keep=true original beyond the copy rules, and returns the original itself', () => {

@@ -162,7 +162,12 @@ function planCopiesPlainly(
   originals: readonly Backup[],
   copies: readonly Backup[],
   context: { now: Date; rules: RetentionRules },
-): { wanted: Backup[]; missing: Backup[]; archived: Backup[] } {
+): {
+  wanted: Backup[];
+  missing: Backup[];
+  archived: Backup[];
+  copied: { original: Backup; copy: Backup }[];
+} {
   const unprotected = (b: Backup): Backup => {
     const tags = { ...b.tags };
     delete tags[TAGS.keep];
@@ -180,10 +185,18 @@ function planCopiesPlainly(
     .filter((b) => home.has(b.id))
     .map((b) => home.get(b.id) as Backup);
   const uncopied = wanted.filter((b) => !copied.has(b.id));
+  // As copy-plan.ts reported an existing copy: a live one of the original, completed first.
+  const existing = wanted.flatMap((original) => {
+    const copy = copies
+      .filter((candidate) => candidate.copyOf === original.id && candidate.state !== 'failed')
+      .sort((a, b) => (a.state === b.state ? 0 : a.state === 'completed' ? -1 : 1))[0];
+    return copy ? [{ original, copy }] : [];
+  });
   return {
     wanted,
     missing: uncopied.filter((b) => !b.archived),
     archived: uncopied.filter((b) => b.archived),
+    copied: existing,
   };
 }
 
@@ -206,8 +219,8 @@ describe('copy planning over the facts read with the listings', () => {
         ...copy,
         id: `copy-${index}`,
         region: 'eu-west-1',
-        // Copies of listed originals (snap-<n>) and of originals gone (snap-orig-<n>).
-        ...(copy.copyOf && index % 2 === 0 ? { copyOf: `snap-${index}` } : {}),
+        // Copies of listed originals (snap-<n>, several of one) and of originals gone.
+        ...(copy.copyOf && index % 2 === 0 ? { copyOf: `snap-${index % 6}` } : {}),
       })),
   );
 
