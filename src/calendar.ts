@@ -248,9 +248,9 @@ export function calendarKeeps(
       met.add(period);
       used[u] = count + 1;
       if (count + 1 === limit) open -= 1;
-      const label = again ? `oldest ${period}` : period;
       keeps ??= [];
-      keeps.push({ unit, period, reason: `${unit}: ${label} (${count + 1} of ${limit})` });
+      const reason = `${unit}: ${again ? `oldest ${period}` : period}${counted(count + 1, limit)}`;
+      keeps.push({ unit, period, reason });
     }
     all.push(keeps ?? NO_KEEPS);
   }
@@ -258,3 +258,12 @@ export function calendarKeeps(
 }
 
 const NO_KEEPS: readonly CalendarKeep[] = Object.freeze([]);
+
+/** ` (3 of 7)`: made once per count and limit below 1,000 (retention words every keep). */
+function counted(count: number, limit: number): string {
+  if (limit >= 1_000) return ` (${count} of ${limit})`;
+  const made = (COUNTED[limit] ??= []);
+  return (made[count] ??= ` (${count} of ${limit})`);
+}
+
+const COUNTED: string[][] = [];

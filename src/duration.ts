@@ -36,21 +36,27 @@ export function parseDuration(text: string, { seconds = false } = {}): number | 
 export function formatDuration(ms: number): string {
   const minutes = Math.round(ms / UNIT_MS.m);
   if (!(minutes > 0)) return '0m';
-  const weeks = Math.floor(minutes / 10_080);
-  const days = Math.floor((minutes % 10_080) / 1_440);
-  const hours = Math.floor((minutes % 1_440) / 60);
-  return part(weeks, 'w') + part(days, 'd') + part(hours, 'h') + part(minutes % 60, 'm');
+  const days = Math.floor(minutes / 1_440);
+  const inDay = minutes % 1_440;
+  if (days >= MADE_DAYS) return `${weeksAndDays(days)}${hoursAndMinutes(inDay)}`;
+  // Made once per count of days and per minute of the day: retention words a duration for every
+  // backup it deletes, and a string made of parts is a string per part.
+  const dayText = (DAY_TEXTS[days] ??= weeksAndDays(days));
+  const minuteText = (MINUTE_TEXTS[inDay] ??= hoursAndMinutes(inDay));
+  return dayText + minuteText;
 }
 
-/**
- * `<count><unit>`, or nothing for 0: each made once for the counts below 10,000 (retention words
- * a duration for every backup it deletes, and most of their parts are the same few strings).
- */
-function part(count: number, unit: 'w' | 'd' | 'h' | 'm'): string {
-  if (count === 0) return '';
-  if (count >= 10_000) return `${count}${unit}`;
-  const made = PARTS[unit];
-  return (made[count] ??= `${count}${unit}`);
+function weeksAndDays(days: number): string {
+  const weeks = Math.floor(days / 7);
+  return `${weeks > 0 ? `${weeks}w` : ''}${days % 7 > 0 ? `${days % 7}d` : ''}`;
 }
 
-const PARTS: Record<'w' | 'd' | 'h' | 'm', string[]> = { w: [], d: [], h: [], m: [] };
+function hoursAndMinutes(minutes: number): string {
+  const hours = Math.floor(minutes / 60);
+  return `${hours > 0 ? `${hours}h` : ''}${minutes % 60 > 0 ? `${minutes % 60}m` : ''}`;
+}
+
+/** Texts made for the counts of days below this (some 27 years), and for each minute of a day. */
+const MADE_DAYS = 10_000;
+const DAY_TEXTS: string[] = [];
+const MINUTE_TEXTS: string[] = [];

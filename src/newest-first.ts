@@ -40,6 +40,19 @@ export function newestFirstOrder(times: readonly number[], ids: readonly string[
     if (time < oldest) oldest = time;
     if (Number.isNaN(time)) invalid = true;
   }
+  // Already newest first, equal times by id (what retention keeps, listings that come so).
+  let sorted = true;
+  for (let index = 1; index < n && sorted; index++) {
+    const before = times[index - 1] as number;
+    const time = times[index] as number;
+    if (
+      before < time ||
+      (before === time && !((ids[index - 1] as string) > (ids[index] as string)))
+    ) {
+      sorted = false;
+    }
+  }
+  if (sorted && !invalid) return Array.from({ length: n }, (_, index) => index);
   const byId = (a: number, b: number): number => {
     const [idA, idB] = [ids[a] as string, ids[b] as string];
     return idA < idB ? 1 : idA > idB ? -1 : a - b;

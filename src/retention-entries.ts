@@ -37,7 +37,8 @@ export function readFacts(
 ): { facts: Facts; order: number[]; listed: ListedFacts } {
   const listed = factsOf(backups);
   const { times, ids, idKeys, states, protections } = listed;
-  return { ...withOrder({ backups, times, ids, idKeys, states, protections }, thisRun), listed };
+  const { facts, order } = withOrder({ backups, times, ids, idKeys, states, protections }, thisRun);
+  return { facts, order, listed };
 }
 
 /** `readFacts` over facts the caller has read or made (copy planning's view of a destination). */
@@ -45,20 +46,20 @@ export function withOrder(
   given: GivenFacts,
   thisRun: ReadonlySet<string> | undefined,
 ): { facts: Facts; order: number[] } {
-  const ours: boolean[] = new Array<boolean>(given.ids.length).fill(false);
+  const { backups, times, ids, idKeys, states, protections } = given;
+  const ours: boolean[] = new Array<boolean>(ids.length).fill(false);
   let fromThisRun = 0;
   if (thisRun !== undefined && thisRun.size > 0) {
     // By the ids' keys first: only an equal key has its id compared.
     const keys = new Set<number>();
     for (const id of thisRun) keys.add(idKey(id));
-    const { ids, idKeys } = given;
     for (let index = 0; index < ids.length; index++) {
       if (!keys.has(idKeys[index] as number) || !thisRun.has(ids[index] as string)) continue;
       ours[index] = true;
       fromThisRun += 1;
     }
   }
-  const facts: Facts = { ...given, thisRun: ours };
+  const facts: Facts = { backups, times, ids, idKeys, states, protections, thisRun: ours };
   const order = newestFirstOrder(facts.times, facts.ids);
   return { facts, order: withoutRepeats(order, facts, fromThisRun > (thisRun?.size ?? 0)) };
 }

@@ -256,3 +256,32 @@ describe('copy planning over the facts read with the listings', () => {
     expect(plan.missing.map((b) => b.id)).toEqual([second]);
   });
 });
+
+describe('newestFirstOrder on backups already in order', () => {
+  const comparatorOrder = (times: number[], ids: string[]): number[] =>
+    times
+      .map((_, i) => i)
+      .sort((a, b) => {
+        const diff = (times[b] as number) - (times[a] as number);
+        if (diff !== 0) return diff;
+        const [idA, idB] = [ids[a] as string, ids[b] as string];
+        return idA < idB ? 1 : idA > idB ? -1 : a - b;
+      });
+  const items = fc.array(
+    fc.record({ time: fc.integer({ min: 0, max: 20 }), id: fc.constantFrom('a', 'b', 'c') }),
+  );
+
+  it('orders as the comparator does input in its order, or newest first with ties in any order', () => {
+    fc.assert(
+      fc.property(items, fc.boolean(), (drawn, byIdToo) => {
+        // Newest first; equal times by id too, or left as drawn.
+        const sorted = [...drawn].sort(
+          (x, y) => y.time - x.time || (byIdToo ? (x.id < y.id ? 1 : x.id > y.id ? -1 : 0) : 0),
+        );
+        const times = sorted.map((item) => item.time);
+        const ids = sorted.map((item) => item.id);
+        expect(newestFirstOrder(times, ids)).toEqual(comparatorOrder(times, ids));
+      }),
+    );
+  });
+});
