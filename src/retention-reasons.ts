@@ -25,9 +25,29 @@ export interface RuleTexts {
    * that go), or that no calendar rule is set for.
    */
   list: string;
+  /**
+   * Each list worded so far as the end of a reason (` old: <list>`), by the held periods it names:
+   * the same few recur over every source of a run.
+   */
+  lists: Map<string, string>;
 }
 
+/**
+ * The texts of `rules`, made once per rules object (a run's rules, given for each of its sources,
+ * are one object that nothing changes).
+ */
 export function ruleTexts(rules: RetentionRules): RuleTexts {
+  let texts = madeTexts.get(rules);
+  if (!texts) {
+    texts = textsOf(rules);
+    madeTexts.set(rules, texts);
+  }
+  return texts;
+}
+
+const madeTexts = new WeakMap<RetentionRules, RuleTexts>();
+
+function textsOf(rules: RetentionRules): RuleTexts {
   const windows: string[] = [];
   if (rules.generations !== undefined) {
     windows.push(
@@ -46,7 +66,7 @@ export function ruleTexts(rules: RetentionRules): RuleTexts {
   });
   const under = within !== undefined ? `under ${formatDuration(within)}` : '';
   const list = listOf([...windows, ...outside.map(({ text }) => text)]);
-  return { under, windows, outside, list };
+  return { under, windows, outside, list, lists: new Map() };
 }
 
 /**
@@ -69,9 +89,13 @@ export function outsideReasons(
   });
   // Each list as the end of a reason (` old: <list>`), made once: a reason is its age and that.
   const plain = ` old: ${texts.list}`;
-  const lists = new Map<string, string>();
+  const { lists } = texts;
   const listFor = (met: readonly (string | undefined)[]): string => {
-    const key = met.join('|');
+    // The units as well as the periods: which units hold periods differs between sources.
+    let key = '';
+    met.forEach((period, at) => {
+      key += `${heldUnits[at]?.unit ?? ''} ${period ?? '-'}|`;
+    });
     let list = lists.get(key);
     if (list === undefined) {
       const windows = [...texts.windows];
