@@ -270,10 +270,10 @@ function runOnce(data: Data, note?: (line: string) => void): { times: number[]; 
   for (const work of works) {
     // As copy-plan.ts's pendingCopies: a backup whose copy is in flight is not deleted.
     const pinned = new Map<string, string>();
-    const { states, copyOfs, ids } = factsOf(work.copies);
+    const { states, copyOfs, copyOfKeys, ids } = factsOf(work.copies);
     states.forEach((state, index) => {
       const of = copyOfs[index];
-      if (state !== 'pending' || !of) return;
+      if (state !== 'pending' || copyOfKeys[index] === -1 || of === undefined) return;
       pinned.set(of, `its copy ${ids[index]} to ${DESTINATION} is in progress`);
     });
     // As prune.ts's decide: the decisions, and what they keep (with its facts) for copy planning.

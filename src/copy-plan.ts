@@ -80,10 +80,10 @@ export function pendingCopies(work: TargetWork): Map<string, string> {
   const pinned = new Map<string, string>();
   for (const destination of work.destinations) {
     // The facts read with the destination's listing: no copy record is read for this.
-    const { states, copyOfs, ids } = factsOf(destination.existing);
+    const { states, copyOfs, copyOfKeys, ids } = factsOf(destination.existing);
     states.forEach((state, index) => {
       const of = copyOfs[index];
-      if (state !== 'pending' || !of) return;
+      if (state !== 'pending' || copyOfKeys[index] === -1 || of === undefined) return;
       pinned.set(of, `its copy ${ids[index]} to ${destination.region} is in progress`);
     });
   }

@@ -38,9 +38,12 @@ export function planCopies(
   const home = factsOf(originals);
   const held = factsOf(copies);
   const live: { index: number; of: string; key: number }[] = [];
-  held.copyOfs.forEach((of, index) => {
-    const key = held.copyOfKeys[index] as number;
-    if (of && held.states[index] !== 'failed') live.push({ index, of, key });
+  // A copy's key tells it is one (-1: not), without reading its string from wherever it lies.
+  held.copyOfKeys.forEach((key, index) => {
+    const of = held.copyOfs[index];
+    if (key !== -1 && of !== undefined && held.states[index] !== 'failed') {
+      live.push({ index, of, key });
+    }
   });
   const view = new View();
   // Every completed original, unprotected: the last record of an id stands for it.

@@ -30,7 +30,7 @@ export interface ListedFacts {
   runs: readonly (string | undefined)[];
   /** For a copy: the id of its original (`copyOf`). */
   copyOfs: readonly (string | undefined)[];
-  /** `idKey` of `copyOf`, or -1. */
+  /** `idKey` of `copyOf`, or -1 for a backup that is no copy (no `copyOf`, or an empty one). */
   copyOfKeys: readonly number[];
 }
 
@@ -113,7 +113,7 @@ function read(backup: Backup, into: Gathered): void {
   into.protections.push(isKeepTag(tags[TAGS.keep]));
   into.runs.push(tags[TAGS.run]);
   into.copyOfs.push(backup.copyOf);
-  into.copyOfKeys.push(backup.copyOf === undefined ? -1 : idKey(backup.copyOf));
+  into.copyOfKeys.push(backup.copyOf ? idKey(backup.copyOf) : -1);
 }
 
 /**
@@ -179,7 +179,7 @@ export function splitBySource(backups: readonly Backup[]): Map<string, Backup[]>
       listing.runs[at] = one;
     }
     listing.copyOfs[at] = backup.copyOf;
-    if (backup.copyOf !== undefined) listing.copyOfKeys[at] = idKey(backup.copyOf);
+    if (backup.copyOf) listing.copyOfKeys[at] = idKey(backup.copyOf);
   }
   const bySource = new Map<string, Backup[]>();
   for (const [sourceId, slot] of slots) {

@@ -24,7 +24,7 @@ function readFromRecords(backups: readonly Backup[]): ListedFacts {
     protections: backups.map((b) => b.tags[TAGS.keep]?.trim().toLowerCase() === 'true'),
     runs: backups.map((b) => b.tags[TAGS.run]),
     copyOfs: backups.map((b) => b.copyOf),
-    copyOfKeys: backups.map((b) => (b.copyOf === undefined ? -1 : idKey(b.copyOf))),
+    copyOfKeys: backups.map((b) => (b.copyOf ? idKey(b.copyOf) : -1)),
   };
 }
 
