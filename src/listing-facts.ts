@@ -51,16 +51,7 @@ interface Gathered {
  * `from` to `to`, in listing order within it. Written in two passes over the listing, in the
  * order the records lie in memory; each source's facts are then one stretch of each array.
  */
-interface Listing {
-  times: number[];
-  ids: string[];
-  idKeys: number[];
-  states: BackupState[];
-  protections: boolean[];
-  runs: (string | undefined)[];
-  copyOfs: (string | undefined)[];
-  copyOfKeys: number[];
-}
+type Listing = Gathered;
 
 /** The records an array held when its facts were read, and where those facts are. */
 interface Remembered {

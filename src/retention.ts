@@ -82,8 +82,7 @@ export function decideSourceRetention(
   rules: RetentionRules,
   context: RetentionContext,
 ): RetentionDecision[] {
-  const read = readFacts(backups, context.thisRun);
-  return decideAll(read, rules, context, ruleTexts(rules), true).decisions;
+  return decideSourceRetentionKeeping(backups, rules, context).decisions;
 }
 
 /**

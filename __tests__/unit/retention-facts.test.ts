@@ -26,6 +26,18 @@ const arbitraryRules: fc.Arbitrary<RetentionRules> = fc.record(
   { requiredKeys: [] },
 );
 
+/** The indexes in the comparator's order: newest first, equal times by id (greater first), stable. */
+function comparatorOrder(times: readonly number[], ids: readonly string[]): number[] {
+  return times
+    .map((_, i) => i)
+    .sort((a, b) => {
+      const diff = (times[b] as number) - (times[a] as number);
+      if (diff !== 0) return diff;
+      const [idA, idB] = [ids[a] as string, ids[b] as string];
+      return idA < idB ? 1 : idA > idB ? -1 : a - b;
+    });
+}
+
 describe('newestFirstOrder', () => {
   it('orders as the comparator does when times span more than a double can pack with their count', () => {
     // 10,000 items over 2,700 centuries: (span + 1) × n passes 2^53, so the comparator sort runs.
@@ -33,16 +45,7 @@ describe('newestFirstOrder', () => {
       i % 2 === 0 ? -8.6e15 + i * 1_000 : 8.6e15 - (i % 7) * DAY,
     );
     const ids = times.map((_, i) => `snap-${i % 13}`);
-    const order = newestFirstOrder(times, ids);
-    const expected = times
-      .map((_, i) => i)
-      .sort((a, b) => {
-        const diff = (times[b] as number) - (times[a] as number);
-        if (diff !== 0) return diff;
-        const [idA, idB] = [ids[a] as string, ids[b] as string];
-        return idA < idB ? 1 : idA > idB ? -1 : a - b;
-      });
-    expect(order).toEqual(expected);
+    expect(newestFirstOrder(times, ids)).toEqual(comparatorOrder(times, ids));
   });
 
   it('orders thousands of backups with many equal times as the comparator does (packed numbers)', () => {
@@ -258,15 +261,6 @@ describe('copy planning over the facts read with the listings', () => {
 });
 
 describe('newestFirstOrder on backups already in order', () => {
-  const comparatorOrder = (times: number[], ids: string[]): number[] =>
-    times
-      .map((_, i) => i)
-      .sort((a, b) => {
-        const diff = (times[b] as number) - (times[a] as number);
-        if (diff !== 0) return diff;
-        const [idA, idB] = [ids[a] as string, ids[b] as string];
-        return idA < idB ? 1 : idA > idB ? -1 : a - b;
-      });
   const items = fc.array(
     fc.record({ time: fc.integer({ min: 0, max: 20 }), id: fc.constantFrom('a', 'b', 'c') }),
   );
