@@ -51,10 +51,9 @@ export function withOrder(
   let fromThisRun = 0;
   if (thisRun !== undefined && thisRun.size > 0) {
     // By the ids' keys first: only an equal key has its id compared.
-    const keys = new Set<number>();
-    for (const id of thisRun) keys.add(idKey(id));
+    const keys = [...thisRun].map(idKey);
     for (let index = 0; index < ids.length; index++) {
-      if (!keys.has(idKeys[index] as number) || !thisRun.has(ids[index] as string)) continue;
+      if (!keys.includes(idKeys[index] as number) || !thisRun.has(ids[index] as string)) continue;
       ours[index] = true;
       fromThisRun += 1;
     }
