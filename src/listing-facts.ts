@@ -169,8 +169,11 @@ export function splitBySource(backups: readonly Backup[]): Map<string, Backup[]>
       }
       listing.runs[at] = one;
     }
-    listing.copyOfs[at] = backup.copyOf;
-    if (backup.copyOf) listing.copyOfKeys[at] = idKey(backup.copyOf);
+    const { copyOf } = backup;
+    if (copyOf !== undefined) {
+      listing.copyOfs[at] = copyOf;
+      if (copyOf) listing.copyOfKeys[at] = idKey(copyOf);
+    }
   }
   const bySource = new Map<string, Backup[]>();
   for (const [sourceId, slot] of slots) {
