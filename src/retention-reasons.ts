@@ -26,10 +26,17 @@ export interface RuleTexts {
    */
   list: string;
   /**
-   * Each list worded so far as the end of a reason (` old: <list>`), by the held periods it names:
-   * the same few recur over every source of a run.
+   * Each list worded so far as the end of a reason (` old: <list>`), found by the period each
+   * calendar unit holds (or none), in the order of `outside`: the same few recur over every source
+   * of a run.
    */
-  lists: Map<string, string>;
+  lists: HeldLists;
+}
+
+/** Lists by held periods: one level per calendar unit set, the list at the end. */
+interface HeldLists {
+  list?: string;
+  next: Map<string | undefined, HeldLists>;
 }
 
 /**
@@ -66,7 +73,7 @@ function textsOf(rules: RetentionRules): RuleTexts {
   });
   const under = within !== undefined ? `under ${formatDuration(within)}` : '';
   const list = listOf([...windows, ...outside.map(({ text }) => text)]);
-  return { under, windows, outside, list, lists: new Map() };
+  return { under, windows, outside, list, lists: { next: new Map() } };
 }
 
 /**
@@ -89,25 +96,29 @@ export function outsideReasons(
   });
   // Each list as the end of a reason (` old: <list>`), made once: a reason is its age and that.
   const plain = ` old: ${texts.list}`;
-  const { lists } = texts;
+  // Per unit of `texts.outside`, its place among the held units (-1: it holds no period).
+  const heldAt = texts.outside.map(({ unit }) => heldUnits.findIndex((held) => held.unit === unit));
   const listFor = (met: readonly (string | undefined)[]): string => {
-    // The units as well as the periods: which units hold periods differs between sources.
-    let key = '';
-    met.forEach((period, at) => {
-      key += `${heldUnits[at]?.unit ?? ''} ${period ?? '-'}|`;
-    });
-    let list = lists.get(key);
-    if (list === undefined) {
-      const windows = [...texts.windows];
-      for (const { unit, text } of texts.outside) {
-        const at = heldUnits.findIndex((held) => held.unit === unit);
-        const period = met[at];
-        windows.push(period ? `a newer backup holds its ${unit} period ${period}` : text);
+    let node = texts.lists;
+    for (const at of heldAt) {
+      const period = at < 0 ? undefined : met[at];
+      let next = node.next.get(period);
+      if (!next) {
+        next = { next: new Map() };
+        node.next.set(period, next);
       }
-      list = ` old: ${listOf(windows)}`;
-      lists.set(key, list);
+      node = next;
     }
-    return list;
+    if (node.list === undefined) {
+      const windows = [...texts.windows];
+      texts.outside.forEach(({ unit, text }, index) => {
+        const at = heldAt[index] as number;
+        const period = at < 0 ? undefined : met[at];
+        windows.push(period ? `a newer backup holds its ${unit} period ${period}` : text);
+      });
+      node.list = ` old: ${listOf(windows)}`;
+    }
+    return node.list;
   };
   // The held periods a backup falls in, per held unit (or undefined), and those of the backup
   // before: backups go newest first, and the next one mostly falls in the same ones (one string
