@@ -37,23 +37,25 @@ export function planCopies(
   // every source on every run. Ids are matched by their keys, and compared only on an equal key.
   const home = factsOf(originals);
   const held = factsOf(copies);
+  const { copyOfKeys, copyOfs, states: copyStates, times: copyTimes } = held;
   const live: { index: number; of: string; key: number }[] = [];
   // A copy's key tells it is one (-1: not), without reading its string from wherever it lies.
-  held.copyOfKeys.forEach((key, index) => {
-    const of = held.copyOfs[index];
-    if (key !== -1 && of !== undefined && held.states[index] !== 'failed') {
+  copyOfKeys.forEach((key, index) => {
+    const of = copyOfs[index];
+    if (key !== -1 && of !== undefined && copyStates[index] !== 'failed') {
       live.push({ index, of, key });
     }
   });
   const view = new View();
   // Every completed original, unprotected: the last record of an id stands for it.
+  const { ids, idKeys, times } = home;
   home.states.forEach((state, index) => {
     if (state !== 'completed') return;
-    const id = home.ids[index] as string;
-    const key = home.idKeys[index] as number;
+    const id = ids[index] as string;
+    const key = idKeys[index] as number;
     const entry = {
       backup: originals[index] as Backup,
-      time: home.times[index] as number,
+      time: times[index] as number,
       original: index,
     };
     const slot = view.find(key, id);
@@ -65,7 +67,7 @@ export function planCopies(
     if (view.find(key, of) !== undefined) continue;
     view.add(key, of, {
       backup: copies[index] as Backup,
-      time: held.times[index] as number,
+      time: copyTimes[index] as number,
       original: -1,
     });
   }
@@ -93,7 +95,7 @@ export function planCopies(
     const key = view.keys[slot] as number;
     const id = view.ids[slot] as string;
     const its = copiedKeys.has(key) ? live.filter((c) => c.key === key && c.of === id) : [];
-    const best = its.find((c) => held.states[c.index] === 'completed') ?? its[0];
+    const best = its.find((c) => copyStates[c.index] === 'completed') ?? its[0];
     if (best) copied.push({ original: backup, copy: copies[best.index] as Backup });
     else uncopied.push(backup);
   }
