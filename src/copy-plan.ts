@@ -115,7 +115,7 @@ export function planCopyStarts(
     for (const work of works) {
       const destination = work.destinations.find((place) => place.region === region);
       if (!destination) continue;
-      // What retention keeps in the source region (all of it when pruning is off).
+      // What retention does not delete in the source region (all of it when pruning is off).
       const originals = work.kept ?? [...work.existing, ...work.thisRun];
       const { missing, archived, copied } = planCopies(originals, destination.existing, {
         now,

@@ -35,7 +35,9 @@ export function parseDuration(text: string, { seconds = false } = {}): number | 
 /** Renders milliseconds back in the grammar, largest units first (`129600000` → `1d12h`). */
 export function formatDuration(ms: number): string {
   const minutes = Math.round(ms / UNIT_MS.m);
-  if (!(minutes > 0)) return '0m';
+  if (minutes <= 0) return '0m';
+  // No duration (an invalid date's age): no text, as ever.
+  if (Number.isNaN(minutes)) return '';
   const days = Math.floor(minutes / 1_440);
   const inDay = minutes % 1_440;
   if (days >= MADE_DAYS) return `${weeksAndDays(days)}${hoursAndMinutes(inDay)}`;

@@ -7,7 +7,7 @@ import { formatDuration } from './duration.js';
 import { concatListed, factsOf, pickListed, type ListedFacts } from './listing-facts.js';
 import {
   decideRetention,
-  decideSourceRetentionKeeping,
+  decideSourceRetentionAt,
   type RetentionDecision,
   type RetentionRules,
 } from './retention.js';
@@ -135,15 +135,50 @@ export function planPrune(existing: readonly Backup[], context: PruneContext): R
 }
 
 /**
- * `planPrune`, and what it keeps (this run's backups included), newest first, with the facts read
- * of them carried along: copy planning reads them next.
+ * `planPrune`, and what copy planning may copy: the backups (this run's included) whose id
+ * retention does not delete, with the facts read of them carried along when the backups were a
+ * share of a listing (copy planning reads them next).
  */
 export function planPruneKeeping(
   existing: readonly Backup[],
   context: PruneContext,
 ): { decisions: RetentionDecision[]; kept: Backup[] } {
-  const { backups, decisions, kept, listed } = pruneDecisions(existing, context);
-  return { decisions, kept: kept ? pickListed(backups, kept, listed) : keptOf(decisions) };
+  const { backups, decisions, indexes, listed } = pruneDecisions(existing, context);
+  if (!indexes || !listed) {
+    const deleted = new Set(decisions.filter((d) => !d.keep).map((d) => d.backup.id));
+    return { decisions, kept: backups.filter((backup) => !deleted.has(backup.id)) };
+  }
+  return { decisions, kept: pickListed(backups, notDeleted(decisions, indexes, listed), listed) };
+}
+
+/**
+ * The indexes of the backups whose id no decision deletes. Mostly the kept ones; but deletions go
+ * by id, so an id listed twice (a page read before its `created-at` tag, a record read again as
+ * another state) counts as deleted when any record of it is, and a record dropped as a repeat is
+ * kept when none is. Ids are compared by their keys first.
+ */
+function notDeleted(
+  decisions: readonly RetentionDecision[],
+  indexes: readonly number[],
+  { ids, idKeys }: ListedFacts,
+): number[] {
+  const kept: number[] = [];
+  const keptKeys = new Set<number>();
+  indexes.forEach((index, at) => {
+    if (!decisions[at]?.keep) return;
+    kept.push(index);
+    keptKeys.add(idKeys[index] as number);
+  });
+  const clash = indexes.some(
+    (index, at) => !decisions[at]?.keep && keptKeys.has(idKeys[index] as number),
+  );
+  // Every record decided (none dropped as a repeat) and no kept key among the deleted: the kept.
+  if (!clash && indexes.length === ids.length) return kept;
+  const deleted = new Set<string>();
+  indexes.forEach((index, at) => {
+    if (!decisions[at]?.keep) deleted.add(ids[index] as string);
+  });
+  return ids.flatMap((id, index) => (deleted.has(id) ? [] : [index]));
 }
 
 function pruneDecisions(
@@ -152,7 +187,7 @@ function pruneDecisions(
 ): {
   backups: readonly Backup[];
   decisions: RetentionDecision[];
-  kept?: number[];
+  indexes?: number[];
   listed?: ListedFacts;
 } {
   // This run's backups come last: they stand for the listed ones of the same id (a re-run's
@@ -169,11 +204,7 @@ function pruneDecisions(
     ...(context.pinned ? { pinned: context.pinned } : {}),
   };
   if (!oneGroup) return { backups, decisions: decideRetention(backups, context.rules, retention) };
-  return { backups, ...decideSourceRetentionKeeping(backups, context.rules, retention) };
-}
-
-function keptOf(decisions: readonly RetentionDecision[]): Backup[] {
-  return decisions.filter((decision) => decision.keep).map((decision) => decision.backup);
+  return { backups, ...decideSourceRetentionAt(backups, context.rules, retention) };
 }
 
 /** How many of the planned creates fit the quota, and what to say about it. */

@@ -40,19 +40,25 @@ interface HeldLists {
 }
 
 /**
- * The texts of `rules`, made once per rules object (a run's rules, given for each of its sources,
- * are one object that nothing changes).
+ * The texts of `rules`, made once per set of counts (a run's rules are given for each of its
+ * sources): found by what they depend on, so rules changed in place get their own.
  */
 export function ruleTexts(rules: RetentionRules): RuleTexts {
-  let texts = madeTexts.get(rules);
+  const { generations, keepWithinMs, calendar } = rules;
+  const counts = CALENDAR_UNITS.map((unit) => calendar?.[unit] ?? 0).join(' ');
+  const key = `${generations ?? '-'} ${keepWithinMs ?? '-'} ${counts}`;
+  let texts = madeTexts.get(key);
   if (!texts) {
+    // Bounds the texts of a long-lived process (tests); a run has one or two sets of rules.
+    if (madeTexts.size >= MAX_TEXTS) madeTexts.clear();
     texts = textsOf(rules);
-    madeTexts.set(rules, texts);
+    madeTexts.set(key, texts);
   }
   return texts;
 }
 
-const madeTexts = new WeakMap<RetentionRules, RuleTexts>();
+const madeTexts = new Map<string, RuleTexts>();
+const MAX_TEXTS = 100;
 
 function textsOf(rules: RetentionRules): RuleTexts {
   const windows: string[] = [];

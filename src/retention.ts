@@ -82,22 +82,21 @@ export function decideSourceRetention(
   rules: RetentionRules,
   context: RetentionContext,
 ): RetentionDecision[] {
-  return decideSourceRetentionKeeping(backups, rules, context).decisions;
+  return decideSourceRetentionAt(backups, rules, context).decisions;
 }
 
 /**
- * `decideSourceRetention`, and the indexes in `backups` of the backups it keeps, in the same
- * newest-first order, and the facts it read of `backups`: planning picks the kept ones with them.
+ * `decideSourceRetention`, with each decision's index in `backups` and the facts it read of
+ * `backups`: planning picks backups by them.
  */
-export function decideSourceRetentionKeeping(
+export function decideSourceRetentionAt(
   backups: readonly Backup[],
   rules: RetentionRules,
   context: RetentionContext,
-): { decisions: RetentionDecision[]; kept: number[]; listed: ListedFacts } {
+): { decisions: RetentionDecision[]; indexes: number[]; listed: ListedFacts } {
   const read = readFacts(backups, context.thisRun);
   const { indexes, decisions } = decideAll(read, rules, context, ruleTexts(rules), true);
-  const kept = indexes.filter((_, at) => decisions[at]?.keep === true);
-  return { decisions, kept, listed: read.listed };
+  return { decisions, indexes, listed: read.listed };
 }
 
 /**

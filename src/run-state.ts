@@ -29,7 +29,7 @@ export interface Place {
   /** Ids of the dry run's stand-ins, which are reported as would-create or would-copy only. */
   standIns: Set<string>;
   toDelete: { backup: Backup; entry: DeletedEntry }[];
-  /** What retention keeps of them and this run's, newest first, once it has decided here. */
+  /** Of them and this run's, those whose id retention does not delete, once it has decided here. */
   kept?: Backup[];
 }
 

@@ -37,4 +37,12 @@ describe('formatDuration', () => {
     expect(formatDuration(0)).toBe('0m');
     expect(formatDuration(15 * 86_400_000)).toBe('2w1d');
   });
+
+  it('words long, negative and invalid durations as it always has', () => {
+    // Past the texts made once (10,000 days), and the edges: nothing for an invalid date's age.
+    expect(formatDuration((10_000 * 1_440 + 61) * 60_000)).toBe('1428w4d1h1m');
+    expect(formatDuration(-5 * 60_000)).toBe('0m');
+    expect(formatDuration(29_999)).toBe('0m');
+    expect(formatDuration(Number.NaN)).toBe('');
+  });
 });

@@ -7,6 +7,7 @@ import {
   concatListed,
   factsOf,
   idKey,
+  pickListed,
   splitBySource,
   type ListedFacts,
 } from '../../src/listing-facts.js';
@@ -85,7 +86,22 @@ describe('splitBySource', () => {
     share?.push(backup('snap-3', 3 * DAY));
     expect(factsOf(share ?? []).ids).toEqual(['snap-1', 'snap-2', 'snap-3']);
     expect(first.ids).toEqual(['snap-1', 'snap-2']);
-    expect(factsOf(share?.slice(0, 2) ?? []).ids).toEqual(['snap-1', 'snap-2']);
+  });
+
+  it('pickListed carries the facts of the backups it picks, and reads those of plain arrays', () => {
+    const listed = [
+      backup('snap-1', DAY, { tags: { [TAGS.run]: '7' } }),
+      backup('snap-2', 2 * DAY, { state: 'pending' }),
+      backup('snap-3', 3 * DAY, { tags: { [TAGS.keep]: 'true' } }),
+    ];
+    const share = splitBySource(listed).get('vol-1') ?? [];
+    const picked = pickListed(share, [2, 0]);
+    expect(picked.map((b) => b.id)).toEqual(['snap-3', 'snap-1']);
+    expect(plain(factsOf(picked))).toEqual(readFromRecords(picked));
+    // Changed after it was picked: read again from its records.
+    picked[1] = backup('snap-9', 9 * DAY, { state: 'failed' });
+    expect(plain(factsOf(picked))).toEqual(readFromRecords(picked));
+    expect(plain(factsOf(pickListed(listed, [1])))).toEqual(readFromRecords([listed[1] as Backup]));
   });
 
   it('concatListed carries the facts of a share and reads the rest', () => {

@@ -7,7 +7,7 @@ import type { Backup } from '../../src/model.js';
 import { planCopies } from '../../src/copy-rules.js';
 import { idKey, splitBySource } from '../../src/listing-facts.js';
 import { newestFirst, newestFirstOrder, sortNewestFirst } from '../../src/newest-first.js';
-import { planPrune } from '../../src/plan.js';
+import { planPrune, planPruneKeeping } from '../../src/plan.js';
 import {
   decideRetention,
   decideSourceRetention,
@@ -277,5 +277,80 @@ describe('newestFirstOrder on backups already in order', () => {
         expect(newestFirstOrder(times, ids)).toEqual(comparatorOrder(times, ids));
       }),
     );
+  });
+});
+
+describe('what copy planning starts from: the backups whose id retention does not delete', () => {
+  // One source's listing, some ids listed twice: the same record again, or another record of the
+  // same id (an older time: read before its tag; another state: read again as it completed).
+  const listing = fc
+    .tuple(
+      arbitraryListing({ sources: ['vol-a'], sets: ['default'], maxLength: 25 }),
+      fc.array(fc.record({ at: fc.nat(), how: fc.constantFrom('same', 'older', 'pending') }), {
+        maxLength: 4,
+      }),
+    )
+    .map(([listed, repeats]) => {
+      const again = repeats.flatMap(({ at, how }) => {
+        const first = listed[at % Math.max(listed.length, 1)];
+        if (!first) return [];
+        if (how === 'same') return [first];
+        if (how === 'pending') return [{ ...first, state: 'pending' as const }];
+        return [{ ...first, createdAt: new Date(first.createdAt.getTime() - 9 * DAY) }];
+      });
+      return [...listed, ...again];
+    });
+  const made = backup('snap-made', 0, { sourceId: 'vol-a' });
+
+  it('leaves out an id that retention deletes, even when another record of it is kept', () => {
+    // X listed twice: once as it is, once with an older time (read before its tag was on it).
+    const listed = [
+      backup('snap-a', DAY, { sourceId: 'vol-a' }),
+      backup('snap-x', 2 * DAY, { sourceId: 'vol-a' }),
+      backup('snap-b', 5 * DAY, { sourceId: 'vol-a' }),
+      backup('snap-x', 10 * DAY, { sourceId: 'vol-a' }),
+    ];
+    const share = splitBySource(listed).get('vol-a') ?? [];
+    const context = { now: NOW, rules: { generations: 3 }, thisRun: [made] };
+    const { decisions, kept } = planPruneKeeping(share, context);
+    expect(decisions.filter((d) => d.backup.id === 'snap-x').map((d) => d.keep)).toEqual([
+      true,
+      false,
+    ]);
+    expect(kept.map((b) => b.id).sort()).toEqual(['snap-a', 'snap-made']);
+  });
+
+  it('copies what the plain way copied, from a share of a listing or a plain array', () => {
+    fc.assert(
+      fc.property(listing, arbitraryRules, fc.boolean(), (listed, rules, split) => {
+        const existing = split ? (splitBySource(listed).get('vol-a') ?? []) : listed;
+        const context = { now: NOW, rules, thisRun: [made] };
+        const copyContext = { now: NOW, rules: { generations: 20 } };
+        // The plain way: every record of the listing and this run's, but those whose id goes.
+        const deleting = new Set(
+          planPrune(existing, context)
+            .filter((decision) => !decision.keep)
+            .map((decision) => decision.backup.id),
+        );
+        const originals = [...existing, made].filter((b) => !deleting.has(b.id));
+        const { kept } = planPruneKeeping(existing, context);
+        expect(planCopies(kept, [], copyContext)).toEqual(
+          planCopiesPlainly(originals, [], copyContext),
+        );
+      }),
+    );
+  });
+});
+
+describe("the rules' texts", () => {
+  it('words by the rules as they are now, even a rules object changed in place', () => {
+    const backups = [backup('snap-1', DAY), backup('snap-2', 2 * DAY), backup('snap-3', 3 * DAY)];
+    const rules: RetentionRules = { generations: 1 };
+    const reason = (): string | undefined =>
+      decideRetention(backups, rules, { now: NOW }).find((d) => d.backup.id === 'snap-3')
+        ?.reasons[0];
+    expect(reason()).toBe('3d old: not the newest');
+    rules.generations = 2;
+    expect(reason()).toBe('3d old: not one of the 2 newest');
   });
 });
