@@ -95,16 +95,40 @@ function gathered(): Gathered {
   };
 }
 
+/**
+ * Writes the facts of `backup` at `at` of each array. A run, an original and its key are written
+ * only when the backup has them: each array holds `undefined`, `undefined` and -1 there already.
+ * `runIds` holds one string per run id met: the create decision compares every backup's run with
+ * this run's, and strings of their own per record would each be read from wherever they lie.
+ */
+function write(backup: Backup, into: Gathered, at: number, runIds?: Map<string, string>): void {
+  const { tags, copyOf } = backup;
+  into.times[at] = backup.createdAt.getTime();
+  into.ids[at] = backup.id;
+  into.idKeys[at] = idKey(backup.id);
+  into.states[at] = backup.state;
+  into.protections[at] = isKeepTag(tags[TAGS.keep]);
+  const run = tags[TAGS.run];
+  if (run !== undefined) {
+    let one = runIds?.get(run);
+    if (one === undefined) {
+      one = run;
+      runIds?.set(run, one);
+    }
+    into.runs[at] = one;
+  }
+  if (copyOf !== undefined) {
+    into.copyOfs[at] = copyOf;
+    if (copyOf) into.copyOfKeys[at] = idKey(copyOf);
+  }
+}
+
+/** Appends the facts of `backup`. */
 function read(backup: Backup, into: Gathered): void {
-  const { tags } = backup;
-  into.times.push(backup.createdAt.getTime());
-  into.ids.push(backup.id);
-  into.idKeys.push(idKey(backup.id));
-  into.states.push(backup.state);
-  into.protections.push(isKeepTag(tags[TAGS.keep]));
-  into.runs.push(tags[TAGS.run]);
-  into.copyOfs.push(backup.copyOf);
-  into.copyOfKeys.push(backup.copyOf ? idKey(backup.copyOf) : -1);
+  into.runs.push(undefined);
+  into.copyOfs.push(undefined);
+  into.copyOfKeys.push(-1);
+  write(backup, into, into.times.length);
 }
 
 /**
@@ -145,8 +169,6 @@ export function splitBySource(backups: readonly Backup[]): Map<string, Backup[]>
     copyOfKeys: new Array<number>(n).fill(-1),
   };
   const records = new Array<Backup>(n);
-  // One string per run id: the create decision compares every backup's run with this run's, and
-  // strings of its own per record would each be read from wherever they lie.
   const runIds = new Map<string, string>();
   for (let index = 0; index < n; index++) {
     const backup = backups[index] as Backup;
@@ -154,26 +176,7 @@ export function splitBySource(backups: readonly Backup[]): Map<string, Backup[]>
     const at = next[slot] as number;
     next[slot] = at + 1;
     records[at] = backup;
-    const { tags } = backup;
-    listing.times[at] = backup.createdAt.getTime();
-    listing.ids[at] = backup.id;
-    listing.idKeys[at] = idKey(backup.id);
-    listing.states[at] = backup.state;
-    listing.protections[at] = isKeepTag(tags[TAGS.keep]);
-    const run = tags[TAGS.run];
-    if (run !== undefined) {
-      let one = runIds.get(run);
-      if (one === undefined) {
-        one = run;
-        runIds.set(run, one);
-      }
-      listing.runs[at] = one;
-    }
-    const { copyOf } = backup;
-    if (copyOf !== undefined) {
-      listing.copyOfs[at] = copyOf;
-      if (copyOf) listing.copyOfKeys[at] = idKey(copyOf);
-    }
+    write(backup, listing, at, runIds);
   }
   const bySource = new Map<string, Backup[]>();
   for (const [sourceId, slot] of slots) {

@@ -10,15 +10,6 @@ export function newestFirst(a: Backup, b: Backup): number {
   return diff !== 0 ? diff : a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
 }
 
-/** `backups` sorted by `newestFirst` (stable: equal time and id keep their order). */
-export function sortNewestFirst(backups: readonly Backup[]): Backup[] {
-  const order = newestFirstOrder(
-    backups.map((backup) => backup.createdAt.getTime()),
-    backups.map((backup) => backup.id),
-  );
-  return order.map((index) => backups[index] as Backup);
-}
-
 /**
  * The indexes of items in `newestFirst` order, given each one's time in milliseconds and id:
  * newest first, equal times by id (the greater first), equal both in input order.

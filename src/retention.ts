@@ -75,19 +75,8 @@ export function decideRetention(
 
 /**
  * `decideRetention` over one source's backups of one set, as the caller vouches: they are one
- * group, and no backup's source or set is read to group them.
- */
-export function decideSourceRetention(
-  backups: readonly Backup[],
-  rules: RetentionRules,
-  context: RetentionContext,
-): RetentionDecision[] {
-  return decideSourceRetentionAt(backups, rules, context).decisions;
-}
-
-/**
- * `decideSourceRetention`, with each decision's index in `backups` and the facts it read of
- * `backups`: planning picks backups by them.
+ * group, and no backup's source or set is read to group them. With each decision's index in
+ * `backups` and the facts it read of `backups`: planning picks backups by them.
  */
 export function decideSourceRetentionAt(
   backups: readonly Backup[],
@@ -100,25 +89,9 @@ export function decideSourceRetentionAt(
 }
 
 /**
- * The backups that `decideSourceRetention` keeps, newest first, without wording why: what copy
- * planning asks of every source's backups on every run.
- */
-export function keptByRetention(
-  backups: readonly Backup[],
-  rules: RetentionRules,
-  context: RetentionContext,
-): Backup[] {
-  const kept: Backup[] = [];
-  const read = readFacts(backups, context.thisRun);
-  for (const decision of decideAll(read, rules, context, undefined, true).decisions) {
-    if (decision.keep) kept.push(decision.backup);
-  }
-  return kept;
-}
-
-/**
- * The indexes of the backups that `keptByRetention` keeps, newest first, over facts the caller
- * gives (one source's backups of one set) rather than records to read them from.
+ * The indexes of the backups that retention keeps, newest first, without wording why, over facts
+ * the caller gives (one source's backups of one set) rather than records to read them from: what
+ * copy planning asks of every source's backups on every run.
  */
 export function keptIndexes(given: GivenFacts, rules: RetentionRules, now: Date): number[] {
   const { indexes, decisions } = decideAll(

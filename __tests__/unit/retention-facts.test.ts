@@ -5,13 +5,13 @@ import fc from 'fast-check';
 import { TAGS } from '../../src/constants.js';
 import type { Backup } from '../../src/model.js';
 import { planCopies } from '../../src/copy-rules.js';
-import { idKey, splitBySource } from '../../src/listing-facts.js';
-import { newestFirst, newestFirstOrder, sortNewestFirst } from '../../src/newest-first.js';
+import { newestFirst, newestFirstOrder } from '../../src/newest-first.js';
 import { planPrune, planPruneKeeping } from '../../src/plan.js';
+import { factsOf, idKey, splitBySource } from '../../src/listing-facts.js';
 import {
   decideRetention,
-  decideSourceRetention,
-  keptByRetention,
+  decideSourceRetentionAt,
+  keptIndexes,
   type RetentionRules,
 } from '../../src/retention.js';
 import { arbitraryCalendar, arbitraryListing, arbitraryTimeZone } from './arbitraries.js';
@@ -25,6 +25,15 @@ const arbitraryRules: fc.Arbitrary<RetentionRules> = fc.record(
   },
   { requiredKeys: [] },
 );
+
+/** Backups in `newestFirstOrder`, by their times and ids. */
+function sortedByOrder(backups: readonly Backup[]): Backup[] {
+  const order = newestFirstOrder(
+    backups.map((b) => b.createdAt.getTime()),
+    backups.map((b) => b.id),
+  );
+  return order.map((index) => backups[index] as Backup);
+}
 
 /** The indexes in the comparator's order: newest first, equal times by id (greater first), stable. */
 function comparatorOrder(times: readonly number[], ids: readonly string[]): number[] {
@@ -52,7 +61,7 @@ describe('newestFirstOrder', () => {
     const backups = Array.from({ length: 3_000 }, (_, i) =>
       backup(`snap-${(i * 7919) % 101}`, ((i * 31) % 17) * HOUR),
     );
-    const sorted = sortNewestFirst(backups);
+    const sorted = sortedByOrder(backups);
     const expected = [...backups].sort(newestFirst);
     sorted.forEach((item, index) => expect(item).toBe(expected[index]));
   });
@@ -63,30 +72,32 @@ describe('newestFirstOrder', () => {
       backup('snap-a', DAY),
       backup('snap-c', Number.NaN),
     ];
-    expect(sortNewestFirst(backups)).toEqual([...backups].sort(newestFirst));
+    expect(sortedByOrder(backups)).toEqual([...backups].sort(newestFirst));
   });
 });
 
 describe('one source, kept only', () => {
   const oneSource = arbitraryListing({ sources: ['vol-a'], sets: ['default'], copies: true });
 
-  it('decideSourceRetention decides one source’s backups as decideRetention does, reasons included', () => {
+  it('decideSourceRetentionAt decides one source’s backups as decideRetention does, reasons included', () => {
     fc.assert(
       fc.property(oneSource, arbitraryRules, (backups, rules) => {
-        expect(decideSourceRetention(backups, rules, { now: NOW })).toEqual(
+        expect(decideSourceRetentionAt(backups, rules, { now: NOW }).decisions).toEqual(
           decideRetention(backups, rules, { now: NOW }),
         );
       }),
     );
   });
 
-  it('keptByRetention keeps exactly the backups decideRetention keeps, in the same order', () => {
+  it('keptIndexes keeps exactly the backups decideRetention keeps, in the same order', () => {
     fc.assert(
       fc.property(oneSource, arbitraryRules, (backups, rules) => {
         const kept = decideRetention(backups, rules, { now: NOW })
           .filter((decision) => decision.keep)
           .map((decision) => decision.backup);
-        expect(keptByRetention(backups, rules, { now: NOW })).toEqual(kept);
+        const given = { backups, ...factsOf(backups) };
+        const indexes = keptIndexes(given, rules, NOW);
+        expect(indexes.map((index) => backups[index])).toEqual(kept);
       }),
     );
   });
@@ -184,7 +195,9 @@ function planCopiesPlainly(
     if (!view.has(id)) view.set(id, { ...unprotected(copy), id, state: 'completed' });
   }
   const copied = new Set(live.map((copy) => copy.copyOf));
-  const wanted = keptByRetention([...view.values()], context.rules, { now: context.now })
+  const wanted = decideRetention([...view.values()], context.rules, { now: context.now })
+    .filter((decision) => decision.keep)
+    .map((decision) => decision.backup)
     .filter((b) => home.has(b.id))
     .map((b) => home.get(b.id) as Backup);
   const uncopied = wanted.filter((b) => !copied.has(b.id));

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { TAGS } from '../../src/constants.js';
 import type { Backup } from '../../src/model.js';
 import { planCreate } from '../../src/plan.js';
-import { newestFirst, sortNewestFirst } from '../../src/newest-first.js';
+import { newestFirst, newestFirstOrder } from '../../src/newest-first.js';
 import { arbitraryListing, arbitraryState } from './arbitraries.js';
 import { backup, HOUR, NOW } from './fixtures.js';
 
@@ -15,11 +15,15 @@ const tiedBackups = fc.array(
   { maxLength: 30 },
 );
 
-describe('sortNewestFirst', () => {
+describe('newestFirstOrder', () => {
   it('orders as sorting by newestFirst does, ties included (the same records, in the same order)', () => {
     fc.assert(
       fc.property(tiedBackups, (backups) => {
-        const sorted = sortNewestFirst(backups);
+        const order = newestFirstOrder(
+          backups.map((b) => b.createdAt.getTime()),
+          backups.map((b) => b.id),
+        );
+        const sorted = order.map((index) => backups[index] as Backup);
         const expected = [...backups].sort(newestFirst);
         expect(sorted.length).toBe(expected.length);
         sorted.forEach((item, index) => expect(item).toBe(expected[index]));
